@@ -1,0 +1,23 @@
+namespace PatientVoice.Fhir.Conformance;
+
+/// <summary>
+/// The FHIR resource types PatientVoice stores and serves. Adding a type to the API, the store, the
+/// search index and the CapabilityStatement is this one line.
+/// </summary>
+public static class SupportedResourceTypes
+{
+    public static readonly IReadOnlyList<string> All =
+    [
+        "Questionnaire",
+        "QuestionnaireResponse",
+        "Goal",
+        "Observation",
+        "DocumentReference",
+        "Provenance",
+        "List",
+    ];
+
+    private static readonly HashSet<string> Lookup = new(All, StringComparer.Ordinal);
+
+    public static bool IsSupported(string resourceType) => Lookup.Contains(resourceType);
+}

@@ -1,0 +1,30 @@
+using PatientVoice.Storage.Search;
+
+namespace PatientVoice.Storage;
+
+/// <summary>
+/// The resource store: current versions, every past version, search over index rows filled at write
+/// time. Adapters: SQLite (embedded default) and PostgreSQL; both pass the same test suite.
+/// </summary>
+public interface IResourceStore
+{
+    /// <summary>Creates the schema if it is missing. Safe to call on every start.</summary>
+    Task InitializeAsync(CancellationToken cancellationToken);
+
+    /// <summary>The current version of a resource (a tombstone if it was deleted), or null if it never existed.</summary>
+    Task<StoredResource?> ReadAsync(string resourceType, string id, CancellationToken cancellationToken);
+
+    /// <summary>One version of a resource, or null if there is no such version.</summary>
+    Task<StoredResource?> ReadVersionAsync(string resourceType, string id, int versionId, CancellationToken cancellationToken);
+
+    Task<HistoryPage> HistoryAsync(HistoryQuery query, CancellationToken cancellationToken);
+
+    Task<SearchResult> SearchAsync(SearchQuery query, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Starts a write transaction. Everything written through the session (resource versions and their
+    /// index rows) becomes visible and durable together at <see cref="IResourceWriteSession.CommitAsync"/>,
+    /// or not at all.
+    /// </summary>
+    Task<IResourceWriteSession> BeginWriteAsync(CancellationToken cancellationToken);
+}

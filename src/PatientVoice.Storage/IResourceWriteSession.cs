@@ -1,0 +1,32 @@
+using Hl7.Fhir.Model;
+using PatientVoice.Storage.Search;
+
+namespace PatientVoice.Storage;
+
+/// <summary>
+/// One database transaction. Reads and searches inside it see its own writes and are isolated from
+/// concurrent writers, so conditional interactions (If-None-Exist, conditional update, If-Match) decide
+/// and write atomically. Disposing without committing rolls back.
+/// </summary>
+public interface IResourceWriteSession : IAsyncDisposable
+{
+    Task<StoredResource?> ReadAsync(string resourceType, string id, CancellationToken cancellationToken);
+
+    /// <summary>Runs a search inside the transaction (conditional create, update and delete use it).</summary>
+    Task<SearchResult> SearchAsync(SearchQuery query, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Stores <paramref name="resource"/> as a new version. Without an id, a new id is assigned and the
+    /// resource is created. With an id, the resource is updated, or created with that id (update as create).
+    /// <paramref name="ifMatchVersion"/>, when given, must be the current version, else 412.
+    /// Sets <c>id</c>, <c>meta.versionId</c> and <c>meta.lastUpdated</c> on <paramref name="resource"/>.
+    /// </summary>
+    Task<WriteResult> PutAsync(Resource resource, int? ifMatchVersion, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Adds a tombstone version. Returns null when there was nothing to delete (unknown or already deleted).
+    /// </summary>
+    Task<StoredResource?> DeleteAsync(string resourceType, string id, int? ifMatchVersion, CancellationToken cancellationToken);
+
+    Task CommitAsync(CancellationToken cancellationToken);
+}
