@@ -1,4 +1,4 @@
-using Hl7.Fhir.Model;
+using Resource = Hl7.Fhir.Model.Resource;
 using PatientVoice.Storage.Search;
 
 namespace PatientVoice.Storage;
