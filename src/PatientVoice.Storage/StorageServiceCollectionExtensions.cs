@@ -1,5 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using PatientVoice.Storage.Indexing;
 using PatientVoice.Storage.Sqlite;
 
@@ -19,7 +21,12 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSearchIndexing();
         services.TryAddSingleton<SqliteSearchExecutor>();
-        services.TryAddSingleton<SqliteResourceStore>();
+        services.TryAddSingleton(sp => new SqliteResourceStore(
+            sp.GetRequiredService<IOptions<SqliteStoreOptions>>(),
+            sp.GetRequiredService<ISearchIndexer>(),
+            sp.GetRequiredService<SqliteSearchExecutor>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<SqliteResourceStore>>()));
         services.TryAddSingleton<IResourceStore>(sp => sp.GetRequiredService<SqliteResourceStore>());
         return services;
     }

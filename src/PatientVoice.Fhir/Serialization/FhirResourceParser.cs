@@ -61,30 +61,40 @@ public static class FhirResourceParser
     {
         var issues = new List<FhirIssue>();
         var structural = false;
+        var typeName = (failure.PartialResult as Resource)?.TypeName;
         foreach (var error in failure.Exceptions)
         {
             structural |= error is FhirJsonException or FhirXmlException || StructuralCodes.Contains(error.ErrorCode);
-            issues.Add(ToIssue(error));
+            issues.Add(ToIssue(error, typeName));
         }
 
         return structural ? new BadRequestException(issues) : new UnprocessableEntityException(issues);
     }
 
-    private static FhirIssue ToIssue(CodedException error)
+    private static FhirIssue ToIssue(CodedException error, string? typeName)
     {
         if (error is ExtendedCodedException extended)
         {
             var type = extended.IssueType == OperationOutcome.IssueType.Exception ? OperationOutcome.IssueType.Invalid : extended.IssueType;
             var where = extended.LineNumber is { } line ? $" (line {line}, position {extended.Position})" : string.Empty;
-            return new FhirIssue(type, $"{extended.ErrorCode}: {extended.BaseErrorMessage}{where}", NormalisePath(extended.InstancePath));
+            return new FhirIssue(type, $"{extended.ErrorCode}: {extended.BaseErrorMessage}{where}", NormalisePath(extended.InstancePath, typeName));
         }
 
         return new FhirIssue(OperationOutcome.IssueType.Invalid, $"{error.ErrorCode}: {error.Message}");
     }
 
     // The parser names the root "$this" in some messages; an OperationOutcome expression names the type.
-    private static string? NormalisePath(string? path)
-        => string.IsNullOrEmpty(path) || path == "$this" ? null : path;
+    private static string? NormalisePath(string? path, string? typeName)
+    {
+        if (string.IsNullOrEmpty(path) || path == "$this")
+        {
+            return null;
+        }
+
+        return path.StartsWith("$this.", StringComparison.Ordinal) && typeName is not null
+            ? typeName + path["$this".Length..]
+            : path;
+    }
 
     private static string Describe(JsonException e)
         => e.LineNumber is { } line ? $"line {line + 1}, position {e.BytePositionInLine + 1}." : e.Message;

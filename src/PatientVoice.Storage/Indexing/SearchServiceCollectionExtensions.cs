@@ -9,6 +9,12 @@ public static class SearchServiceCollectionExtensions
     public static IServiceCollection AddSearchIndexing(this IServiceCollection services)
     {
         services.AddSingleton<SearchQueryParser>();
+        services.AddSingleton<ISearchIndexer, NoIndexer>();
         return services;
+    }
+
+    private sealed class NoIndexer : ISearchIndexer
+    {
+        public IReadOnlyList<SearchIndexEntry> Extract(Hl7.Fhir.Model.Resource resource) => [];
     }
 }

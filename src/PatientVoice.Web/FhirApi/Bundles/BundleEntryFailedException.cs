@@ -1,0 +1,18 @@
+using PatientVoice.Fhir.Errors;
+
+namespace PatientVoice.Web.FhirApi.Bundles;
+
+/// <summary>A transaction entry failed: the whole transaction fails with that entry's status, and says which entry.</summary>
+public sealed class BundleEntryFailedException(int index, FhirException inner)
+    : FhirException(inner.StatusCode, inner.Issues.Select(i => i with
+    {
+        Diagnostics = $"Bundle.entry[{index}]: {i.Diagnostics}",
+        Expression = i.Expression is null ? $"Bundle.entry[{index}]" : $"Bundle.entry[{index}].resource.{StripType(i.Expression)}",
+    }).ToList())
+{
+    private static string StripType(string expression)
+    {
+        var dot = expression.IndexOf('.', StringComparison.Ordinal);
+        return dot < 0 ? expression : expression[(dot + 1)..];
+    }
+}

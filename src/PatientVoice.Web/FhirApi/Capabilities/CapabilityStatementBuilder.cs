@@ -1,0 +1,98 @@
+using Hl7.Fhir.Model;
+using PatientVoice.Fhir.Conformance;
+
+namespace PatientVoice.Web.FhirApi.Capabilities;
+
+/// <summary>
+/// Builds the CapabilityStatement from the same lists the server runs on: the supported types and the
+/// search parameters the index knows for each. Nothing is claimed that is not wired.
+/// </summary>
+public sealed class CapabilityStatementBuilder(ISearchParameterCatalog searchParameters, TimeProvider time)
+{
+    private static readonly CapabilityStatement.TypeRestfulInteraction[] Interactions =
+    [
+        CapabilityStatement.TypeRestfulInteraction.Read,
+        CapabilityStatement.TypeRestfulInteraction.Vread,
+        CapabilityStatement.TypeRestfulInteraction.Update,
+        CapabilityStatement.TypeRestfulInteraction.Delete,
+        CapabilityStatement.TypeRestfulInteraction.HistoryInstance,
+        CapabilityStatement.TypeRestfulInteraction.HistoryType,
+        CapabilityStatement.TypeRestfulInteraction.Create,
+        CapabilityStatement.TypeRestfulInteraction.SearchType,
+    ];
+
+    private readonly DateTimeOffset _started = time.GetUtcNow();
+
+    public CapabilityStatement Build(string baseUrl)
+    {
+        var rest = new CapabilityStatement.RestComponent
+        {
+            Mode = CapabilityStatement.RestfulCapabilityMode.Server,
+            Documentation = "PatientVoice FHIR R4 API: the patient's own words as Questionnaire, QuestionnaireResponse, Goal, Observation, DocumentReference, Provenance and List.",
+            Interaction =
+            [
+                new CapabilityStatement.SystemInteractionComponent { Code = CapabilityStatement.SystemRestfulInteraction.Transaction },
+                new CapabilityStatement.SystemInteractionComponent { Code = CapabilityStatement.SystemRestfulInteraction.Batch },
+                new CapabilityStatement.SystemInteractionComponent { Code = CapabilityStatement.SystemRestfulInteraction.HistorySystem },
+            ],
+        };
+
+        foreach (var type in SupportedResourceTypes.All)
+        {
+            var parameters = searchParameters.For(type);
+            rest.Resource.Add(new CapabilityStatement.ResourceComponent
+            {
+                Type = type,
+                Profile = $"http://hl7.org/fhir/StructureDefinition/{type}",
+                Interaction = Interactions.Select(i => new CapabilityStatement.ResourceInteractionComponent { Code = i }).ToList(),
+                Versioning = CapabilityStatement.ResourceVersionPolicy.Versioned,
+                ReadHistory = true,
+                UpdateCreate = true,
+                ConditionalCreate = true,
+                ConditionalRead = CapabilityStatement.ConditionalReadStatus.FullSupport,
+                ConditionalUpdate = true,
+                ConditionalDelete = CapabilityStatement.ConditionalDeleteStatus.Single,
+                ReferencePolicy = [CapabilityStatement.ReferenceHandlingPolicy.Literal, CapabilityStatement.ReferenceHandlingPolicy.Logical],
+                SearchInclude = ["*", .. parameters.Where(p => p.Type == SearchParamType.Reference).Select(p => $"{type}:{p.Name}")],
+                SearchRevInclude = searchParameters.RevIncludesInto(type).ToList(),
+                SearchParam = parameters.Select(p => new CapabilityStatement.SearchParamComponent
+                {
+                    Name = p.Name,
+                    Definition = p.Url,
+                    Type = p.Type,
+                    Documentation = p.Description is null ? null : new Markdown(p.Description),
+                }).ToList(),
+            });
+        }
+
+        return new CapabilityStatement
+        {
+            Url = $"{baseUrl}/metadata",
+            Name = "PatientVoice",
+            Title = "PatientVoice FHIR R4 server",
+            Status = PublicationStatus.Active,
+            Experimental = false,
+            Date = _started.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            Publisher = "PatientVoice",
+            Kind = CapabilityStatementKind.Instance,
+            Software = new CapabilityStatement.SoftwareComponent { Name = "PatientVoice", Version = typeof(CapabilityStatementBuilder).Assembly.GetName().Version?.ToString() },
+            Implementation = new CapabilityStatement.ImplementationComponent { Description = "PatientVoice", Url = baseUrl },
+            FhirVersion = FHIRVersion.N4_0_1,
+            Format = ["application/fhir+json", "application/fhir+xml", "json", "xml"],
+            PatchFormat = [],
+            Rest = [rest],
+        };
+    }
+}
+
+/// <summary>One search parameter as the CapabilityStatement describes it.</summary>
+public sealed record SearchParameterInfo(string Name, SearchParamType Type, string? Url, string? Description);
+
+/// <summary>The search parameters the store indexes, per type.</summary>
+public interface ISearchParameterCatalog
+{
+    IReadOnlyList<SearchParameterInfo> For(string resourceType);
+
+    /// <summary>The <c>Type:param</c> of reference parameters (of supported types) that can point to <paramref name="resourceType"/>.</summary>
+    IEnumerable<string> RevIncludesInto(string resourceType);
+}

@@ -1,0 +1,40 @@
+using Hl7.Fhir.Model;
+using Microsoft.Extensions.Options;
+using PatientVoice.Fhir.Errors;
+using PatientVoice.Fhir.Serialization;
+
+namespace PatientVoice.Web.FhirApi.Formats;
+
+/// <summary>Reads a FHIR resource from the request body: media type (415), size limit (413), parse (400/422).</summary>
+public sealed class FhirRequestBody(IOptions<FhirApiOptions> options)
+{
+    public async Task<Resource> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var format = FhirMediaTypes.RequestFormat(request);
+        var limit = options.Value.MaxBodyBytes;
+        if (request.ContentLength > limit)
+        {
+            throw TooLarge(limit);
+        }
+
+        // Read at most limit + 1 bytes: a body without Content-Length (chunked) is held to the same limit.
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > limit)
+            {
+                throw TooLarge(limit);
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        var text = System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+        return FhirResourceParser.Parse(text, format);
+    }
+
+    private static PayloadTooLargeException TooLarge(long limit)
+        => new($"The body is larger than the limit of {limit} bytes (Fhir:MaxBodyBytes).");
+}

@@ -1,0 +1,148 @@
+using Hl7.Fhir.Model;
+using PatientVoice.Fhir.Errors;
+using PatientVoice.Storage;
+using PatientVoice.Storage.Search;
+
+namespace PatientVoice.Web.FhirApi.Write;
+
+/// <summary>
+/// The write interactions (create, update, delete and their conditional forms) against one write session,
+/// shared by the single-resource endpoints and by batch and transaction Bundles.
+/// </summary>
+public sealed class ResourceWriter(SearchQueryParser searchParser, IEnumerable<IResourceWriteValidator> validators)
+{
+    private readonly IResourceWriteValidator[] _validators = validators.ToArray();
+
+    /// <summary>create; with <paramref name="ifNoneExist"/> a conditional create that writes nothing when one resource matches.</summary>
+    /// <remarks><paramref name="assignedId"/>: an id the server already chose (a transaction resolving urn:uuid references).</remarks>
+    public async Task<WriteOutcome> CreateAsync(IResourceWriteSession session, Resource resource, string? ifNoneExist, CancellationToken cancellationToken, string? assignedId = null)
+    {
+        var type = FhirRequest.RequireType(resource.TypeName);
+        if (await FindExistingAsync(session, type, ifNoneExist, cancellationToken) is { } existing)
+        {
+            return new WriteOutcome(existing, StatusCodes.Status200OK);
+        }
+
+        // The server assigns the id of a created resource; an id in the body is ignored, as the spec says.
+        resource.Id = assignedId;
+        await ValidateAsync(resource, cancellationToken);
+        var result = await session.PutAsync(resource, null, cancellationToken);
+        return new WriteOutcome(result.Stored, StatusCodes.Status201Created);
+    }
+
+    /// <summary>The one resource an If-None-Exist query matches, null for none, 412 for several.</summary>
+    public async Task<StoredResource?> FindExistingAsync(IResourceWriteSession session, string type, string? ifNoneExist, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(ifNoneExist))
+        {
+            return null;
+        }
+
+        var matches = await MatchAsync(session, type, FhirRequest.ParseQueryString(ifNoneExist), cancellationToken);
+        return matches.Count switch
+        {
+            0 => null,
+            1 => matches[0],
+            _ => throw new PreconditionFailedException($"If-None-Exist matched {matches.Count} {type} resources; it must match at most one."),
+        };
+    }
+
+    /// <summary>update (or create with the client's id) of <paramref name="type"/>/<paramref name="id"/>.</summary>
+    public async Task<WriteOutcome> UpdateAsync(IResourceWriteSession session, string type, string id, Resource resource, int? ifMatch, CancellationToken cancellationToken)
+    {
+        FhirRequest.RequireType(type);
+        RequireSameType(type, resource);
+        if (string.IsNullOrEmpty(resource.Id))
+        {
+            throw new BadRequestException($"The {type} in the body has no id; an update must carry the id of the URL ('{id}').", $"{type}.id");
+        }
+
+        if (resource.Id != id)
+        {
+            throw new BadRequestException($"The id in the body ('{resource.Id}') does not match the id in the URL ('{id}').", $"{type}.id");
+        }
+
+        await ValidateAsync(resource, cancellationToken);
+        var result = await session.PutAsync(resource, ifMatch, cancellationToken);
+        return new WriteOutcome(result.Stored, result.Created ? StatusCodes.Status201Created : StatusCodes.Status200OK);
+    }
+
+    /// <summary>Conditional update: no match creates, one match updates it, more than one is a 412.</summary>
+    public async Task<WriteOutcome> ConditionalUpdateAsync(IResourceWriteSession session, string type, IReadOnlyList<KeyValuePair<string, string>> criteria, Resource resource, int? ifMatch, CancellationToken cancellationToken)
+    {
+        FhirRequest.RequireType(type);
+        RequireSameType(type, resource);
+        var matches = await MatchAsync(session, type, criteria, cancellationToken);
+        switch (matches.Count)
+        {
+            case 0:
+                if (!string.IsNullOrEmpty(resource.Id) && await session.ReadAsync(type, resource.Id, cancellationToken) is { IsDeleted: false })
+                {
+                    throw new ResourceConflictException($"No {type} matches the conditions, but {type}/{resource.Id} exists; the update would overwrite a resource the conditions do not select.");
+                }
+
+                await ValidateAsync(resource, cancellationToken);
+                var created = await session.PutAsync(resource, null, cancellationToken);
+                return new WriteOutcome(created.Stored, StatusCodes.Status201Created);
+            case 1:
+                var match = matches[0];
+                if (!string.IsNullOrEmpty(resource.Id) && resource.Id != match.Id)
+                {
+                    throw new BadRequestException($"The id in the body ('{resource.Id}') is not the id of the matching resource ('{match.Id}').", $"{type}.id");
+                }
+
+                resource.Id = match.Id;
+                await ValidateAsync(resource, cancellationToken);
+                var updated = await session.PutAsync(resource, ifMatch, cancellationToken);
+                return new WriteOutcome(updated.Stored, StatusCodes.Status200OK);
+            default:
+                throw new PreconditionFailedException($"The conditions matched {matches.Count} {type} resources; a conditional update must match at most one.");
+        }
+    }
+
+    /// <summary>delete; null when there was nothing (left) to delete.</summary>
+    public Task<StoredResource?> DeleteAsync(IResourceWriteSession session, string type, string id, int? ifMatch, CancellationToken cancellationToken)
+        => session.DeleteAsync(FhirRequest.RequireType(type), id, ifMatch, cancellationToken);
+
+    /// <summary>Conditional delete (single): no match deletes nothing, one match is deleted, more is a 412.</summary>
+    public async Task<StoredResource?> ConditionalDeleteAsync(IResourceWriteSession session, string type, IReadOnlyList<KeyValuePair<string, string>> criteria, CancellationToken cancellationToken)
+    {
+        FhirRequest.RequireType(type);
+        var matches = await MatchAsync(session, type, criteria, cancellationToken);
+        return matches.Count switch
+        {
+            0 => null,
+            1 => await session.DeleteAsync(type, matches[0].Id, null, cancellationToken),
+            _ => throw new PreconditionFailedException($"The conditions matched {matches.Count} {type} resources; a conditional delete must match at most one."),
+        };
+    }
+
+    private async Task<IReadOnlyList<StoredResource>> MatchAsync(IResourceWriteSession session, string type, IReadOnlyList<KeyValuePair<string, string>> criteria, CancellationToken cancellationToken)
+    {
+        if (criteria.Count == 0)
+        {
+            throw new BadRequestException($"A conditional interaction needs search parameters to select the {type}.");
+        }
+
+        // Strict: a condition we cannot evaluate must not silently match everything.
+        var query = searchParser.Parse(type, criteria, strict: true) with { Count = 2 };
+        var result = await session.SearchAsync(query, cancellationToken);
+        return result.Matches;
+    }
+
+    private async Task ValidateAsync(Resource resource, CancellationToken cancellationToken)
+    {
+        foreach (var validator in _validators)
+        {
+            await validator.ValidateAsync(resource, cancellationToken);
+        }
+    }
+
+    private static void RequireSameType(string type, Resource resource)
+    {
+        if (resource.TypeName != type)
+        {
+            throw new BadRequestException($"The body is a {resource.TypeName}, but the URL is for {type}.", "resourceType");
+        }
+    }
+}
