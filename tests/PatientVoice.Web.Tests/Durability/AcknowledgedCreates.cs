@@ -1,0 +1,57 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text;
+
+namespace PatientVoice.Web.Tests.Durability;
+
+/// <summary>
+/// Several clients creating Goals as fast as the server takes them, each remembering every create the
+/// server acknowledged (201 with a Location naming the id and version). A create that fails or is cut off
+/// is not acknowledged and promises nothing.
+/// </summary>
+internal sealed class AcknowledgedCreates
+{
+    private readonly ConcurrentQueue<(string Id, int Version)> _acknowledged = new();
+
+    public IReadOnlyCollection<(string Id, int Version)> Acknowledged => _acknowledged;
+
+    public int Count => _acknowledged.Count;
+
+    /// <summary>Runs <paramref name="clients"/> concurrent create loops until <paramref name="stop"/> is cancelled.</summary>
+    public Task RunAsync(HttpClient http, int clients, CancellationToken stop)
+        => Task.WhenAll(Enumerable.Range(0, clients).Select(client => Task.Run(() => CreateLoopAsync(http, client, stop), CancellationToken.None)));
+
+    private async Task CreateLoopAsync(HttpClient http, int client, CancellationToken stop)
+    {
+        var body = $$$"""
+            {"resourceType":"Goal","lifecycleStatus":"active","description":{"text":"Walk to the shop without resting"},"subject":{"reference":"Patient/durability-{{{client}}}"}}
+            """;
+        while (!stop.IsCancellationRequested)
+        {
+            try
+            {
+                using var content = new StringContent(body, Encoding.UTF8, "application/fhir+json");
+                using var response = await http.PostAsync("/fhir/Goal", content, stop);
+                if (response.StatusCode == HttpStatusCode.Created && response.Headers.Location is { } location)
+                {
+                    _acknowledged.Enqueue(Parse(location));
+                }
+            }
+            catch (Exception e) when (e is HttpRequestException or OperationCanceledException or IOException)
+            {
+                // The server is gone (killed) or we are stopping: this create was never acknowledged.
+                if (!stop.IsCancellationRequested)
+                {
+                    await Task.Delay(10, CancellationToken.None);
+                }
+            }
+        }
+    }
+
+    // .../fhir/Goal/{id}/_history/{version}
+    private static (string Id, int Version) Parse(Uri location)
+    {
+        var segments = location.AbsolutePath.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        return (segments[^3], int.Parse(segments[^1], System.Globalization.CultureInfo.InvariantCulture));
+    }
+}

@@ -1,0 +1,78 @@
+using System.Net;
+using System.Text.Json;
+using Xunit.Abstractions;
+
+namespace PatientVoice.Web.Tests.Durability;
+
+/// <summary>
+/// Crash durability of the real server process: what the server acknowledged before a SIGKILL is there
+/// after a restart on the same SQLite file.
+/// </summary>
+public sealed class KillDuringWritesTests(ITestOutputHelper output)
+{
+    private const int Clients = 8;
+    private static readonly TimeSpan LoadBeforeKill = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan TestBudget = TimeSpan.FromSeconds(120);
+
+    [Fact]
+    public async Task Every_create_acknowledged_before_a_SIGKILL_is_readable_with_its_version_after_a_restart()
+    {
+        using var budget = new CancellationTokenSource(TestBudget);
+        using var directory = new TemporaryDirectory();
+        var database = Path.Combine(directory.Path, "durability.db");
+        var creates = new AcknowledgedCreates();
+
+        await using (var server = await ServerProcess.StartAsync(database, directory.Path, budget.Token))
+        {
+            using var http = NewClient(server.BaseAddress);
+            using var stopLoad = CancellationTokenSource.CreateLinkedTokenSource(budget.Token);
+            var load = creates.RunAsync(http, Clients, stopLoad.Token);
+
+            await Task.Delay(LoadBeforeKill, budget.Token);
+            var countAtKill = creates.Count;
+            var exitCode = await server.KillAsync();
+            await stopLoad.CancelAsync();
+            await load;
+
+            // 128 + 9: the process died of SIGKILL, not of an orderly shutdown.
+            output.WriteLine($"Killed server process {server.ProcessId} after {countAtKill} acknowledged creates; exit code {exitCode}.");
+            Assert.Equal(137, exitCode);
+            Assert.True(countAtKill > 0, $"No create was acknowledged in {LoadBeforeKill.TotalSeconds} s; server output:\n{server.RecentOutput}");
+        }
+
+        await using (var restarted = await ServerProcess.StartAsync(database, directory.Path, budget.Token))
+        {
+            using var http = NewClient(restarted.BaseAddress);
+            var missing = new System.Collections.Concurrent.ConcurrentBag<string>();
+            await Parallel.ForEachAsync(creates.Acknowledged, new ParallelOptions { MaxDegreeOfParallelism = Clients, CancellationToken = budget.Token }, async (create, ct) =>
+            {
+                using var response = await http.GetAsync($"/fhir/Goal/{create.Id}", ct);
+                if (response.StatusCode != HttpStatusCode.OK)
+                {
+                    missing.Add($"Goal/{create.Id}: {(int)response.StatusCode}");
+                    return;
+                }
+
+                using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct));
+                var version = json.RootElement.GetProperty("meta").GetProperty("versionId").GetString();
+                if (version != create.Version.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                {
+                    missing.Add($"Goal/{create.Id}: version {version}, acknowledged {create.Version}");
+                }
+            });
+
+            Assert.True(missing.IsEmpty, $"{missing.Count} of {creates.Count} acknowledged creates are lost or changed: {string.Join("; ", missing.Take(10))}");
+
+            using var history = JsonDocument.Parse(await http.GetStringAsync("/fhir/Goal/_history?_count=1", budget.Token));
+            var total = history.RootElement.GetProperty("total").GetInt32();
+            output.WriteLine($"{creates.Count} creates acknowledged before SIGKILL by {Clients} clients; all readable after restart; Goal _history total {total}.");
+            Assert.True(total >= creates.Count, $"Goal _history has {total} versions, fewer than the {creates.Count} acknowledged creates.");
+        }
+    }
+
+    private static HttpClient NewClient(Uri baseAddress) => new(new SocketsHttpHandler { MaxConnectionsPerServer = Clients, UseProxy = false })
+    {
+        BaseAddress = baseAddress,
+        Timeout = TimeSpan.FromSeconds(30),
+    };
+}
