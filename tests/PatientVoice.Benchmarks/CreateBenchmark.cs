@@ -1,0 +1,121 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+
+namespace PatientVoice.Benchmarks;
+
+/// <summary>
+/// <c>create</c>: N clients POST Goals back to back for a warm-up, then for a measured window. A request
+/// counts if it started inside the window; throughput is those completed with 201 per second of window.
+/// </summary>
+internal static class CreateBenchmark
+{
+    public static async Task<int> RunAsync(BenchmarkArguments args)
+    {
+        var clients = args.Int("clients", 16);
+        var seconds = args.Int("seconds", 20);
+        var warmup = args.Int("warmup", 5);
+        using var directory = new ScratchDirectory(args.String("dir"));
+        var settings = new ServerSettings(Path.Combine(directory.Path, "create.db"), args.Flag("request-logging"), args.String("synchronous"));
+        foreach (var file in new[] { settings.DatabasePath, settings.DatabasePath + "-wal", settings.DatabasePath + "-shm" })
+        {
+            File.Delete(file);
+        }
+
+        Console.WriteLine($"create: {clients} clients, {warmup} s warm-up, {seconds} s measured, synchronous={settings.Synchronous ?? "(server default)"}, request logging {(settings.RequestLogging ? "on (server defaults)" : "off (Warning)")}");
+        await using var server = await ServerProcess.StartAsync(settings, CancellationToken.None);
+        using var http = LoopbackClient.Create(server.BaseAddress, clients);
+        var bodies = Enumerable.Range(0, 1000).Select(GoalBody).ToArray();
+
+        var started = Stopwatch.GetTimestamp();
+        var windowStart = started + (warmup * Stopwatch.Frequency);
+        var windowEnd = windowStart + (seconds * Stopwatch.Frequency);
+        var perClient = Enumerable.Range(0, clients).Select(_ => new ClientTally()).ToArray();
+
+        var serverCpuAtStart = TimeSpan.Zero;
+        var ownCpuAtStart = TimeSpan.Zero;
+        var cpuSampler = Task.Run(async () =>
+        {
+            await Task.Delay(Stopwatch.GetElapsedTime(started, windowStart));
+            serverCpuAtStart = server.CpuTime;
+            ownCpuAtStart = Process.GetCurrentProcess().TotalProcessorTime;
+        });
+
+        await Task.WhenAll(perClient.Select((tally, client) => Task.Run(() => ClientLoopAsync(http, bodies, client, tally, windowStart, windowEnd))));
+        await cpuSampler;
+        var serverCpu = server.CpuTime - serverCpuAtStart;
+        var ownCpu = Process.GetCurrentProcess().TotalProcessorTime - ownCpuAtStart;
+
+        var latencies = new LatencyDistribution(perClient.SelectMany(t => t.Latencies));
+        var created = perClient.Sum(t => t.Created);
+        var failed = perClient.Sum(t => t.Failed);
+        var window = TimeSpan.FromSeconds(seconds);
+        Console.WriteLine(FormattableString.Invariant($"created {created} in {seconds} s = {created / window.TotalSeconds:F0} creates/s; failed {failed}"));
+        Console.WriteLine($"latency (201s): {latencies.Summary()}");
+        Console.WriteLine(FormattableString.Invariant($"CPU in window: server {serverCpu.TotalSeconds / window.TotalSeconds * 100:F0}%, load generator {ownCpu.TotalSeconds / window.TotalSeconds * 100:F0}% (of one core; {Environment.ProcessorCount} cores)"));
+        Console.WriteLine(FormattableString.Invariant(
+            $"| {clients} | {seconds} | {created / window.TotalSeconds:F0} | {latencies.PercentileMs(0.50):F2} | {latencies.PercentileMs(0.95):F2} | {latencies.PercentileMs(0.99):F2} | {latencies.MaxMs:F1} | {failed} | {serverCpu.TotalSeconds / window.TotalSeconds * 100:F0}% / {ownCpu.TotalSeconds / window.TotalSeconds * 100:F0}% |"));
+        return failed == 0 ? 0 : 1;
+    }
+
+    private static async Task ClientLoopAsync(HttpClient http, byte[][] bodies, int client, ClientTally tally, long windowStart, long windowEnd)
+    {
+        var contentType = new MediaTypeHeaderValue("application/fhir+json");
+        for (var i = client; ; i += 7)
+        {
+            var begin = Stopwatch.GetTimestamp();
+            if (begin >= windowEnd)
+            {
+                return;
+            }
+
+            using var content = new ByteArrayContent(bodies[i % bodies.Length]);
+            content.Headers.ContentType = contentType;
+            bool ok;
+            try
+            {
+                using var response = await http.PostAsync("/fhir/Goal", content);
+                await response.Content.LoadIntoBufferAsync();
+                ok = response.StatusCode == HttpStatusCode.Created;
+            }
+            catch (HttpRequestException)
+            {
+                ok = false;
+            }
+
+            var end = Stopwatch.GetTimestamp();
+            if (begin >= windowStart)
+            {
+                tally.Record(ok, end - begin);
+            }
+        }
+    }
+
+    private static byte[] GoalBody(int n) => Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $$$"""
+        {"resourceType":"Goal","lifecycleStatus":"active","achievementStatus":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/goal-achievement","code":"in-progress"}]},"description":{"text":"Walk to the end of the road and back without stopping ({{{n}}})"},"subject":{"reference":"Patient/bench-{{{n % 100}}}"},"startDate":"2026-01-15","note":[{"text":"In my own words: I want to get my breath back."}]}
+        """));
+
+    private sealed class ClientTally
+    {
+        public List<long> Latencies { get; } = new(capacity: 64 * 1024);
+
+        public int Created { get; private set; }
+
+        public int Failed { get; private set; }
+
+        public void Record(bool created, long ticks)
+        {
+            if (created)
+            {
+                Created++;
+                Latencies.Add(ticks);
+            }
+            else
+            {
+                Failed++;
+            }
+        }
+    }
+}

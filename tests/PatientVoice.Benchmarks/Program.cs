@@ -1,0 +1,29 @@
+using PatientVoice.Benchmarks;
+
+// Load generators for the real server, run over loopback. See docs/benchmarks.md.
+//   dotnet run -c Release --project tests/PatientVoice.Benchmarks -- create --clients 16 --seconds 20
+//   dotnet run -c Release --project tests/PatientVoice.Benchmarks -- search --resources 100000
+const string Usage = """
+    create [--clients 16] [--seconds 20] [--warmup 5] [--synchronous NORMAL|FULL|OFF] [--request-logging] [--dir PATH]
+        POST Goals with N concurrent clients against a fresh SQLite file; creates/s and latency percentiles.
+    search [--resources 100000] [--patients 10000] [--requests 5000] [--warmup-requests 500] [--clients 1] [--batch 5000] [--db FILE] [--request-logging]
+        Load the data set through the store (or reuse --db FILE if it exists), then time GET /fhir/Goal?patient=.
+    """;
+
+if (args.Length == 0 || args[0] is "-h" or "--help")
+{
+    Console.WriteLine(Usage);
+    return args.Length == 0 ? 2 : 0;
+}
+
+#if DEBUG
+Console.WriteLine("WARNING: this is a Debug build (so is the server beside it); use -c Release for numbers.");
+#endif
+
+var options = new BenchmarkArguments(args[1..]);
+return args[0] switch
+{
+    "create" => await CreateBenchmark.RunAsync(options),
+    "search" => await SearchBenchmark.RunAsync(options),
+    _ => throw new ArgumentException($"Unknown benchmark '{args[0]}'.\n{Usage}"),
+};
