@@ -1,0 +1,53 @@
+using System.Text;
+using System.Text.Json;
+using Hl7.Fhir.Model;
+using Hl7.Fhir.Serialization;
+
+namespace PatientVoice.Fhir.Serialization;
+
+/// <summary>
+/// Writes resources as FHIR JSON or XML. One set of options per process: building them is not free.
+/// </summary>
+public static class FhirSerializer
+{
+    private static readonly JsonSerializerOptions Compact = new JsonSerializerOptions().ForFhir(ModelInfo.ModelInspector);
+
+    private static readonly JsonSerializerOptions Indented =
+        new JsonSerializerOptions { WriteIndented = true }.ForFhir(ModelInfo.ModelInspector);
+
+    private static readonly FhirXmlSerializer Xml = new();
+
+    /// <summary>Options for System.Text.Json (compact, as stored).</summary>
+    public static JsonSerializerOptions JsonOptions => Compact;
+
+    public static string ToJson(Resource resource, bool pretty = false)
+        => JsonSerializer.Serialize(resource, resource.GetType(), pretty ? Indented : Compact);
+
+    public static string ToXml(Resource resource, bool pretty = false)
+    {
+        var xml = Xml.SerializeToString(resource);
+        return pretty ? Reindent(xml) : xml;
+    }
+
+    public static string Serialize(Resource resource, FhirFormat format, bool pretty = false)
+        => format == FhirFormat.Xml ? ToXml(resource, pretty) : ToJson(resource, pretty);
+
+    /// <summary>Re-serializes stored JSON with indentation, without a round trip through the POCOs.</summary>
+    public static string IndentJson(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        {
+            document.WriteTo(writer);
+        }
+
+        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+    }
+
+    private static string Reindent(string xml)
+    {
+        var element = System.Xml.Linq.XElement.Parse(xml, System.Xml.Linq.LoadOptions.PreserveWhitespace);
+        return element.ToString(System.Xml.Linq.SaveOptions.None);
+    }
+}

@@ -1,0 +1,29 @@
+namespace PatientVoice.Storage.Sqlite;
+
+/// <summary>The resource tables. The search-index tables are <see cref="SqliteSearchIndex.Schema"/>.</summary>
+internal static class SqliteSchema
+{
+    public const string Resources = """
+        CREATE TABLE IF NOT EXISTS resource (
+            pk            INTEGER PRIMARY KEY,
+            resource_type TEXT    NOT NULL,
+            resource_id   TEXT    NOT NULL,
+            version       INTEGER NOT NULL,
+            last_updated  INTEGER NOT NULL,
+            is_deleted    INTEGER NOT NULL,
+            UNIQUE (resource_type, resource_id)
+        );
+        CREATE INDEX IF NOT EXISTS ix_resource_type_updated ON resource (resource_type, last_updated);
+
+        CREATE TABLE IF NOT EXISTS resource_version (
+            seq           INTEGER PRIMARY KEY,
+            resource_pk   INTEGER NOT NULL REFERENCES resource (pk),
+            version       INTEGER NOT NULL,
+            last_updated  INTEGER NOT NULL,
+            method        TEXT    NOT NULL,
+            json          TEXT,
+            UNIQUE (resource_pk, version)
+        );
+        CREATE INDEX IF NOT EXISTS ix_resource_version_updated ON resource_version (last_updated);
+        """;
+}

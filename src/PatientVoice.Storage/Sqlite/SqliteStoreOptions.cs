@@ -1,0 +1,17 @@
+namespace PatientVoice.Storage.Sqlite;
+
+/// <summary>Configuration section <c>Storage:Sqlite</c>.</summary>
+public sealed class SqliteStoreOptions
+{
+    public const string Section = "Storage:Sqlite";
+
+    /// <summary>The database file; relative paths are relative to the working directory.</summary>
+    public string Path { get; set; } = System.IO.Path.Combine("data", "patientvoice.db");
+
+    /// <summary>
+    /// SQLite's <c>synchronous</c> setting. <c>NORMAL</c> (the default) in WAL mode keeps every committed
+    /// transaction through a crash or <c>kill -9</c> of the process; <c>FULL</c> also through a power loss,
+    /// at the price of an fsync per commit.
+    /// </summary>
+    public string Synchronous { get; set; } = "NORMAL";
+}
