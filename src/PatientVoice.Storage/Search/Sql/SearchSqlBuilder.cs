@@ -14,7 +14,11 @@ internal sealed class SearchSqlBuilder(SqlDialect dialect)
     /// <summary>The WHERE condition selecting the live resources of the query's type that meet every criterion.</summary>
     public string Where(SearchQuery query, SqlParameterList ps)
     {
-        var conditions = new List<string> { $"r.resource_type = {ps.Add(query.ResourceType)}", "r.is_deleted = 0" };
+        // With a positive index criterion, that criterion's index range drives the query, not a scan of the type.
+        var driven = query.Criteria.Any(c => c.Parameter.Source != SearchParameterSource.LastUpdated
+            && c.Modifier != SearchModifier.Not && c.Values[0] is not MissingValue);
+        var type = driven ? dialect.Unindexed("r.resource_type") : "r.resource_type";
+        var conditions = new List<string> { $"{type} = {ps.Add(query.ResourceType)}", "r.is_deleted = 0" };
         conditions.AddRange(query.Criteria.Select(c => Criterion(query.ResourceType, c, ps)));
         return string.Join(" AND ", conditions);
     }

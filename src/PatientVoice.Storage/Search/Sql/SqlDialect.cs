@@ -14,6 +14,12 @@ internal abstract class SqlDialect
     public virtual string LikeEscapeClause => @"ESCAPE '\'";
 
     public virtual string Concat(string left, string right) => $"{left} || {right}";
+
+    /// <summary>
+    /// A column reference the planner must not use an index for: when a selective index criterion exists,
+    /// it (not the resource type) should drive the query.
+    /// </summary>
+    public virtual string Unindexed(string column) => column;
 }
 
 internal sealed class SqliteDialect : SqlDialect
@@ -21,6 +27,9 @@ internal sealed class SqliteDialect : SqlDialect
     public static readonly SqliteDialect Instance = new();
 
     public override string ParameterName(int index) => "@p" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    // SQLite's documented way to keep a term from using an index: a unary plus.
+    public override string Unindexed(string column) => "+" + column;
 }
 
 /// <summary>The parameters of one statement, named by the dialect.</summary>
