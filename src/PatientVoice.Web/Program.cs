@@ -13,6 +13,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddSqliteResourceStore();
 builder.Services.Configure<SqliteStoreOptions>(builder.Configuration.GetSection(SqliteStoreOptions.Section));
 builder.Services.Configure<FhirApiOptions>(builder.Configuration.GetSection(FhirApiOptions.Section));
+builder.Services.AddHostedService<StoreInitializer>();
 builder.Services.AddSingleton<FhirRequestBody>();
 builder.Services.AddSingleton<ResourceWriter>();
 builder.Services.AddSingleton<ISearchParameterCatalog, IndexedSearchParameterCatalog>();
@@ -38,7 +39,6 @@ app.UseSwaggerUI();
 app.MapGet("/", () => Results.Redirect("/swagger")).ExcludeFromDescription();
 app.MapFhirApi();
 
-await app.Services.GetRequiredService<IResourceStore>().InitializeAsync(app.Lifetime.ApplicationStopping);
 await app.RunAsync();
 
 /// <summary>Entry point, visible to the in-process test host.</summary>

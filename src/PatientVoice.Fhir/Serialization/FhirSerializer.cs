@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Hl7.Fhir.Model;
 using Hl7.Fhir.Serialization;
@@ -10,10 +11,17 @@ namespace PatientVoice.Fhir.Serialization;
 /// </summary>
 public static class FhirSerializer
 {
-    private static readonly JsonSerializerOptions Compact = new JsonSerializerOptions().ForFhir(ModelInfo.ModelInspector);
+    // Patients write in many languages: keep their words readable in the stored JSON (UTF-8), not \u-escaped.
+    // The relaxed encoder still escapes what JSON requires; the responses are never embedded in HTML.
+    private static readonly JavaScriptEncoder Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+
+    private static readonly JsonSerializerOptions Compact = new JsonSerializerOptions { Encoder = Encoder }.ForFhir(ModelInfo.ModelInspector);
 
     private static readonly JsonSerializerOptions Indented =
-        new JsonSerializerOptions { WriteIndented = true }.ForFhir(ModelInfo.ModelInspector);
+        new JsonSerializerOptions { WriteIndented = true, Encoder = Encoder }.ForFhir(ModelInfo.ModelInspector);
+
+    /// <summary>Options for writing plain JSON nodes (Bundle frames, subsetted resources) with the same escaping.</summary>
+    public static JsonSerializerOptions NodeOptions { get; } = new() { Encoder = Encoder };
 
     private static readonly FhirXmlSerializer Xml = new();
 
@@ -37,7 +45,7 @@ public static class FhirSerializer
     {
         using var document = JsonDocument.Parse(json);
         var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = Encoder }))
         {
             document.WriteTo(writer);
         }

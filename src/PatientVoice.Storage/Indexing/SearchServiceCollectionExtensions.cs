@@ -1,20 +1,20 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using PatientVoice.Storage.Search;
+using PatientVoice.Storage.Search.Sql;
+using PatientVoice.Storage.Sqlite;
 
 namespace PatientVoice.Storage.Indexing;
 
-// STUB (to be replaced by the search work): registers the search parameter registry, indexer and parser.
+/// <summary>Registers the search parameter registry, the indexer, the query parser and the SQLite search executor.</summary>
 public static class SearchServiceCollectionExtensions
 {
     public static IServiceCollection AddSearchIndexing(this IServiceCollection services)
     {
-        services.AddSingleton<SearchQueryParser>();
-        services.AddSingleton<ISearchIndexer, NoIndexer>();
+        services.TryAddSingleton<SearchParameterRegistry>();
+        services.TryAddSingleton<ISearchIndexer, SearchIndexer>();
+        services.TryAddSingleton<SearchQueryParser>();
+        services.TryAddSingleton<SqliteSearchExecutor>();
         return services;
-    }
-
-    private sealed class NoIndexer : ISearchIndexer
-    {
-        public IReadOnlyList<SearchIndexEntry> Extract(Hl7.Fhir.Model.Resource resource) => [];
     }
 }

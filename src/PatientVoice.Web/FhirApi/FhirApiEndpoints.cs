@@ -1,5 +1,6 @@
 using PatientVoice.Web.FhirApi.Bundles;
 using PatientVoice.Web.FhirApi.Capabilities;
+using PatientVoice.Web.FhirApi.Formats;
 using PatientVoice.Web.FhirApi.History;
 using PatientVoice.Web.FhirApi.Read;
 using PatientVoice.Web.FhirApi.Search;
@@ -15,6 +16,7 @@ public static class FhirApiEndpoints
     {
         var fhir = endpoints.MapGroup(FhirRequest.BasePath)
             .AddEndpointFilter<FhirAccessFilter>()
+            .AddEndpointFilter<FormatNegotiationFilter>()
             .WithTags("FHIR R4");
 
         CapabilityEndpoints.Map(fhir);

@@ -69,24 +69,27 @@ public sealed class FhirResult : IResult
         }
         catch (PatientVoice.Fhir.Errors.NotAcceptableException)
         {
-            // Negotiation failed after the work was done (a write): answer in JSON rather than lose the response.
+            // Only an error response gets here (FormatNegotiationFilter refuses the request up front): say it in JSON.
             format = FhirFormat.Json;
         }
 
         var pretty = FhirMediaTypes.IsPretty(httpContext.Request);
-        var view = ApplyView ? ResourceView.FromQuery(httpContext.Request.Query) : ResourceView.Whole;
         string body;
         if (Resource is not null)
         {
             body = FhirSerializer.Serialize(Resource, format, pretty);
         }
-        else if (format == FhirFormat.Json && view.IsWhole)
+        else if (ApplyView && ResourceView.FromQuery(httpContext.Request.Query) is { IsWhole: false } view)
+        {
+            body = view.Render(StoredJson!, format, pretty);
+        }
+        else if (format == FhirFormat.Json)
         {
             body = pretty ? FhirSerializer.IndentJson(StoredJson!) : StoredJson!;
         }
         else
         {
-            body = view.Render(StoredJson!, format, pretty);
+            body = ResourceView.Whole.Render(StoredJson!, format, pretty);
         }
 
         response.ContentType = FhirMediaTypes.ContentType(format);

@@ -10,7 +10,7 @@ public sealed class IndexedSearchParameterCatalog : ISearchParameterCatalog
         => ModelInfo.SearchParameters
             .Where(p => p.Resource == resourceType || p.Resource is "Resource" or "DomainResource")
             .Where(p => p.Type != SearchParamType.Composite && p.Type != SearchParamType.Special)
-            .Select(p => new SearchParameterInfo(p.Name!, p.Type, p.Url, p.Description?.Value))
+            .Select(p => new SearchParameterInfo(p.Name!, p.Type, p.Url, string.IsNullOrWhiteSpace(p.Description?.Value) ? null : p.Description.Value))
             .DistinctBy(p => p.Name)
             .ToList();
 

@@ -70,6 +70,6 @@ public static class BundleComposer
             }
         }
 
-        return json.ToJsonString();
+        return json.ToJsonString(FhirSerializer.NodeOptions);
     }
 }

@@ -65,7 +65,7 @@ public sealed class ResourceView
     /// <summary>Applies the view to stored JSON and writes the result in <paramref name="format"/>.</summary>
     public string Render(string json, FhirFormat format, bool pretty)
     {
-        var text = Apply(json).ToJsonString();
+        var text = Apply(json).ToJsonString(FhirSerializer.NodeOptions);
         if (format == FhirFormat.Json)
         {
             return pretty ? FhirSerializer.IndentJson(text) : text;

@@ -105,14 +105,8 @@ public static class HistoryEndpoints
             return null;
         }
 
-        try
-        {
-            var dateTime = new FhirDateTime(value.ToString());
-            return dateTime.ToDateTimeOffset(TimeSpan.Zero);
-        }
-        catch (FormatException)
-        {
-            throw new BadRequestException($"{name} '{value}' is not a FHIR instant such as 2026-11-26T12:00:00Z.", name);
-        }
+        return Hl7.Fhir.ElementModel.Types.DateTime.TryParse(value.ToString(), out var instant)
+            ? instant.ToDateTimeOffset(TimeSpan.Zero)
+            : throw new BadRequestException($"{name} '{value}' is not a FHIR instant such as 2026-11-26T12:00:00Z.", name);
     }
 }

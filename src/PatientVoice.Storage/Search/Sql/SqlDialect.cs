@@ -1,0 +1,48 @@
+namespace PatientVoice.Storage.Search.Sql;
+
+/// <summary>
+/// What differs between the SQL of our adapters. The query model and <see cref="SearchSqlBuilder"/> are
+/// shared; SQLite and (later) PostgreSQL supply a dialect.
+/// </summary>
+internal abstract class SqlDialect
+{
+    public abstract string ParameterName(int index);
+
+    /// <summary>The exclusive upper bound of all strings starting with <paramref name="prefix"/> (for index range scans).</summary>
+    public virtual string PrefixUpperBound(string prefix) => prefix + "\uffff";
+
+    public virtual string LikeEscapeClause => @"ESCAPE '\'";
+
+    public virtual string Concat(string left, string right) => $"{left} || {right}";
+
+    /// <summary>
+    /// A column reference the planner must not use an index for: when a selective index criterion exists,
+    /// it (not the resource type) should drive the query.
+    /// </summary>
+    public virtual string Unindexed(string column) => column;
+}
+
+internal sealed class SqliteDialect : SqlDialect
+{
+    public static readonly SqliteDialect Instance = new();
+
+    public override string ParameterName(int index) => "@p" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    // SQLite's documented way to keep a term from using an index: a unary plus.
+    public override string Unindexed(string column) => "+" + column;
+}
+
+/// <summary>The parameters of one statement, named by the dialect.</summary>
+internal sealed class SqlParameterList(SqlDialect dialect)
+{
+    private readonly List<KeyValuePair<string, object?>> _items = [];
+
+    public IReadOnlyList<KeyValuePair<string, object?>> Items => _items;
+
+    public string Add(object? value)
+    {
+        var name = dialect.ParameterName(_items.Count);
+        _items.Add(new(name, value));
+        return name;
+    }
+}

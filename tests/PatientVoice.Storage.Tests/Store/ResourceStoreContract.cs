@@ -1,0 +1,183 @@
+using Hl7.Fhir.Model;
+using PatientVoice.Fhir.Errors;
+
+namespace PatientVoice.Storage.Tests.Store;
+
+/// <summary>
+/// What every store adapter promises: versions, tombstones, history and all-or-nothing transactions.
+/// Each adapter runs this suite through its own <see cref="CreateStoreAsync"/>.
+/// </summary>
+public abstract class ResourceStoreContract : IAsyncLifetime
+{
+    private IResourceStore? _store;
+
+    protected IResourceStore Store => _store ?? throw new InvalidOperationException("The store is not initialized.");
+
+    /// <summary>A new, empty, initialized store.</summary>
+    protected abstract Task<IResourceStore> CreateStoreAsync();
+
+    public async Task InitializeAsync() => _store = await CreateStoreAsync();
+
+    public virtual Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public async Task A_created_resource_gets_an_id_version_1_and_a_millisecond_timestamp()
+    {
+        var stored = await WriteAsync(Goal("Walk to the park"));
+
+        Assert.Equal("Goal", stored.ResourceType);
+        Assert.False(string.IsNullOrEmpty(stored.Id));
+        Assert.Equal(1, stored.VersionId);
+        Assert.Equal(0, stored.LastUpdated.Ticks % TimeSpan.TicksPerMillisecond);
+        var read = await Store.ReadAsync("Goal", stored.Id, default);
+        Assert.NotNull(read);
+        Assert.Contains("\"versionId\":\"1\"", read.Json, StringComparison.Ordinal);
+        Assert.Contains("Walk to the park", read.Json, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Updates_and_deletes_add_versions_and_every_version_stays_readable()
+    {
+        var created = await WriteAsync(Goal("first words"));
+        var goal = Goal("second words");
+        goal.Id = created.Id;
+        await WriteAsync(goal);
+        await using (var session = await Store.BeginWriteAsync(default))
+        {
+            await session.DeleteAsync("Goal", created.Id, null, default);
+            await session.CommitAsync(default);
+        }
+
+        var current = await Store.ReadAsync("Goal", created.Id, default);
+        Assert.True(current!.IsDeleted);
+        Assert.Equal(3, current.VersionId);
+        Assert.Contains("first words", (await Store.ReadVersionAsync("Goal", created.Id, 1, default))!.Json, StringComparison.Ordinal);
+        Assert.Contains("second words", (await Store.ReadVersionAsync("Goal", created.Id, 2, default))!.Json, StringComparison.Ordinal);
+        Assert.Null((await Store.ReadVersionAsync("Goal", created.Id, 3, default))!.Json);
+        Assert.Null(await Store.ReadVersionAsync("Goal", created.Id, 4, default));
+    }
+
+    [Fact]
+    public async Task A_resource_can_be_written_again_after_it_was_deleted()
+    {
+        var created = await WriteAsync(Goal("before"));
+        await using (var session = await Store.BeginWriteAsync(default))
+        {
+            await session.DeleteAsync("Goal", created.Id, null, default);
+            await session.CommitAsync(default);
+        }
+
+        var again = Goal("after");
+        again.Id = created.Id;
+        await using var write = await Store.BeginWriteAsync(default);
+        var result = await write.PutAsync(again, null, default);
+        await write.CommitAsync(default);
+
+        Assert.True(result.Created);
+        Assert.Equal(3, result.Stored.VersionId);
+    }
+
+    [Fact]
+    public async Task If_Match_on_a_version_that_is_not_current_fails_and_writes_nothing()
+    {
+        var created = await WriteAsync(Goal("original"));
+        var edit = Goal("edited");
+        edit.Id = created.Id;
+
+        await using (var session = await Store.BeginWriteAsync(default))
+        {
+            await Assert.ThrowsAsync<PreconditionFailedException>(() => session.PutAsync(edit, 2, default));
+        }
+
+        Assert.Equal(1, (await Store.ReadAsync("Goal", created.Id, default))!.VersionId);
+    }
+
+    [Fact]
+    public async Task A_session_disposed_without_commit_leaves_no_trace()
+    {
+        string id;
+        await using (var session = await Store.BeginWriteAsync(default))
+        {
+            id = (await session.PutAsync(Goal("never committed"), null, default)).Stored.Id;
+            Assert.NotNull(await session.ReadAsync("Goal", id, default));
+        }
+
+        Assert.Null(await Store.ReadAsync("Goal", id, default));
+        var history = await Store.HistoryAsync(new HistoryQuery("Goal", id, null, null, 10, null), default);
+        Assert.Empty(history.Entries);
+    }
+
+    [Fact]
+    public async Task History_is_newest_first_and_pages_without_gaps_or_repeats()
+    {
+        var id = (await WriteAsync(Goal("v1"))).Id;
+        for (var v = 2; v <= 5; v++)
+        {
+            var goal = Goal($"v{v}");
+            goal.Id = id;
+            await WriteAsync(goal);
+        }
+
+        var seen = new List<int>();
+        long? before = null;
+        do
+        {
+            var page = await Store.HistoryAsync(new HistoryQuery("Goal", id, null, null, 2, before), default);
+            Assert.Equal(5, page.Total);
+            seen.AddRange(page.Entries.Select(e => e.VersionId));
+            before = page.NextBefore;
+        }
+        while (before is not null);
+
+        Assert.Equal([5, 4, 3, 2, 1], seen);
+    }
+
+    [Fact]
+    public async Task History_since_and_at_select_versions_by_time()
+    {
+        var id = (await WriteAsync(Goal("old"))).Id;
+        await System.Threading.Tasks.Task.Delay(20);
+        var middle = DateTimeOffset.UtcNow;
+        await System.Threading.Tasks.Task.Delay(20);
+        var goal = Goal("new");
+        goal.Id = id;
+        await WriteAsync(goal);
+
+        var since = await Store.HistoryAsync(new HistoryQuery("Goal", id, middle, null, 10, null), default);
+        var at = await Store.HistoryAsync(new HistoryQuery("Goal", id, null, middle, 10, null), default);
+
+        Assert.Equal([2], since.Entries.Select(e => e.VersionId));
+        Assert.Equal([1], at.Entries.Select(e => e.VersionId));
+    }
+
+    [Fact]
+    public async Task Concurrent_writers_each_get_their_own_version_numbers()
+    {
+        var id = (await WriteAsync(Goal("shared"))).Id;
+
+        await System.Threading.Tasks.Task.WhenAll(Enumerable.Range(0, 8).Select(async i =>
+        {
+            var goal = Goal($"writer {i}");
+            goal.Id = id;
+            await WriteAsync(goal);
+        }));
+
+        var history = await Store.HistoryAsync(new HistoryQuery("Goal", id, null, null, 100, null), default);
+        Assert.Equal(Enumerable.Range(1, 9).Reverse(), history.Entries.Select(e => e.VersionId));
+    }
+
+    protected async Task<StoredResource> WriteAsync(Resource resource)
+    {
+        await using var session = await Store.BeginWriteAsync(default);
+        var result = await session.PutAsync(resource, null, default);
+        await session.CommitAsync(default);
+        return result.Stored;
+    }
+
+    protected static Goal Goal(string words) => new()
+    {
+        LifecycleStatus = Hl7.Fhir.Model.Goal.GoalLifecycleStatus.Proposed,
+        Description = new CodeableConcept { Text = words },
+        Subject = new ResourceReference("Patient/store-test"),
+    };
+}

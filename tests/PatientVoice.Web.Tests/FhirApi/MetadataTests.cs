@@ -1,0 +1,41 @@
+using System.Net;
+using System.Text.Json;
+using Hl7.Fhir.Model;
+using PatientVoice.Fhir.Conformance;
+
+namespace PatientVoice.Web.Tests.FhirApi;
+
+public sealed class MetadataTests(FhirServerFixture server) : IClassFixture<FhirServerFixture>
+{
+    private readonly HttpClient _client = server.CreateFhirClient();
+
+    [Fact]
+    public async Task The_capability_statement_lists_every_supported_type_with_its_interactions_and_search_parameters()
+    {
+        var statement = await FhirJson.ReadAsync<CapabilityStatement>(await _client.GetAsync("metadata"));
+
+        Assert.Equal(FHIRVersion.N4_0_1, statement.FhirVersion);
+        Assert.Contains("application/fhir+xml", statement.Format);
+        var rest = Assert.Single(statement.Rest);
+        Assert.Equal(SupportedResourceTypes.All, rest.Resource.Select(r => r.Type));
+        var goal = rest.Resource.Single(r => r.Type == "Goal");
+        Assert.Contains(goal.Interaction, i => i.Code == CapabilityStatement.TypeRestfulInteraction.HistoryInstance);
+        Assert.Contains(goal.SearchParam, p => p.Name == "patient" && p.Type == SearchParamType.Reference);
+        Assert.Contains(goal.SearchParam, p => p.Name == "lifecycle-status" && p.Type == SearchParamType.Token);
+        Assert.Contains(rest.Interaction, i => i.Code == CapabilityStatement.SystemRestfulInteraction.Transaction);
+    }
+
+    [Fact]
+    public async Task The_openapi_document_describes_the_fhir_interactions()
+    {
+        var response = await server.CreateClient().GetAsync("/swagger/v1/swagger.json");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var paths = document.RootElement.GetProperty("paths");
+        Assert.True(paths.TryGetProperty("/fhir/{type}/{id}", out var instance));
+        Assert.True(instance.TryGetProperty("get", out _));
+        Assert.True(instance.TryGetProperty("put", out _));
+        Assert.True(paths.TryGetProperty("/fhir/metadata", out _));
+    }
+}
