@@ -16,7 +16,6 @@ builder.Services.Configure<FhirApiOptions>(builder.Configuration.GetSection(Fhir
 builder.Services.AddHostedService<StoreInitializer>();
 builder.Services.AddSingleton<FhirRequestBody>();
 builder.Services.AddSingleton<ResourceWriter>();
-builder.Services.AddSingleton<ISearchParameterCatalog, IndexedSearchParameterCatalog>();
 builder.Services.AddSingleton<CapabilityStatementBuilder>();
 builder.Services.AddSingleton<IFhirAccessPolicy, OpenAccessPolicy>();
 builder.Services.AddExceptionHandler<OperationOutcomeExceptionHandler>();

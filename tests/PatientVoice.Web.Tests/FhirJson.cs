@@ -18,7 +18,8 @@ internal static class FhirJson
         where T : Resource
     {
         var text = await response.Content.ReadAsStringAsync();
-        return (T)JsonSerializer.Deserialize<Resource>(text, FhirSerializer.JsonOptions)!;
+        var resource = JsonSerializer.Deserialize<Resource>(text, FhirSerializer.JsonOptions);
+        return resource as T ?? throw new Xunit.Sdk.XunitException($"Expected a {typeof(T).Name}, got {(int)response.StatusCode}: {text}");
     }
 
     public static Goal Goal(string patient, string words) => new()

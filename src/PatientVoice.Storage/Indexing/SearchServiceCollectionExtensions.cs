@@ -11,7 +11,8 @@ public static class SearchServiceCollectionExtensions
 {
     public static IServiceCollection AddSearchIndexing(this IServiceCollection services)
     {
-        services.TryAddSingleton<SearchParameterRegistry>();
+        // A factory, not the type: DI would pick the IEnumerable<string> constructor and hand it no types.
+        services.TryAddSingleton(_ => new SearchParameterRegistry());
         services.TryAddSingleton<ISearchIndexer, SearchIndexer>();
         services.TryAddSingleton<SearchQueryParser>();
         services.TryAddSingleton<SqliteSearchExecutor>();

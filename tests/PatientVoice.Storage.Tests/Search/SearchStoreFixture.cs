@@ -1,5 +1,4 @@
 using Hl7.Fhir.Model;
-using Task = System.Threading.Tasks.Task;
 using PatientVoice.Storage.Indexing;
 using PatientVoice.Storage.Search;
 

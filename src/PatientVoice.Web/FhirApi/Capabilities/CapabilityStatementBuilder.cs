@@ -1,5 +1,6 @@
 using Hl7.Fhir.Model;
 using PatientVoice.Fhir.Conformance;
+using PatientVoice.Storage.Indexing;
 
 namespace PatientVoice.Web.FhirApi.Capabilities;
 
@@ -7,7 +8,7 @@ namespace PatientVoice.Web.FhirApi.Capabilities;
 /// Builds the CapabilityStatement from the same lists the server runs on: the supported types and the
 /// search parameters the index knows for each. Nothing is claimed that is not wired.
 /// </summary>
-public sealed class CapabilityStatementBuilder(ISearchParameterCatalog searchParameters, TimeProvider time)
+public sealed class CapabilityStatementBuilder(SearchParameterRegistry searchParameters, TimeProvider time)
 {
     private static readonly CapabilityStatement.TypeRestfulInteraction[] Interactions =
     [
@@ -22,6 +23,12 @@ public sealed class CapabilityStatementBuilder(ISearchParameterCatalog searchPar
     ];
 
     private readonly DateTimeOffset _started = time.GetUtcNow();
+
+    // The reference parameters of supported types that can point at resourceType: what _revinclude can follow.
+    private IEnumerable<string> RevIncludesInto(string resourceType)
+        => SupportedResourceTypes.All.SelectMany(source => searchParameters.ForType(source)
+            .Where(p => p.Type == SearchParamType.Reference && (p.TargetTypes.Count == 0 || p.TargetTypes.Contains(resourceType)))
+            .Select(p => $"{source}:{p.Name}"));
 
     public CapabilityStatement Build(string baseUrl)
     {
@@ -39,7 +46,7 @@ public sealed class CapabilityStatementBuilder(ISearchParameterCatalog searchPar
 
         foreach (var type in SupportedResourceTypes.All)
         {
-            var parameters = searchParameters.For(type);
+            var parameters = searchParameters.ForType(type);
             rest.Resource.Add(new CapabilityStatement.ResourceComponent
             {
                 Type = type,
@@ -54,13 +61,13 @@ public sealed class CapabilityStatementBuilder(ISearchParameterCatalog searchPar
                 ConditionalDelete = CapabilityStatement.ConditionalDeleteStatus.Single,
                 ReferencePolicy = [CapabilityStatement.ReferenceHandlingPolicy.Literal, CapabilityStatement.ReferenceHandlingPolicy.Logical],
                 SearchInclude = ["*", .. parameters.Where(p => p.Type == SearchParamType.Reference).Select(p => $"{type}:{p.Name}")],
-                SearchRevInclude = searchParameters.RevIncludesInto(type).ToList(),
+                SearchRevInclude = RevIncludesInto(type).ToList(),
                 SearchParam = parameters.Select(p => new CapabilityStatement.SearchParamComponent
                 {
                     Name = p.Name,
                     Definition = p.Url,
                     Type = p.Type,
-                    Documentation = p.Description is null ? null : new Markdown(p.Description),
+                    Documentation = string.IsNullOrWhiteSpace(p.Documentation) ? null : new Markdown(p.Documentation),
                 }).ToList(),
             });
         }
@@ -83,16 +90,4 @@ public sealed class CapabilityStatementBuilder(ISearchParameterCatalog searchPar
             Rest = [rest],
         };
     }
-}
-
-/// <summary>One search parameter as the CapabilityStatement describes it.</summary>
-public sealed record SearchParameterInfo(string Name, SearchParamType Type, string? Url, string? Description);
-
-/// <summary>The search parameters the store indexes, per type.</summary>
-public interface ISearchParameterCatalog
-{
-    IReadOnlyList<SearchParameterInfo> For(string resourceType);
-
-    /// <summary>The <c>Type:param</c> of reference parameters (of supported types) that can point to <paramref name="resourceType"/>.</summary>
-    IEnumerable<string> RevIncludesInto(string resourceType);
 }
