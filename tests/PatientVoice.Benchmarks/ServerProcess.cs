@@ -5,8 +5,7 @@ namespace PatientVoice.Benchmarks;
 /// <summary>How the benchmarked server is started.</summary>
 /// <param name="DatabasePath">The SQLite file (Storage:Sqlite:Path).</param>
 /// <param name="RequestLogging">
-/// False (the default here): ASP.NET Core logs at Warning, as the usual appsettings.json sets it. True: the
-/// server's own defaults, which today (no appsettings.json) log every request at Information to the console.
+/// False (the default here): everything below Warning is off. True: the server's appsettings.json as shipped.
 /// </param>
 /// <param name="Synchronous">Storage:Sqlite:Synchronous, or null for the server's default.</param>
 internal sealed record ServerSettings(string DatabasePath, bool RequestLogging, string? Synchronous);
@@ -51,7 +50,8 @@ internal sealed class ServerProcess : IAsyncDisposable
 
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet", arguments)
         {
-            WorkingDirectory = Path.GetDirectoryName(Path.GetFullPath(settings.DatabasePath))!,
+            // The server build's folder is its content root: appsettings.json is read from there.
+            WorkingDirectory = AppContext.BaseDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,

@@ -22,7 +22,7 @@ public sealed class KillDuringWritesTests(ITestOutputHelper output)
         var database = Path.Combine(directory.Path, "durability.db");
         var creates = new AcknowledgedCreates();
 
-        await using (var server = await ServerProcess.StartAsync(database, directory.Path, budget.Token))
+        await using (var server = await ServerProcess.StartAsync(database, budget.Token))
         {
             using var http = NewClient(server.BaseAddress);
             using var stopLoad = CancellationTokenSource.CreateLinkedTokenSource(budget.Token);
@@ -40,7 +40,7 @@ public sealed class KillDuringWritesTests(ITestOutputHelper output)
             Assert.True(countAtKill > 0, $"No create was acknowledged in {LoadBeforeKill.TotalSeconds} s; server output:\n{server.RecentOutput}");
         }
 
-        await using (var restarted = await ServerProcess.StartAsync(database, directory.Path, budget.Token))
+        await using (var restarted = await ServerProcess.StartAsync(database, budget.Token))
         {
             using var http = NewClient(restarted.BaseAddress);
             var missing = new System.Collections.Concurrent.ConcurrentBag<string>();

@@ -20,7 +20,7 @@ internal sealed class ServerProcess : IAsyncDisposable
     public int ProcessId => _process.Id;
 
     /// <summary>Starts the server on <paramref name="databasePath"/> and waits until <c>/fhir/metadata</c> answers.</summary>
-    public static async Task<ServerProcess> StartAsync(string databasePath, string workingDirectory, CancellationToken cancellationToken)
+    public static async Task<ServerProcess> StartAsync(string databasePath, CancellationToken cancellationToken)
     {
         var serverDll = Path.Combine(AppContext.BaseDirectory, "PatientVoice.Web.dll");
         if (!File.Exists(serverDll) || !File.Exists(Path.ChangeExtension(serverDll, ".runtimeconfig.json")))
@@ -36,7 +36,8 @@ internal sealed class ServerProcess : IAsyncDisposable
             "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Information",
         ])
         {
-            WorkingDirectory = workingDirectory,
+            // The server build's folder is its content root: appsettings.json is read from there.
+            WorkingDirectory = AppContext.BaseDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
