@@ -4,7 +4,9 @@ namespace PatientVoice.Benchmarks;
 
 /// <summary>
 /// A deterministic data set: <c>resources</c> resources about <c>patients</c> patients (who live in the EHR,
-/// so only referenced): 30% Goals, 60% Observations, 10% QuestionnaireResponses, round-robin over patients.
+/// so only referenced): 30% Goals, 60% Observations, 10% QuestionnaireResponses. Resources come in groups of
+/// ten (3 Goals, 6 Observations, 1 QuestionnaireResponse), the groups round-robin over the patients, so every
+/// patient has the same mix.
 /// </summary>
 internal sealed class SyntheticDataset(int resources, int patients)
 {
@@ -21,7 +23,7 @@ internal sealed class SyntheticDataset(int resources, int patients)
     {
         for (var i = 0; i < resources; i++)
         {
-            var subject = new ResourceReference(PatientReference(i % patients));
+            var subject = new ResourceReference(PatientReference(i / 10 % patients));
             yield return (i % 10) switch
             {
                 < 3 => new Goal
