@@ -21,6 +21,9 @@ public interface IResourceStore
 
     Task<SearchResult> SearchAsync(SearchQuery query, CancellationToken cancellationToken);
 
+    /// <summary>Computes the search-index rows of <paramref name="resource"/>, outside any transaction.</summary>
+    PreparedResource Prepare(Hl7.Fhir.Model.Resource resource);
+
     /// <summary>
     /// Starts a write transaction. Everything written through the session (resource versions and their
     /// index rows) becomes visible and durable together at <see cref="IResourceWriteSession.CommitAsync"/>,

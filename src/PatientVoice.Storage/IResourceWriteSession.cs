@@ -23,6 +23,9 @@ public interface IResourceWriteSession : IAsyncDisposable
     /// </summary>
     Task<WriteResult> PutAsync(Resource resource, int? ifMatchVersion, CancellationToken cancellationToken);
 
+    /// <summary>As <see cref="PutAsync(Resource, int?, CancellationToken)"/>, with the index rows computed beforehand by <see cref="IResourceStore.Prepare"/>.</summary>
+    Task<WriteResult> PutAsync(PreparedResource prepared, int? ifMatchVersion, CancellationToken cancellationToken);
+
     /// <summary>
     /// Adds a tombstone version. Returns null when there was nothing to delete (unknown or already deleted).
     /// </summary>

@@ -98,6 +98,8 @@ public sealed partial class SqliteResourceStore : IResourceStore, IDisposable
         return await _search.ExecuteAsync(connection, null, query, cancellationToken);
     }
 
+    public PreparedResource Prepare(Hl7.Fhir.Model.Resource resource) => new(resource, _indexer.Extract(resource));
+
     public async Task<IResourceWriteSession> BeginWriteAsync(CancellationToken cancellationToken)
     {
         await _writeLock.WaitAsync(cancellationToken);

@@ -62,9 +62,12 @@ internal static class SqliteSearchIndex
         """;
 
     public static async Task ReplaceAsync(SqliteConnection connection, SqliteTransaction transaction, long resourcePk, string resourceType,
-        IReadOnlyList<SearchIndexEntry> entries, CancellationToken cancellationToken)
+        IReadOnlyList<SearchIndexEntry> entries, bool replacing, CancellationToken cancellationToken)
     {
-        await RemoveAsync(connection, transaction, resourcePk, cancellationToken).ConfigureAwait(false);
+        if (replacing)
+        {
+            await RemoveAsync(connection, transaction, resourcePk, cancellationToken).ConfigureAwait(false);
+        }
 
         // One command per table, prepared once and re-executed with new values for each row of that kind.
         foreach (var group in entries.GroupBy(e => e.GetType()))

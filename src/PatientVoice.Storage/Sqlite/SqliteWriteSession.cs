@@ -36,8 +36,12 @@ internal sealed class SqliteWriteSession : IResourceWriteSession
     public Task<SearchResult> SearchAsync(SearchQuery query, CancellationToken cancellationToken)
         => _search.ExecuteAsync(_connection, _transaction, query, cancellationToken);
 
-    public async Task<WriteResult> PutAsync(Resource resource, int? ifMatchVersion, CancellationToken cancellationToken)
+    public Task<WriteResult> PutAsync(Resource resource, int? ifMatchVersion, CancellationToken cancellationToken)
+        => PutAsync(new PreparedResource(resource, _indexer.Extract(resource)), ifMatchVersion, cancellationToken);
+
+    public async Task<WriteResult> PutAsync(PreparedResource prepared, int? ifMatchVersion, CancellationToken cancellationToken)
     {
+        var resource = prepared.Resource;
         var resourceType = resource.TypeName;
         var current = resource.Id is null ? null : await FindAsync(resourceType, resource.Id, cancellationToken);
         if (ifMatchVersion is { } expected && (current is null || current.Value.Version != expected || current.Value.IsDeleted))
@@ -69,7 +73,8 @@ internal sealed class SqliteWriteSession : IResourceWriteSession
         }
 
         await InsertVersionAsync(pk, version, lastUpdated, method, json, cancellationToken);
-        await SqliteSearchIndex.ReplaceAsync(_connection, _transaction, pk, resourceType, _indexer.Extract(resource), cancellationToken);
+        // A new row has no index rows to replace; a deleted one had them removed at its deletion.
+        await SqliteSearchIndex.ReplaceAsync(_connection, _transaction, pk, resourceType, prepared.IndexEntries, replacing: !created, cancellationToken);
         return new WriteResult(new StoredResource(resourceType, resource.Id, version, lastUpdated, false, json, method), created);
     }
 

@@ -34,11 +34,11 @@ public static class BundleEndpoints
         switch (bundle.Type)
         {
             case Bundle.BundleType.Transaction:
-                responses = await TransactionAsync(entries, store, processor, cancellationToken);
+                responses = await TransactionAsync(entries, store, writer, processor, cancellationToken);
                 responseType = Bundle.BundleType.TransactionResponse;
                 break;
             case Bundle.BundleType.Batch:
-                responses = await BatchAsync(entries, store, processor, cancellationToken);
+                responses = await BatchAsync(entries, store, writer, processor, cancellationToken);
                 responseType = Bundle.BundleType.BatchResponse;
                 break;
             default:
@@ -48,11 +48,17 @@ public static class BundleEndpoints
         return FhirResult.Json(StatusCodes.Status200OK, BundleComposer.Compose(responseType, null, [], responses, ResourceView.Whole));
     }
 
-    private static async Task<List<BundleEntryModel>> TransactionAsync(List<BundleRequest> entries, IResourceStore store, BundleEntryProcessor processor, CancellationToken cancellationToken)
+    private static async Task<List<BundleEntryModel>> TransactionAsync(List<BundleRequest> entries, IResourceStore store, ResourceWriter writer, BundleEntryProcessor processor, CancellationToken cancellationToken)
     {
         foreach (var entry in entries)
         {
             entry.ThrowIfInvalid();
+        }
+
+        // Validation before the transaction: it is the slow part, and needs nothing from the store.
+        foreach (var entry in entries.Where(e => e.Resource is not null))
+        {
+            await Guard(entry, () => writer.ValidateAsync(entry.Resource!, cancellationToken));
         }
 
         var responses = new BundleEntryModel[entries.Count];
@@ -65,7 +71,12 @@ public static class BundleEndpoints
 
         foreach (var entry in entries.Where(e => e.Resource is not null))
         {
-            await Guard(entry, () => { ReferenceResolver.Resolve(entry.Resource!, references); return Task.CompletedTask; });
+            await Guard(entry, () =>
+            {
+                ReferenceResolver.Resolve(entry.Resource!, references);
+                entry.Prepared = writer.Index(entry.Resource!);
+                return Task.CompletedTask;
+            });
         }
 
         foreach (var verb in new[] { Bundle.HTTPVerb.DELETE, Bundle.HTTPVerb.POST, Bundle.HTTPVerb.PUT, Bundle.HTTPVerb.GET, Bundle.HTTPVerb.HEAD })
@@ -92,7 +103,7 @@ public static class BundleEndpoints
         }
     }
 
-    private static async Task<List<BundleEntryModel>> BatchAsync(List<BundleRequest> entries, IResourceStore store, BundleEntryProcessor processor, CancellationToken cancellationToken)
+    private static async Task<List<BundleEntryModel>> BatchAsync(List<BundleRequest> entries, IResourceStore store, ResourceWriter writer, BundleEntryProcessor processor, CancellationToken cancellationToken)
     {
         var responses = new List<BundleEntryModel>(entries.Count);
         foreach (var entry in entries)
@@ -100,6 +111,11 @@ public static class BundleEndpoints
             try
             {
                 entry.ThrowIfInvalid();
+                if (entry.Resource is not null)
+                {
+                    entry.Prepared = await writer.PrepareAsync(entry.Resource, cancellationToken);
+                }
+
                 await using var session = await store.BeginWriteAsync(cancellationToken);
                 var response = await processor.ExecuteAsync(session, entry, cancellationToken);
                 await session.CommitAsync(cancellationToken);

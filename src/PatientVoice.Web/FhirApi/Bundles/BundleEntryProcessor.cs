@@ -41,12 +41,12 @@ public sealed class BundleEntryProcessor(HttpRequest request, ResourceWriter wri
                     return Written(new WriteOutcome(existing, StatusCodes.Status200OK));
                 }
 
-                return Written(await writer.CreateAsync(session, entry.Resource!, entry.IfNoneExist, cancellationToken, entry.AssignedId));
+                return Written(await writer.CreateAsync(session, Prepared(entry), entry.IfNoneExist, cancellationToken, entry.AssignedId));
             case Bundle.HTTPVerb.PUT:
                 RequireBodyType(entry);
                 return Written(entry.Id is not null
-                    ? await writer.UpdateAsync(session, entry.Type, entry.Id, entry.Resource!, ifMatch, cancellationToken)
-                    : await writer.ConditionalUpdateAsync(session, entry.Type, entry.Query, entry.Resource!, ifMatch, cancellationToken));
+                    ? await writer.UpdateAsync(session, entry.Type, entry.Id, Prepared(entry), ifMatch, cancellationToken)
+                    : await writer.ConditionalUpdateAsync(session, entry.Type, entry.Query, Prepared(entry), ifMatch, cancellationToken));
             case Bundle.HTTPVerb.DELETE:
                 var deleted = entry.Id is not null
                     ? await writer.DeleteAsync(session, entry.Type, entry.Id, ifMatch, cancellationToken)
@@ -101,6 +101,9 @@ public sealed class BundleEntryProcessor(HttpRequest request, ResourceWriter wri
         Etag = FhirResult.ETag(stored.VersionId),
         LastModified = stored.LastUpdated,
     };
+
+    private static PatientVoice.Storage.PreparedResource Prepared(BundleRequest entry)
+        => entry.Prepared ?? throw new InvalidOperationException($"Bundle.entry[{entry.Index}] was not prepared before it was written.");
 
     private static void RequireBodyType(BundleRequest entry)
     {

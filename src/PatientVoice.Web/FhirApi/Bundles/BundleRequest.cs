@@ -29,6 +29,9 @@ public sealed class BundleRequest
 
     public string? IfNoneExist { get; init; }
 
+    /// <summary>The entry's resource, validated and indexed, ready to write.</summary>
+    public PatientVoice.Storage.PreparedResource? Prepared { get; set; }
+
     /// <summary>In a transaction: the id the server chose for a POST before any entry ran.</summary>
     public string? AssignedId { get; set; }
 

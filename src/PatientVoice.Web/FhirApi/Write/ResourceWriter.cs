@@ -7,16 +7,42 @@ namespace PatientVoice.Web.FhirApi.Write;
 
 /// <summary>
 /// The write interactions (create, update, delete and their conditional forms) against one write session,
-/// shared by the single-resource endpoints and by batch and transaction Bundles.
+/// shared by the single-resource endpoints and by batch and transaction Bundles. A resource is first
+/// prepared (<see cref="PrepareAsync"/>: validated and indexed) outside the session, so that the store's
+/// single writer turn is held only for the database work.
 /// </summary>
-public sealed class ResourceWriter(SearchQueryParser searchParser, IEnumerable<IResourceWriteValidator> validators)
+public sealed class ResourceWriter(IResourceStore store, SearchQueryParser searchParser, IEnumerable<IResourceWriteValidator> validators)
 {
     private readonly IResourceWriteValidator[] _validators = validators.ToArray();
 
+    /// <summary>Validates <paramref name="resource"/> (422 when it is not acceptable) and computes its index rows.</summary>
+    public async Task<PreparedResource> PrepareAsync(Resource resource, CancellationToken cancellationToken)
+    {
+        await ValidateAsync(resource, cancellationToken);
+        return store.Prepare(resource);
+    }
+
+    /// <summary>
+    /// The validation half of <see cref="PrepareAsync"/>, for a transaction: its entries are validated before
+    /// the transaction starts, and indexed (<see cref="Index"/>) once their urn:uuid references are resolved.
+    /// </summary>
+    public async Task ValidateAsync(Resource resource, CancellationToken cancellationToken)
+    {
+        FhirRequest.RequireType(resource.TypeName);
+        foreach (var validator in _validators)
+        {
+            await validator.ValidateAsync(resource, cancellationToken);
+        }
+    }
+
+    /// <summary>The indexing half of <see cref="PrepareAsync"/>, for a resource already validated.</summary>
+    public PreparedResource Index(Resource resource) => store.Prepare(resource);
+
     /// <summary>create; with <paramref name="ifNoneExist"/> a conditional create that writes nothing when one resource matches.</summary>
     /// <remarks><paramref name="assignedId"/>: an id the server already chose (a transaction resolving urn:uuid references).</remarks>
-    public async Task<WriteOutcome> CreateAsync(IResourceWriteSession session, Resource resource, string? ifNoneExist, CancellationToken cancellationToken, string? assignedId = null)
+    public async Task<WriteOutcome> CreateAsync(IResourceWriteSession session, PreparedResource prepared, string? ifNoneExist, CancellationToken cancellationToken, string? assignedId = null)
     {
+        var resource = prepared.Resource;
         var type = FhirRequest.RequireType(resource.TypeName);
         if (await FindExistingAsync(session, type, ifNoneExist, cancellationToken) is { } existing)
         {
@@ -25,8 +51,7 @@ public sealed class ResourceWriter(SearchQueryParser searchParser, IEnumerable<I
 
         // The server assigns the id of a created resource; an id in the body is ignored, as the spec says.
         resource.Id = assignedId;
-        await ValidateAsync(resource, cancellationToken);
-        var result = await session.PutAsync(resource, null, cancellationToken);
+        var result = await session.PutAsync(prepared, null, cancellationToken);
         return new WriteOutcome(result.Stored, StatusCodes.Status201Created);
     }
 
@@ -48,8 +73,9 @@ public sealed class ResourceWriter(SearchQueryParser searchParser, IEnumerable<I
     }
 
     /// <summary>update (or create with the client's id) of <paramref name="type"/>/<paramref name="id"/>.</summary>
-    public async Task<WriteOutcome> UpdateAsync(IResourceWriteSession session, string type, string id, Resource resource, int? ifMatch, CancellationToken cancellationToken)
+    public async Task<WriteOutcome> UpdateAsync(IResourceWriteSession session, string type, string id, PreparedResource prepared, int? ifMatch, CancellationToken cancellationToken)
     {
+        var resource = prepared.Resource;
         FhirRequest.RequireType(type);
         RequireSameType(type, resource);
         if (string.IsNullOrEmpty(resource.Id))
@@ -62,14 +88,14 @@ public sealed class ResourceWriter(SearchQueryParser searchParser, IEnumerable<I
             throw new BadRequestException($"The id in the body ('{resource.Id}') does not match the id in the URL ('{id}').", $"{type}.id");
         }
 
-        await ValidateAsync(resource, cancellationToken);
-        var result = await session.PutAsync(resource, ifMatch, cancellationToken);
+        var result = await session.PutAsync(prepared, ifMatch, cancellationToken);
         return new WriteOutcome(result.Stored, result.Created ? StatusCodes.Status201Created : StatusCodes.Status200OK);
     }
 
     /// <summary>Conditional update: no match creates, one match updates it, more than one is a 412.</summary>
-    public async Task<WriteOutcome> ConditionalUpdateAsync(IResourceWriteSession session, string type, IReadOnlyList<KeyValuePair<string, string>> criteria, Resource resource, int? ifMatch, CancellationToken cancellationToken)
+    public async Task<WriteOutcome> ConditionalUpdateAsync(IResourceWriteSession session, string type, IReadOnlyList<KeyValuePair<string, string>> criteria, PreparedResource prepared, int? ifMatch, CancellationToken cancellationToken)
     {
+        var resource = prepared.Resource;
         FhirRequest.RequireType(type);
         RequireSameType(type, resource);
         var matches = await MatchAsync(session, type, criteria, cancellationToken);
@@ -81,8 +107,7 @@ public sealed class ResourceWriter(SearchQueryParser searchParser, IEnumerable<I
                     throw new ResourceConflictException($"No {type} matches the conditions, but {type}/{resource.Id} exists; the update would overwrite a resource the conditions do not select.");
                 }
 
-                await ValidateAsync(resource, cancellationToken);
-                var created = await session.PutAsync(resource, null, cancellationToken);
+                var created = await session.PutAsync(prepared, null, cancellationToken);
                 return new WriteOutcome(created.Stored, StatusCodes.Status201Created);
             case 1:
                 var match = matches[0];
@@ -92,8 +117,7 @@ public sealed class ResourceWriter(SearchQueryParser searchParser, IEnumerable<I
                 }
 
                 resource.Id = match.Id;
-                await ValidateAsync(resource, cancellationToken);
-                var updated = await session.PutAsync(resource, ifMatch, cancellationToken);
+                var updated = await session.PutAsync(prepared, ifMatch, cancellationToken);
                 return new WriteOutcome(updated.Stored, StatusCodes.Status200OK);
             default:
                 throw new PreconditionFailedException($"The conditions matched {matches.Count} {type} resources; a conditional update must match at most one.");
@@ -128,14 +152,6 @@ public sealed class ResourceWriter(SearchQueryParser searchParser, IEnumerable<I
         var query = searchParser.Parse(type, criteria, strict: true) with { Count = 2 };
         var result = await session.SearchAsync(query, cancellationToken);
         return result.Matches;
-    }
-
-    private async Task ValidateAsync(Resource resource, CancellationToken cancellationToken)
-    {
-        foreach (var validator in _validators)
-        {
-            await validator.ValidateAsync(resource, cancellationToken);
-        }
     }
 
     private static void RequireSameType(string type, Resource resource)

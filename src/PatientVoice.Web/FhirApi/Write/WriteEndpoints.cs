@@ -25,8 +25,9 @@ public static class WriteEndpoints
             throw new BadRequestException($"The body is a {resource.TypeName}, but the URL is for {type}.", "resourceType");
         }
 
+        var prepared = await writer.PrepareAsync(resource, cancellationToken);
         await using var session = await store.BeginWriteAsync(cancellationToken);
-        var outcome = await writer.CreateAsync(session, resource, request.Headers["If-None-Exist"].ToString(), cancellationToken);
+        var outcome = await writer.CreateAsync(session, prepared, request.Headers["If-None-Exist"].ToString(), cancellationToken);
         await session.CommitAsync(cancellationToken);
         return WriteResponses.For(request, outcome);
     }
@@ -36,8 +37,9 @@ public static class WriteEndpoints
         FhirRequest.RequireType(type);
         var ifMatch = FhirRequest.IfMatch(request);
         var resource = await body.ReadAsync(request, cancellationToken);
+        var prepared = await writer.PrepareAsync(resource, cancellationToken);
         await using var session = await store.BeginWriteAsync(cancellationToken);
-        var outcome = await writer.UpdateAsync(session, type, id, resource, ifMatch, cancellationToken);
+        var outcome = await writer.UpdateAsync(session, type, id, prepared, ifMatch, cancellationToken);
         await session.CommitAsync(cancellationToken);
         return WriteResponses.For(request, outcome);
     }
@@ -48,8 +50,9 @@ public static class WriteEndpoints
         var ifMatch = FhirRequest.IfMatch(request);
         var criteria = CriteriaFrom(request);
         var resource = await body.ReadAsync(request, cancellationToken);
+        var prepared = await writer.PrepareAsync(resource, cancellationToken);
         await using var session = await store.BeginWriteAsync(cancellationToken);
-        var outcome = await writer.ConditionalUpdateAsync(session, type, criteria, resource, ifMatch, cancellationToken);
+        var outcome = await writer.ConditionalUpdateAsync(session, type, criteria, prepared, ifMatch, cancellationToken);
         await session.CommitAsync(cancellationToken);
         return WriteResponses.For(request, outcome);
     }
