@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Hl7.Fhir.Model;
+using PatientVoice.Fhir.Questionnaires;
 using PatientVoice.Fhir.Serialization;
 
 namespace PatientVoice.Fhir.Conformance;
@@ -35,6 +36,13 @@ public sealed class ConformancePackage
     public IEnumerable<SearchParameter> SearchParameters => Resources.OfType<SearchParameter>();
 
     public IEnumerable<StructureDefinition> Profiles => Resources.OfType<StructureDefinition>();
+
+    /// <summary>Our Questionnaire named by a canonical (<c>url</c> or <c>url|version</c>), or null.</summary>
+    public Questionnaire? FindQuestionnaire(string canonical)
+    {
+        var wanted = QuestionnaireCanonical.Parse(canonical);
+        return Questionnaires.FirstOrDefault(q => q.Url == wanted.Url && (wanted.Version is null || q.Version == wanted.Version));
+    }
 
     /// <summary>Reads package.json and every *.json conformance resource beside it; a broken file is an error at start-up.</summary>
     public static ConformancePackage Load(string directory)
