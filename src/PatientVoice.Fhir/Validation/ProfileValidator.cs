@@ -89,10 +89,19 @@ public sealed partial class ProfileValidator
 
     private static FhirIssue ToFhirIssue(OperationOutcome.IssueComponent issue)
     {
+        var message = issue.Details?.Text ?? issue.Diagnostics ?? "Validation failed.";
         var expression = issue.Expression.FirstOrDefault() ?? issue.Location.FirstOrDefault();
+
+        // Firely reports a missing element at its parent; point at the element itself so a developer sees what to add.
+        var missing = MissingMember().Match(message);
+        if (missing.Success && expression is not null)
+        {
+            expression = $"{expression}.{missing.Groups[1].Value}";
+        }
+
         return new FhirIssue(
             issue.Code ?? OperationOutcome.IssueType.Invalid,
-            issue.Details?.Text ?? issue.Diagnostics ?? "Validation failed.",
+            message,
             expression,
             issue.Severity ?? OperationOutcome.IssueSeverity.Error);
     }
