@@ -15,6 +15,13 @@ public sealed class ConformanceOptions
     /// </summary>
     public IList<DefaultProfileRule> DefaultProfiles { get; } = DefaultProfileRule.PatientVoiceDefaults();
 
+    /// <summary>
+    /// A meta.profile that cannot be resolved here (not in profiles/ nor R4 core, e.g. SDC's) is reported as a warning and the
+    /// resource is still validated against core and our profiles. Set true to reject such resources instead. Profiles asked for
+    /// explicitly (the <c>profile</c> parameter) must always resolve.
+    /// </summary>
+    public bool RejectUnknownMetaProfiles { get; set; }
+
     /// <summary>meta.profile entries that are never validated against: known to be unresolvable (LHC-Forms writes the first).</summary>
     public ISet<string> IgnoredMetaProfiles { get; } = new HashSet<string>(StringComparer.Ordinal)
     {

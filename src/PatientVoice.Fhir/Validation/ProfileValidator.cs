@@ -1,14 +1,15 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Firely.Fhir.Validation;
 using Hl7.Fhir.Model;
-using Task = System.Threading.Tasks.Task;
 using Hl7.Fhir.Specification.Source;
 using Hl7.Fhir.Specification.Terminology;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PatientVoice.Fhir.Conformance;
 using PatientVoice.Fhir.Errors;
+using Task = System.Threading.Tasks.Task;
 
 namespace PatientVoice.Fhir.Validation;
 
@@ -22,14 +23,15 @@ public sealed partial class ProfileValidator
 {
     private readonly ConformanceOptions _options;
     private readonly ILogger<ProfileValidator> _logger;
-    private readonly Lazy<Task<Validator>> _ready;
+    private readonly Lazy<Task<Engine>> _ready;
+    private readonly ConcurrentDictionary<string, bool> _resolvable = new(StringComparer.Ordinal);
 
     public ProfileValidator(IOptions<ConformanceOptions> options, ConformancePackage package, ILogger<ProfileValidator> logger)
     {
         _options = options.Value;
         _logger = logger;
         Package = package;
-        _ready = new Lazy<Task<Validator>>(() => Task.Run(Build), LazyThreadSafetyMode.ExecutionAndPublication);
+        _ready = new Lazy<Task<Engine>>(() => Task.Run(Build), LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     public ConformancePackage Package { get; }
@@ -42,8 +44,8 @@ public sealed partial class ProfileValidator
 
     /// <summary>
     /// Validates against R4 core, the profiles in meta.profile (minus the ignored ones), <paramref name="profiles"/>,
-    /// and — when <paramref name="useDefaultProfiles"/> — our default profile for the resource's type.
-    /// Waits for the warm-up if it has not finished.
+    /// and — when <paramref name="useDefaultProfiles"/> — our default profiles for the resource (see
+    /// <see cref="ConformanceOptions.DefaultProfiles"/>). Waits for the warm-up if it has not finished.
     /// </summary>
     public async Task<ValidationReport> ValidateAsync(
         Resource resource,
@@ -51,19 +53,19 @@ public sealed partial class ProfileValidator
         bool useDefaultProfiles = true,
         CancellationToken cancellationToken = default)
     {
-        var validator = await _ready.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
-        return Run(validator, resource, profiles, useDefaultProfiles);
+        var engine = await _ready.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return Run(engine, resource, profiles, useDefaultProfiles);
     }
 
     /// <summary>The synchronous form of <see cref="ValidateAsync"/>; blocks until the warm-up has finished.</summary>
     public ValidationReport Validate(Resource resource, IEnumerable<string>? profiles = null, bool useDefaultProfiles = true) =>
         Run(_ready.Value.GetAwaiter().GetResult(), resource, profiles, useDefaultProfiles);
 
-    /// <summary>The profiles a resource is held to by default (configurable in <see cref="ConformanceOptions.DefaultProfiles"/>).</summary>
+    /// <summary>The profiles a resource is held to by default.</summary>
     public IReadOnlyList<string> DefaultProfilesFor(Resource resource) =>
         _options.DefaultProfiles.Where(r => r.AppliesTo(resource)).Select(r => r.Profile).Distinct().ToList();
 
-    private ValidationReport Run(Validator validator, Resource resource, IEnumerable<string>? profiles, bool useDefaultProfiles)
+    private ValidationReport Run(Engine engine, Resource resource, IEnumerable<string>? profiles, bool useDefaultProfiles)
     {
         var targets = new List<string>();
         targets.AddRange(profiles ?? []);
@@ -76,16 +78,42 @@ public sealed partial class ProfileValidator
 
         // Each call also checks core and meta.profile; with no explicit profile, one call does just that.
         var outcomes = targets.Count == 0
-            ? [validator.Validate(resource, null)]
-            : targets.Select(p => validator.Validate(resource, p)).ToList();
+            ? [engine.Validator.Validate(resource, null)]
+            : targets.Select(p => engine.Validator.Validate(resource, p)).ToList();
 
-        var issues = outcomes
-            .SelectMany(o => o.Issue)
-            .Select(ToFhirIssue)
+        var issues = UnknownMetaProfiles(engine, resource)
+            .Concat(outcomes.SelectMany(o => o.Issue).Select(ToFhirIssue))
             .Distinct()
             .ToList();
         return new ValidationReport(issues);
     }
+
+    private IEnumerable<FhirIssue> UnknownMetaProfiles(Engine engine, Resource resource)
+    {
+        var declared = resource.Meta?.Profile.ToList() ?? [];
+        for (var i = 0; i < declared.Count; i++)
+        {
+            if (declared[i] is not { } profile)
+            {
+                continue;
+            }
+
+            if (_options.RejectUnknownMetaProfiles || _options.IgnoredMetaProfiles.Contains(profile) || IsResolvable(engine.Resolver, profile))
+            {
+                continue;
+            }
+
+            yield return new FhirIssue(
+                OperationOutcome.IssueType.NotSupported,
+                $"meta.profile '{profile}' is not known here (neither in our package nor in R4 core); validated against R4 core and our profiles without it.",
+                $"{resource.TypeName}.meta.profile[{i}]",
+                OperationOutcome.IssueSeverity.Warning);
+        }
+    }
+
+    // Memoised: the resolver is in-memory and zip-backed, so the one blocking wait per canonical is short.
+    private bool IsResolvable(CachedResolver resolver, string canonical) =>
+        _resolvable.GetOrAdd(canonical, c => resolver.ResolveByCanonicalUriAsync(c).GetAwaiter().GetResult() is StructureDefinition);
 
     private static FhirIssue ToFhirIssue(OperationOutcome.IssueComponent issue)
     {
@@ -106,31 +134,35 @@ public sealed partial class ProfileValidator
             issue.Severity ?? OperationOutcome.IssueSeverity.Error);
     }
 
-    private Validator Build()
+    private Engine Build()
     {
         var clock = Stopwatch.StartNew();
         var resolver = ConformanceResolver.Create(Package, _options.SpecificationZipPath);
         var settings = new ValidationSettings
         {
-            SelectValidationProfiles = (_, declared, _, _) =>
-                declared.Where(p => !_options.IgnoredMetaProfiles.Contains(p.ToString())).ToArray(),
+            SelectValidationProfiles = (_, declared, _, _) => declared
+                .Where(p => !_options.IgnoredMetaProfiles.Contains(p.ToString()))
+                .Where(p => _options.RejectUnknownMetaProfiles || IsResolvable(resolver, p.ToString()))
+                .ToArray(),
         };
-        var validator = new Validator(resolver, new LocalTerminologyService(resolver.AsAsync()), null, settings);
+        var engine = new Engine(new Validator(resolver, new LocalTerminologyService(resolver.AsAsync()), null, settings), resolver);
 
         // Warm: compile core and every one of our profiles once, so the first real request is fast.
         foreach (var profile in Package.Profiles)
         {
-            var type = profile.Type is null ? null : Hl7.Fhir.Model.ModelInfo.GetTypeForFhirType(profile.Type);
+            var type = profile.Type is null ? null : ModelInfo.GetTypeForFhirType(profile.Type);
             if (type is not null && Activator.CreateInstance(type) is Resource blank)
             {
-                validator.Validate(blank, profile.Url);
+                engine.Validator.Validate(blank, profile.Url);
             }
         }
 
-        validator.Validate(new Questionnaire { Status = PublicationStatus.Draft }, null);
+        engine.Validator.Validate(new Questionnaire { Status = PublicationStatus.Draft }, null);
         LogWarm(_logger, clock.ElapsedMilliseconds, Package.Profiles.Count());
-        return validator;
+        return engine;
     }
+
+    private sealed record Engine(Validator Validator, CachedResolver Resolver);
 
     [GeneratedRegex(@"^Missing required member: '([A-Za-z0-9_\[\]]+)'")]
     private static partial Regex MissingMember();
