@@ -44,6 +44,25 @@ public sealed class ConformancePackage
         return Questionnaires.FirstOrDefault(q => q.Url == wanted.Url && (wanted.Version is null || q.Version == wanted.Version));
     }
 
+    /// <summary>
+    /// The valid examples shipped in examples/ (names containing "-valid"), if the folder is there: realistic instances of
+    /// each profile, used to warm the validator. Unparseable files are skipped; the example tests catch them.
+    /// </summary>
+    public IReadOnlyList<Resource> LoadValidExamples()
+    {
+        var folder = Path.Combine(Directory, "examples");
+        if (!System.IO.Directory.Exists(folder))
+        {
+            return [];
+        }
+
+        return System.IO.Directory.EnumerateFiles(folder, "*-valid*.json")
+            .Order(StringComparer.Ordinal)
+            .Select(f => FhirJson.TryParse(File.ReadAllText(f)).Resource)
+            .OfType<Resource>()
+            .ToList();
+    }
+
     /// <summary>Reads package.json and every *.json conformance resource beside it; a broken file is an error at start-up.</summary>
     public static ConformancePackage Load(string directory)
     {

@@ -24,6 +24,7 @@ public sealed partial class ProfileValidator
     private readonly ConformanceOptions _options;
     private readonly ILogger<ProfileValidator> _logger;
     private readonly Lazy<Task<Engine>> _ready;
+    private readonly Lazy<Task> _warm;
     private readonly ConcurrentDictionary<string, bool> _resolvable = new(StringComparer.Ordinal);
 
     public ProfileValidator(IOptions<ConformanceOptions> options, ConformancePackage package, ILogger<ProfileValidator> logger)
@@ -32,15 +33,26 @@ public sealed partial class ProfileValidator
         _logger = logger;
         Package = package;
         _ready = new Lazy<Task<Engine>>(() => Task.Run(Build), LazyThreadSafetyMode.ExecutionAndPublication);
+        _warm = new Lazy<Task>(
+            async () =>
+            {
+                var engine = await _ready.Value.ConfigureAwait(false);
+                await Task.Run(() => WarmWithSamples(engine)).ConfigureAwait(false);
+            },
+            LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     public ConformancePackage Package { get; }
 
     /// <summary>True once the validator is built and warm; validations then take milliseconds.</summary>
-    public bool IsWarm => _ready.IsValueCreated && _ready.Value.IsCompletedSuccessfully;
+    public bool IsWarm => _warm.IsValueCreated && _warm.Value.IsCompletedSuccessfully;
 
-    /// <summary>Builds and warms the validator (once; later calls return the same task). Await it at start-up.</summary>
-    public Task WarmUpAsync(CancellationToken cancellationToken = default) => _ready.Value.WaitAsync(cancellationToken);
+    /// <summary>
+    /// Builds and warms the validator (once; later calls return the same task); start it at start-up. Two stages: building
+    /// (core spec read, our profiles compiled), after which validations proceed; then warming with realistic samples (our
+    /// examples and questionnaires) so the datatypes and extensions they use are compiled before real requests need them.
+    /// </summary>
+    public Task WarmUpAsync(CancellationToken cancellationToken = default) => _warm.Value.WaitAsync(cancellationToken);
 
     /// <summary>
     /// Validates against R4 core, the profiles in meta.profile (minus the ignored ones), <paramref name="profiles"/>,
@@ -53,13 +65,17 @@ public sealed partial class ProfileValidator
         bool useDefaultProfiles = true,
         CancellationToken cancellationToken = default)
     {
+        _ = _warm.Value;
         var engine = await _ready.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
         return Run(engine, resource, profiles, useDefaultProfiles);
     }
 
     /// <summary>The synchronous form of <see cref="ValidateAsync"/>; blocks until the warm-up has finished.</summary>
-    public ValidationReport Validate(Resource resource, IEnumerable<string>? profiles = null, bool useDefaultProfiles = true) =>
-        Run(_ready.Value.GetAwaiter().GetResult(), resource, profiles, useDefaultProfiles);
+    public ValidationReport Validate(Resource resource, IEnumerable<string>? profiles = null, bool useDefaultProfiles = true)
+    {
+        _ = _warm.Value;
+        return Run(_ready.Value.GetAwaiter().GetResult(), resource, profiles, useDefaultProfiles);
+    }
 
     /// <summary>The profiles a resource is held to by default.</summary>
     public IReadOnlyList<string> DefaultProfilesFor(Resource resource) =>
@@ -147,7 +163,7 @@ public sealed partial class ProfileValidator
         };
         var engine = new Engine(new Validator(resolver, new LocalTerminologyService(resolver.AsAsync()), null, settings), resolver);
 
-        // Warm: compile core and every one of our profiles once, so the first real request is fast.
+        // Compile every one of our profiles now; WarmWithSamples then covers the datatypes and extensions real instances use.
         foreach (var profile in Package.Profiles)
         {
             var type = profile.Type is null ? null : ModelInfo.GetTypeForFhirType(profile.Type);
@@ -157,9 +173,20 @@ public sealed partial class ProfileValidator
             }
         }
 
-        engine.Validator.Validate(new Questionnaire { Status = PublicationStatus.Draft }, null);
-        LogWarm(_logger, clock.ElapsedMilliseconds, Package.Profiles.Count());
+        LogBuilt(_logger, clock.ElapsedMilliseconds, Package.Profiles.Count());
         return engine;
+    }
+
+    private void WarmWithSamples(Engine engine)
+    {
+        var clock = Stopwatch.StartNew();
+        var samples = Package.LoadValidExamples().Concat(Package.Questionnaires).ToList();
+        foreach (var sample in samples)
+        {
+            Run(engine, sample, null, useDefaultProfiles: true);
+        }
+
+        LogWarm(_logger, samples.Count, clock.ElapsedMilliseconds);
     }
 
     private sealed record Engine(Validator Validator, CachedResolver Resolver);
@@ -167,6 +194,9 @@ public sealed partial class ProfileValidator
     [GeneratedRegex(@"^Missing required member: '([A-Za-z0-9_\[\]]+)'")]
     private static partial Regex MissingMember();
 
-    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "FHIR validator warm in {ElapsedMs} ms ({ProfileCount} profiles)")]
-    private static partial void LogWarm(ILogger logger, long elapsedMs, int profileCount);
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "FHIR validator built in {ElapsedMs} ms ({ProfileCount} profiles); validating")]
+    private static partial void LogBuilt(ILogger logger, long elapsedMs, int profileCount);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "FHIR validator warmed with {SampleCount} samples in {ElapsedMs} ms")]
+    private static partial void LogWarm(ILogger logger, int sampleCount, long elapsedMs);
 }
