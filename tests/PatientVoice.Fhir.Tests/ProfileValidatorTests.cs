@@ -102,6 +102,21 @@ public sealed class ProfileValidatorTests(ValidatorFixture fixture)
         Assert.Contains(services.GetServices<IHostedService>(), s => s is ProfileValidatorWarmUp);
     }
 
+    [Fact]
+    public async System.Threading.Tasks.Task Validating_in_parallel_gives_the_same_answers_as_one_at_a_time()
+    {
+        var examples = Directory.GetFiles(RepositoryPaths.Examples, "*-*.json")
+            .Where(f => !f.EndsWith("expectations.json", StringComparison.Ordinal))
+            .Select(f => FhirJson.Parse<Resource>(File.ReadAllText(f)))
+            .ToList();
+        var oneAtATime = examples.Select(r => fixture.Validator.Validate(r).Issues.Count).ToList();
+
+        var parallel = await System.Threading.Tasks.Task.WhenAll(Enumerable.Range(0, 4).SelectMany(_ => examples)
+            .Select(r => System.Threading.Tasks.Task.Run(() => fixture.Validator.ValidateAsync(r))));
+
+        Assert.Equal(Enumerable.Repeat(oneAtATime, 4).SelectMany(x => x), parallel.Select(r => r.Issues.Count));
+    }
+
     private static T Example<T>(string file) where T : Resource =>
         FhirJson.Parse<T>(File.ReadAllText(Path.Combine(RepositoryPaths.Examples, file)));
 }
