@@ -84,6 +84,14 @@ public sealed class ProfileValidatorTests(ValidatorFixture fixture)
     }
 
     [Fact]
+    public void The_default_profiles_name_profiles_in_our_package()
+    {
+        Assert.Equal(fixture.Package.Canonical, DefaultProfileRule.Canonical);
+        Assert.All(DefaultProfileRule.PatientVoiceDefaults(), rule =>
+            Assert.Contains(fixture.Package.Profiles, p => p.Url == rule.Profile && p.Type == rule.ResourceType));
+    }
+
+    [Fact]
     public void The_package_finds_our_questionnaire_by_canonical_with_or_without_version()
     {
         Assert.NotNull(fixture.Package.FindQuestionnaire("http://patientvoice.example.org/fhir/Questionnaire/my-goals"));
