@@ -86,7 +86,7 @@ public sealed class ProfileValidatorTests(ValidatorFixture fixture)
     [Fact]
     public void The_default_profiles_name_profiles_in_our_package()
     {
-        Assert.Equal(fixture.Package.Canonical, DefaultProfileRule.Canonical);
+        Assert.Equal(DefaultProfileRule.Canonical, fixture.Package.Canonical);
         Assert.All(DefaultProfileRule.PatientVoiceDefaults(), rule =>
             Assert.Contains(fixture.Package.Profiles, p => p.Url == rule.Profile && p.Type == rule.ResourceType));
     }
