@@ -8,6 +8,8 @@ const string Usage = """
         POST Goals with N concurrent clients against a fresh SQLite file; creates/s and latency percentiles.
     search [--resources 100000] [--patients 10000] [--requests 5000] [--warmup-requests 500] [--clients 1] [--batch 5000] [--db FILE] [--request-logging]
         Load the data set through the store (or reuse --db FILE if it exists), then time GET /fhir/Goal?patient=.
+    validation [iterations]
+        Cold and warm profile validation time per resource, in this process.
     """;
 
 if (args.Length == 0 || args[0] is "-h" or "--help")
@@ -19,6 +21,11 @@ if (args.Length == 0 || args[0] is "-h" or "--help")
 #if DEBUG
 Console.WriteLine("WARNING: this is a Debug build (so is the server beside it); use -c Release for numbers.");
 #endif
+
+if (args[0] == "validation")
+{
+    return await ValidationTiming.RunAsync(args[1..]);
+}
 
 var options = new BenchmarkArguments(args[1..]);
 return args[0] switch

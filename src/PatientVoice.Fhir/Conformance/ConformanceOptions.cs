@@ -1,0 +1,30 @@
+namespace PatientVoice.Fhir.Conformance;
+
+/// <summary>Where our conformance package and the R4 core specification are, and which profiles apply by default.</summary>
+public sealed class ConformanceOptions
+{
+    /// <summary>The profiles/ folder (a FHIR NPM package). Default: the copy beside the binaries.</summary>
+    public string ProfilesDirectory { get; set; } = Path.Combine(AppContext.BaseDirectory, "profiles");
+
+    /// <summary>The R4 core specification.zip. Default: the copy Hl7.Fhir.Specification.Data.R4 puts beside the binaries.</summary>
+    public string SpecificationZipPath { get; set; } = Path.Combine(AppContext.BaseDirectory, "specification.zip");
+
+    /// <summary>
+    /// The profiles a resource of our types is validated against when it does not name them itself.
+    /// Replace or clear the list to change the policy; the first matching rule of each profile applies.
+    /// </summary>
+    public IList<DefaultProfileRule> DefaultProfiles { get; } = DefaultProfileRule.PatientVoiceDefaults();
+
+    /// <summary>
+    /// A meta.profile that cannot be resolved here (not in profiles/ nor R4 core, e.g. SDC's) is reported as a warning and the
+    /// resource is still validated against core and our profiles. Set true to reject such resources instead. Profiles asked for
+    /// explicitly (the <c>profile</c> parameter) must always resolve.
+    /// </summary>
+    public bool RejectUnknownMetaProfiles { get; set; }
+
+    /// <summary>meta.profile entries that are never validated against: known to be unresolvable (LHC-Forms writes the first).</summary>
+    public ISet<string> IgnoredMetaProfiles { get; } = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "http://hl7.org/fhir/4.0/StructureDefinition/QuestionnaireResponse",
+    };
+}

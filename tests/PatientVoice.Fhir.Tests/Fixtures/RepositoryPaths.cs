@@ -1,0 +1,28 @@
+namespace PatientVoice.Fhir.Tests.Fixtures;
+
+/// <summary>Folders the tests read, found from the test binaries: the repository root holds PatientVoice.sln.</summary>
+public static class RepositoryPaths
+{
+    public static string Root { get; } = FindRoot();
+
+    /// <summary>Our examples as copied beside the binaries (the same files as profiles/examples).</summary>
+    public static string Examples { get; } = Path.Combine(AppContext.BaseDirectory, "profiles", "examples");
+
+    public static string CompletedResponses { get; } = Path.Combine(AppContext.BaseDirectory, "CompletedResponses");
+
+    /// <summary>Conformance material written by others, beside the repository (never edited by us).</summary>
+    public static string SharedConformance { get; } = Path.GetFullPath(Path.Combine(Root, "..", "shared", "conformance"));
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "PatientVoice.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new DirectoryNotFoundException($"No PatientVoice.sln above {AppContext.BaseDirectory}.");
+    }
+}
