@@ -9,7 +9,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PatientVoice.Fhir.Conformance;
 using PatientVoice.Fhir.Errors;
-using Task = System.Threading.Tasks.Task;
 
 namespace PatientVoice.Fhir.Validation;
 

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Hosting;
-using Task = System.Threading.Tasks.Task;
 
 namespace PatientVoice.Fhir.Validation;
 
