@@ -1,23 +1,37 @@
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.OpenApi;
+using PatientVoice.Fhir;
+using PatientVoice.Fhir.Conformance;
 using PatientVoice.Storage;
+using PatientVoice.Storage.Indexing;
 using PatientVoice.Storage.Sqlite;
 using PatientVoice.Web.FhirApi;
 using PatientVoice.Web.FhirApi.Capabilities;
 using PatientVoice.Web.FhirApi.Errors;
 using PatientVoice.Web.FhirApi.Formats;
+using PatientVoice.Web.FhirApi.Validation;
 using PatientVoice.Web.FhirApi.Write;
+using PatientVoice.Web.Health;
 using PatientVoice.Web.Security;
 
 var builder = WebApplication.CreateBuilder(args);
 
+builder.Services.AddFhirConformance(options => builder.Configuration.GetSection("Conformance").Bind(options));
+// The search registry knows the R4 core parameters and ours (profiles/SearchParameter-*.json).
+builder.Services.AddSingleton(sp => new SearchParameterRegistry().AddDefinitions(sp.GetRequiredService<ConformancePackage>().SearchParameters));
 builder.Services.AddSqliteResourceStore();
 builder.Services.Configure<SqliteStoreOptions>(builder.Configuration.GetSection(SqliteStoreOptions.Section));
 builder.Services.Configure<FhirApiOptions>(builder.Configuration.GetSection(FhirApiOptions.Section));
 builder.Services.AddHostedService<StoreInitializer>();
+builder.Services.AddHostedService<QuestionnaireSeeder>();
+builder.Services.AddMemoryCache(options => options.SizeLimit = 1000);
+builder.Services.AddSingleton<ResourceValidation>();
+builder.Services.AddSingleton<IResourceWriteValidator, ProfileWriteValidator>();
 builder.Services.AddSingleton<FhirRequestBody>();
 builder.Services.AddSingleton<ResourceWriter>();
 builder.Services.AddSingleton<CapabilityStatementBuilder>();
 builder.Services.AddSingleton<IFhirAccessPolicy, OpenAccessPolicy>();
+builder.Services.AddHealthChecks().AddCheck<ValidatorWarmHealthCheck>("validator", tags: ["ready"]);
 builder.Services.AddExceptionHandler<OperationOutcomeExceptionHandler>();
 builder.Services.AddProblemDetails();
 builder.Services.AddEndpointsApiExplorer();
@@ -37,6 +51,9 @@ app.UseSwagger();
 app.UseSwaggerUI();
 app.MapGet("/", () => Results.Redirect("/swagger")).ExcludeFromDescription();
 app.MapFhirApi();
+// Liveness: the process answers. Readiness: it can also validate without waiting (see ValidatorWarmHealthCheck).
+app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
 
 await app.RunAsync();
 

@@ -22,11 +22,29 @@ internal static class FhirJson
         return resource as T ?? throw new Xunit.Sdk.XunitException($"Expected a {typeof(T).Name}, got {(int)response.StatusCode}: {text}");
     }
 
+    /// <summary>A goal in the patient's words that meets our patient-stated goal profile.</summary>
     public static Goal Goal(string patient, string words) => new()
     {
         LifecycleStatus = Hl7.Fhir.Model.Goal.GoalLifecycleStatus.Proposed,
+        Category = [new CodeableConcept("http://loinc.org", "87528-6", "Personal health goal")],
         Description = new CodeableConcept { Text = words },
         Subject = new ResourceReference($"Patient/{patient}"),
         ExpressedBy = new ResourceReference($"Patient/{patient}"),
+    };
+
+    /// <summary>The provenance of a submission (our profile): the patient wrote <paramref name="targets"/>, from a response.</summary>
+    public static Provenance Provenance(string patient, params string[] targets) => new()
+    {
+        Target = targets.Select(t => new ResourceReference(t)).ToList(),
+        Recorded = DateTimeOffset.UtcNow,
+        Agent =
+        [
+            new Provenance.AgentComponent
+            {
+                Type = new CodeableConcept("http://terminology.hl7.org/CodeSystem/provenance-participant-type", "author"),
+                Who = new ResourceReference($"Patient/{patient}"),
+            },
+        ],
+        Entity = [new Provenance.EntityComponent { Role = Hl7.Fhir.Model.Provenance.ProvenanceEntityRole.Source, What = new ResourceReference("QuestionnaireResponse/submitted") }],
     };
 }

@@ -44,3 +44,10 @@ public sealed class FhirServerFixture : WebApplicationFactory<Program>
         }
     }
 }
+
+/// <summary>One server (and one warm validator) for all API test classes; each test makes its own resources.</summary>
+[CollectionDefinition(Name)]
+public sealed class FhirServerCollection : ICollectionFixture<FhirServerFixture>
+{
+    public const string Name = "FHIR server";
+}

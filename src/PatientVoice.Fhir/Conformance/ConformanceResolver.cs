@@ -20,6 +20,6 @@ public static class ConformanceResolver
         var ours = new InMemoryResourceResolver(package.Resources);
         var core = new ZipSource(specificationZipPath);
         var combined = new MultiResolver(ours, core);
-        return new CachedResolver(new SnapshotSource(combined));
+        return new CachedResolver(new SerializedResolver(new SnapshotSource(combined)));
     }
 }

@@ -91,6 +91,30 @@ public sealed partial class SearchParameterRegistry
         return definition;
     }
 
+    /// <summary>
+    /// Adds SearchParameter resources (ours, from profiles/) for each of their base types that we serve.
+    /// Only valid, computable definitions are taken; a composite or special one is skipped.
+    /// </summary>
+    public SearchParameterRegistry AddDefinitions(IEnumerable<SearchParameter> definitions)
+    {
+        foreach (var definition in definitions)
+        {
+            if (definition.Type is not { } type || type is SearchParamType.Composite or SearchParamType.Special
+                || string.IsNullOrEmpty(definition.Code) || string.IsNullOrEmpty(definition.Expression) || string.IsNullOrEmpty(definition.Url))
+            {
+                continue;
+            }
+
+            foreach (var resourceType in definition.Base.Select(b => b?.ToString()).OfType<string>().Where(_byType.ContainsKey))
+            {
+                Add(resourceType, definition.Code, type, definition.Url, definition.Expression,
+                    definition.Target.Select(t => t?.ToString()).OfType<string>().ToArray(), definition.Description);
+            }
+        }
+
+        return this;
+    }
+
     private SearchParameterDefinition? Create(string resourceType, string name, SearchParamType type, string url,
         string? documentation, string branch, IReadOnlyList<string> targets)
     {

@@ -2,6 +2,7 @@ using PatientVoice.Web.FhirApi.Bundles;
 using PatientVoice.Web.FhirApi.Capabilities;
 using PatientVoice.Web.FhirApi.Formats;
 using PatientVoice.Web.FhirApi.History;
+using PatientVoice.Web.FhirApi.Operations;
 using PatientVoice.Web.FhirApi.Read;
 using PatientVoice.Web.FhirApi.Search;
 using PatientVoice.Web.FhirApi.Write;
@@ -21,6 +22,7 @@ public static class FhirApiEndpoints
 
         CapabilityEndpoints.Map(fhir);
         BundleEndpoints.Map(fhir);
+        ValidateOperation.Map(fhir);
         HistoryEndpoints.Map(fhir);
         SearchEndpoints.Map(fhir);
         ReadEndpoints.Map(fhir);

@@ -3,7 +3,8 @@ using Hl7.Fhir.Model;
 
 namespace PatientVoice.Web.Tests.FhirApi;
 
-public sealed class BundleTests(FhirServerFixture server) : IClassFixture<FhirServerFixture>
+[Collection(FhirServerCollection.Name)]
+public sealed class BundleTests(FhirServerFixture server)
 {
     private readonly HttpClient _client = server.CreateFhirClient();
 
@@ -16,12 +17,7 @@ public sealed class BundleTests(FhirServerFixture server) : IClassFixture<FhirSe
             Type = Bundle.BundleType.Transaction,
             Entry =
             [
-                Post(new Provenance
-                {
-                    Target = [new ResourceReference(goalUrn)],
-                    Recorded = DateTimeOffset.UtcNow,
-                    Agent = [new Provenance.AgentComponent { Who = new ResourceReference("Patient/p-tx") }],
-                }, "urn:uuid:" + Guid.NewGuid()),
+                Post(FhirJson.Provenance("p-tx", goalUrn), "urn:uuid:" + Guid.NewGuid()),
                 Post(FhirJson.Goal("p-tx", "Walk to church on Sundays"), goalUrn),
             ],
         };

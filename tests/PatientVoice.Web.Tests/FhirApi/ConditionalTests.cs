@@ -3,7 +3,8 @@ using Hl7.Fhir.Model;
 
 namespace PatientVoice.Web.Tests.FhirApi;
 
-public sealed class ConditionalTests(FhirServerFixture server) : IClassFixture<FhirServerFixture>
+[Collection(FhirServerCollection.Name)]
+public sealed class ConditionalTests(FhirServerFixture server)
 {
     private readonly HttpClient _client = server.CreateFhirClient();
 
@@ -89,7 +90,7 @@ public sealed class ConditionalTests(FhirServerFixture server) : IClassFixture<F
                 },
                 new Bundle.EntryComponent
                 {
-                    Resource = new Provenance { Target = [new ResourceReference(urn)], Recorded = DateTimeOffset.UtcNow, Agent = [new Provenance.AgentComponent { Who = new ResourceReference("Patient/p-cond") }] },
+                    Resource = FhirJson.Provenance("p-cond", urn),
                     Request = new Bundle.RequestComponent { Method = Bundle.HTTPVerb.POST, Url = "Provenance" },
                 },
             ],

@@ -4,7 +4,8 @@ using Hl7.Fhir.Model;
 namespace PatientVoice.Web.Tests.FhirApi;
 
 /// <summary>Bad input gets a clear OperationOutcome with the right status, and nothing is stored.</summary>
-public sealed class ErrorTests(FhirServerFixture server) : IClassFixture<FhirServerFixture>
+[Collection(FhirServerCollection.Name)]
+public sealed class ErrorTests(FhirServerFixture server)
 {
     private readonly HttpClient _client = server.CreateFhirClient();
 

@@ -5,7 +5,8 @@ using PatientVoice.Fhir.Conformance;
 
 namespace PatientVoice.Web.Tests.FhirApi;
 
-public sealed class MetadataTests(FhirServerFixture server) : IClassFixture<FhirServerFixture>
+[Collection(FhirServerCollection.Name)]
+public sealed class MetadataTests(FhirServerFixture server)
 {
     private readonly HttpClient _client = server.CreateFhirClient();
 

@@ -4,7 +4,8 @@ using Hl7.Fhir.Model;
 
 namespace PatientVoice.Web.Tests.FhirApi;
 
-public sealed class ReadWriteTests(FhirServerFixture server) : IClassFixture<FhirServerFixture>
+[Collection(FhirServerCollection.Name)]
+public sealed class ReadWriteTests(FhirServerFixture server)
 {
     private readonly HttpClient _client = server.CreateFhirClient();
 

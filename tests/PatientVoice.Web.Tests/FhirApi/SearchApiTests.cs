@@ -3,7 +3,8 @@ using Hl7.Fhir.Model;
 
 namespace PatientVoice.Web.Tests.FhirApi;
 
-public sealed class SearchApiTests(FhirServerFixture server) : IClassFixture<FhirServerFixture>
+[Collection(FhirServerCollection.Name)]
+public sealed class SearchApiTests(FhirServerFixture server)
 {
     private readonly HttpClient _client = server.CreateFhirClient();
 
@@ -66,12 +67,7 @@ public sealed class SearchApiTests(FhirServerFixture server) : IClassFixture<Fhi
     {
         var patient = "p-" + Guid.NewGuid().ToString("N");
         var goal = await FhirJson.ReadAsync<Goal>(await _client.PostAsync("Goal", FhirJson.Content(FhirJson.Goal(patient, "Hike again"))));
-        await _client.PostAsync("Provenance", FhirJson.Content(new Provenance
-        {
-            Target = [new ResourceReference($"Goal/{goal.Id}")],
-            Recorded = DateTimeOffset.UtcNow,
-            Agent = [new Provenance.AgentComponent { Who = new ResourceReference($"Patient/{patient}") }],
-        }));
+        await _client.PostAsync("Provenance", FhirJson.Content(FhirJson.Provenance($"{patient}", $"Goal/{goal.Id}")));
 
         var bundle = await FhirJson.ReadAsync<Bundle>(await _client.GetAsync($"Goal?patient={patient}&_revinclude=Provenance:target"));
 
