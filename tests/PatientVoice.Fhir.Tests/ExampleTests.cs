@@ -1,3 +1,4 @@
+using PatientVoice.Testing;
 using System.Text.Json;
 using PatientVoice.Fhir.Serialization;
 using PatientVoice.Fhir.Tests.Fixtures;

@@ -1,3 +1,4 @@
+using PatientVoice.Testing;
 using Hl7.Fhir.Model;
 using PatientVoice.Fhir.Errors;
 using PatientVoice.Fhir.Serialization;

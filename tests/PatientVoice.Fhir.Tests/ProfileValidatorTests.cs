@@ -1,3 +1,4 @@
+using PatientVoice.Testing;
 using Hl7.Fhir.Model;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

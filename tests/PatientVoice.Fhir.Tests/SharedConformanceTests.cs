@@ -1,3 +1,4 @@
+using PatientVoice.Testing;
 using System.Text.Json;
 using Hl7.Fhir.Model;
 using PatientVoice.Fhir.Errors;

@@ -1,3 +1,4 @@
+using PatientVoice.Testing;
 using System.Text.RegularExpressions;
 using Hl7.Fhir.Model;
 using PatientVoice.Fhir.Serialization;
@@ -25,23 +26,9 @@ public static partial class SearchFixtureData
         return resources.Count;
     }
 
-    public static string ConformanceDirectory()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "shared", "conformance");
-            if (Directory.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new DirectoryNotFoundException("shared/conformance was not found beside the repository.");
-    }
-
     private static IEnumerable<Resource> Conformance()
     {
-        foreach (var file in Directory.EnumerateFiles(ConformanceDirectory(), "*.json", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        foreach (var file in Directory.EnumerateFiles(RepositoryPaths.SharedConformance, "*.json", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
         {
             Resource resource;
             try

@@ -188,8 +188,10 @@ public sealed class ReadWriteTests(FhirServerFixture server)
         const string xml = """
             <Goal xmlns="http://hl7.org/fhir">
               <lifecycleStatus value="proposed"/>
+              <category><coding><system value="http://loinc.org"/><code value="87528-6"/></coding></category>
               <description><text value="Volver a caminar sin dolor — con mis nietos"/></description>
               <subject><reference value="Patient/p-xml"/></subject>
+              <expressedBy><reference value="Patient/p-xml"/></expressedBy>
             </Goal>
             """;
         using var request = new HttpRequestMessage(HttpMethod.Post, "Goal") { Content = FhirJson.Content(xml, "application/fhir+xml") };

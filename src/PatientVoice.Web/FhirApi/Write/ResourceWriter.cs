@@ -76,17 +76,7 @@ public sealed class ResourceWriter(IResourceStore store, SearchQueryParser searc
     public async Task<WriteOutcome> UpdateAsync(IResourceWriteSession session, string type, string id, PreparedResource prepared, int? ifMatch, CancellationToken cancellationToken)
     {
         var resource = prepared.Resource;
-        FhirRequest.RequireType(type);
-        RequireSameType(type, resource);
-        if (string.IsNullOrEmpty(resource.Id))
-        {
-            throw new BadRequestException($"The {type} in the body has no id; an update must carry the id of the URL ('{id}').", $"{type}.id");
-        }
-
-        if (resource.Id != id)
-        {
-            throw new BadRequestException($"The id in the body ('{resource.Id}') does not match the id in the URL ('{id}').", $"{type}.id");
-        }
+        RequireTarget(type, id, resource);
 
         var result = await session.PutAsync(prepared, ifMatch, cancellationToken);
         return new WriteOutcome(result.Stored, result.Created ? StatusCodes.Status201Created : StatusCodes.Status200OK);
@@ -96,7 +86,6 @@ public sealed class ResourceWriter(IResourceStore store, SearchQueryParser searc
     public async Task<WriteOutcome> ConditionalUpdateAsync(IResourceWriteSession session, string type, IReadOnlyList<KeyValuePair<string, string>> criteria, PreparedResource prepared, int? ifMatch, CancellationToken cancellationToken)
     {
         var resource = prepared.Resource;
-        FhirRequest.RequireType(type);
         RequireSameType(type, resource);
         var matches = await MatchAsync(session, type, criteria, cancellationToken);
         switch (matches.Count)
@@ -154,8 +143,25 @@ public sealed class ResourceWriter(IResourceStore store, SearchQueryParser searc
         return result.Matches;
     }
 
-    private static void RequireSameType(string type, Resource resource)
+    /// <summary>400 unless the body is the <paramref name="type"/>/<paramref name="id"/> of the URL (checked before the costly validation).</summary>
+    public static void RequireTarget(string type, string id, Resource resource)
     {
+        RequireSameType(type, resource);
+        if (string.IsNullOrEmpty(resource.Id))
+        {
+            throw new BadRequestException($"The {type} in the body has no id; an update must carry the id of the URL ('{id}').", $"{type}.id");
+        }
+
+        if (resource.Id != id)
+        {
+            throw new BadRequestException($"The id in the body ('{resource.Id}') does not match the id in the URL ('{id}').", $"{type}.id");
+        }
+    }
+
+    /// <summary>400 unless the body is a <paramref name="type"/>.</summary>
+    public static void RequireSameType(string type, Resource resource)
+    {
+        FhirRequest.RequireType(type);
         if (resource.TypeName != type)
         {
             throw new BadRequestException($"The body is a {resource.TypeName}, but the URL is for {type}.", "resourceType");

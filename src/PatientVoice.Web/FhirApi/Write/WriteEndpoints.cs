@@ -37,6 +37,7 @@ public static class WriteEndpoints
         FhirRequest.RequireType(type);
         var ifMatch = FhirRequest.IfMatch(request);
         var resource = await body.ReadAsync(request, cancellationToken);
+        ResourceWriter.RequireTarget(type, id, resource);
         var prepared = await writer.PrepareAsync(resource, cancellationToken);
         await using var session = await store.BeginWriteAsync(cancellationToken);
         var outcome = await writer.UpdateAsync(session, type, id, prepared, ifMatch, cancellationToken);
@@ -50,6 +51,7 @@ public static class WriteEndpoints
         var ifMatch = FhirRequest.IfMatch(request);
         var criteria = CriteriaFrom(request);
         var resource = await body.ReadAsync(request, cancellationToken);
+        ResourceWriter.RequireSameType(type, resource);
         var prepared = await writer.PrepareAsync(resource, cancellationToken);
         await using var session = await store.BeginWriteAsync(cancellationToken);
         var outcome = await writer.ConditionalUpdateAsync(session, type, criteria, prepared, ifMatch, cancellationToken);

@@ -1,14 +1,15 @@
-namespace PatientVoice.Fhir.Tests.Fixtures;
+namespace PatientVoice.Testing;
 
 /// <summary>Folders the tests read, found from the test binaries: the repository root holds PatientVoice.sln.</summary>
-public static class RepositoryPaths
+internal static class RepositoryPaths
 {
     public static string Root { get; } = FindRoot();
 
     /// <summary>Our examples as copied beside the binaries (the same files as profiles/examples).</summary>
     public static string Examples { get; } = Path.Combine(AppContext.BaseDirectory, "profiles", "examples");
 
-    public static string CompletedResponses { get; } = Path.Combine(AppContext.BaseDirectory, "CompletedResponses");
+    /// <summary>Hand-made completed responses to our questionnaires (tests/PatientVoice.Fhir.Tests/CompletedResponses).</summary>
+    public static string CompletedResponses { get; } = Path.Combine(Root, "tests", "PatientVoice.Fhir.Tests", "CompletedResponses");
 
     /// <summary>Conformance material written by others, beside the repository (never edited by us).</summary>
     public static string SharedConformance { get; } = Path.GetFullPath(Path.Combine(Root, "..", "shared", "conformance"));
