@@ -24,6 +24,8 @@ public sealed class MetadataTests(FhirServerFixture server)
         Assert.Contains(goal.SearchParam, p => p.Name == "patient" && p.Type == SearchParamType.Reference);
         Assert.Contains(goal.SearchParam, p => p.Name == "lifecycle-status" && p.Type == SearchParamType.Token);
         Assert.Contains(rest.Interaction, i => i.Code == CapabilityStatement.SystemRestfulInteraction.Transaction);
+        Assert.Contains("http://patientvoice.example.org/fhir/StructureDefinition/pv-patient-stated-goal", goal.SupportedProfile);
+        Assert.Contains(goal.Operation, o => o.Name == "validate");
     }
 
     [Fact]

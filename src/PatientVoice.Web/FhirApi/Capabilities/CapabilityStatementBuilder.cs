@@ -8,7 +8,7 @@ namespace PatientVoice.Web.FhirApi.Capabilities;
 /// Builds the CapabilityStatement from the same lists the server runs on: the supported types and the
 /// search parameters the index knows for each. Nothing is claimed that is not wired.
 /// </summary>
-public sealed class CapabilityStatementBuilder(SearchParameterRegistry searchParameters, TimeProvider time)
+public sealed class CapabilityStatementBuilder(SearchParameterRegistry searchParameters, ConformancePackage package, TimeProvider time)
 {
     private static readonly CapabilityStatement.TypeRestfulInteraction[] Interactions =
     [
@@ -51,6 +51,11 @@ public sealed class CapabilityStatementBuilder(SearchParameterRegistry searchPar
             {
                 Type = type,
                 Profile = $"http://hl7.org/fhir/StructureDefinition/{type}",
+                SupportedProfile = package.Profiles.Where(p => p.Type == type).Select(p => p.Url).ToList(),
+                Operation =
+                [
+                    new CapabilityStatement.OperationComponent { Name = "validate", Definition = "http://hl7.org/fhir/OperationDefinition/Resource-validate" },
+                ],
                 Interaction = Interactions.Select(i => new CapabilityStatement.ResourceInteractionComponent { Code = i }).ToList(),
                 Versioning = CapabilityStatement.ResourceVersionPolicy.Versioned,
                 ReadHistory = true,
