@@ -2,10 +2,15 @@ using System.Globalization;
 
 namespace PatientVoice.Benchmarks;
 
-/// <summary><c>--name value</c> pairs after the command name; every option has a default.</summary>
+/// <summary>
+/// <c>--name value</c> pairs after the command name; every option has a default. An option whose name holds a
+/// colon is server configuration (<c>--Fhir:ValidateAgainstDefaultProfiles=false</c> or <c>--Section:Key value</c>)
+/// and is passed to the server's command line as it is.
+/// </summary>
 internal sealed class BenchmarkArguments
 {
     private readonly Dictionary<string, string> _values = new(StringComparer.OrdinalIgnoreCase);
+    private readonly List<string> _serverArguments = [];
 
     public BenchmarkArguments(IReadOnlyList<string> args)
     {
@@ -17,9 +22,23 @@ internal sealed class BenchmarkArguments
             }
 
             var hasValue = i + 1 < args.Count && !args[i + 1].StartsWith("--", StringComparison.Ordinal);
+            if (args[i].Contains(':', StringComparison.Ordinal))
+            {
+                _serverArguments.Add(args[i]);
+                if (hasValue && !args[i].Contains('=', StringComparison.Ordinal))
+                {
+                    _serverArguments.Add(args[++i]);
+                }
+
+                continue;
+            }
+
             _values[args[i][2..]] = hasValue ? args[++i] : "true";
         }
     }
+
+    /// <summary>The server configuration options, in order, for its command line.</summary>
+    public IReadOnlyList<string> ServerArguments => _serverArguments;
 
     public int Int(string name, int fallback)
         => _values.TryGetValue(name, out var v) ? int.Parse(v.Replace("_", string.Empty, StringComparison.Ordinal), CultureInfo.InvariantCulture) : fallback;

@@ -1,8 +1,8 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
+using PatientVoice.Testing;
 
 namespace PatientVoice.Benchmarks;
 
@@ -18,14 +18,20 @@ internal static class CreateBenchmark
         var seconds = args.Int("seconds", 20);
         var warmup = args.Int("warmup", 5);
         using var directory = new ScratchDirectory(args.String("dir"));
-        var settings = new ServerSettings(Path.Combine(directory.Path, "create.db"), args.Flag("request-logging"), args.String("synchronous"));
+        var settings = new ServerSettings(Path.Combine(directory.Path, "create.db"))
+        {
+            RequestLogging = args.Flag("request-logging"),
+            Synchronous = args.String("synchronous"),
+            ExtraArguments = args.ServerArguments,
+        };
         foreach (var file in new[] { settings.DatabasePath, settings.DatabasePath + "-wal", settings.DatabasePath + "-shm" })
         {
             File.Delete(file);
         }
 
-        Console.WriteLine($"create: {clients} clients, {warmup} s warm-up, {seconds} s measured, synchronous={settings.Synchronous ?? "(server default)"}, request logging {(settings.RequestLogging ? "on (server defaults)" : "off (Warning)")}");
+        Console.WriteLine($"create: {clients} clients, {warmup} s warm-up, {seconds} s measured, synchronous={settings.Synchronous ?? "(server default)"}, request logging {(settings.RequestLogging ? "on (server defaults)" : "off (Warning)")}{(settings.ExtraArguments.Count == 0 ? "" : ", server " + string.Join(' ', settings.ExtraArguments))}");
         await using var server = await ServerProcess.StartAsync(settings, CancellationToken.None);
+        Console.WriteLine(FormattableString.Invariant($"server ready (/health/ready 200) {server.TimeToReady.TotalSeconds:F1} s after launch"));
         using var http = LoopbackClient.Create(server.BaseAddress, clients);
         var bodies = Enumerable.Range(0, 1000).Select(GoalBody).ToArray();
 
@@ -93,9 +99,8 @@ internal static class CreateBenchmark
         }
     }
 
-    private static byte[] GoalBody(int n) => Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $$$"""
-        {"resourceType":"Goal","lifecycleStatus":"active","achievementStatus":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/goal-achievement","code":"in-progress"}]},"description":{"text":"Walk to the end of the road and back without stopping ({{{n}}})"},"subject":{"reference":"Patient/bench-{{{n % 100}}}"},"startDate":"2026-01-15","note":[{"text":"In my own words: I want to get my breath back."}]}
-        """));
+    private static byte[] GoalBody(int n)
+        => Encoding.UTF8.GetBytes(PatientStatedGoal.Json($"Patient/bench-{n % 100}", $"Walk to the end of the road and back without stopping ({n})"));
 
     private sealed class ClientTally
     {

@@ -4,10 +4,12 @@ using PatientVoice.Benchmarks;
 //   dotnet run -c Release --project tests/PatientVoice.Benchmarks -- create --clients 16 --seconds 20
 //   dotnet run -c Release --project tests/PatientVoice.Benchmarks -- search --resources 100000
 const string Usage = """
-    create [--clients 16] [--seconds 20] [--warmup 5] [--synchronous NORMAL|FULL|OFF] [--request-logging] [--dir PATH]
+    create [--clients 16] [--seconds 20] [--warmup 5] [--synchronous NORMAL|FULL|OFF] [--request-logging] [--dir PATH] [--Section:Key=value ...]
         POST Goals with N concurrent clients against a fresh SQLite file; creates/s and latency percentiles.
-    search [--resources 100000] [--patients 10000] [--requests 5000] [--warmup-requests 500] [--clients 1] [--batch 5000] [--db FILE] [--request-logging]
+    search [--resources 100000] [--patients 10000] [--requests 5000] [--warmup-requests 500] [--clients 1] [--batch 5000] [--db FILE] [--request-logging] [--Section:Key=value ...]
         Load the data set through the store (or reuse --db FILE if it exists), then time GET /fhir/Goal?patient=.
+    An option with a colon in its name is server configuration, passed to the server's command line as it is
+    (e.g. --Fhir:ValidateAgainstDefaultProfiles=false). Both wait for /health/ready before the load starts.
     validation [iterations]
         Cold and warm profile validation time per resource, in this process.
     """;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using PatientVoice.Testing;
 
 namespace PatientVoice.Benchmarks;
 
@@ -29,7 +30,9 @@ internal static class SearchBenchmark
             await DatasetLoader.LoadAsync(database, dataset, args.Int("batch", 5_000), CancellationToken.None);
         }
 
-        await using var server = await ServerProcess.StartAsync(new ServerSettings(database, args.Flag("request-logging"), null), CancellationToken.None);
+        var settings = new ServerSettings(database) { RequestLogging = args.Flag("request-logging"), ExtraArguments = args.ServerArguments };
+        await using var server = await ServerProcess.StartAsync(settings, CancellationToken.None);
+        Console.WriteLine(FormattableString.Invariant($"server ready (/health/ready 200) {server.TimeToReady.TotalSeconds:F1} s after launch"));
         using var http = LoopbackClient.Create(server.BaseAddress, clients);
 
         await RunRequestsAsync(http, dataset, warmup, clients, seed: 1);

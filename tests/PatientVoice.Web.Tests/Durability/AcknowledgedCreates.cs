@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Text;
+using PatientVoice.Testing;
 
 namespace PatientVoice.Web.Tests.Durability;
 
@@ -17,15 +18,16 @@ internal sealed class AcknowledgedCreates
 
     public int Count => _acknowledged.Count;
 
+    /// <summary>The first answer that was not a 201 (status and body), for a failure message; null if none.</summary>
+    public string? FirstRejection { get; private set; }
+
     /// <summary>Runs <paramref name="clients"/> concurrent create loops until <paramref name="stop"/> is cancelled.</summary>
     public Task RunAsync(HttpClient http, int clients, CancellationToken stop)
         => Task.WhenAll(Enumerable.Range(0, clients).Select(client => Task.Run(() => CreateLoopAsync(http, client, stop), CancellationToken.None)));
 
     private async Task CreateLoopAsync(HttpClient http, int client, CancellationToken stop)
     {
-        var body = $$$"""
-            {"resourceType":"Goal","lifecycleStatus":"active","description":{"text":"Walk to the shop without resting"},"subject":{"reference":"Patient/durability-{{{client}}}"}}
-            """;
+        var body = PatientStatedGoal.Json($"Patient/durability-{client}", "Walk to the shop without resting");
         while (!stop.IsCancellationRequested)
         {
             try
@@ -35,6 +37,10 @@ internal sealed class AcknowledgedCreates
                 if (response.StatusCode == HttpStatusCode.Created && response.Headers.Location is { } location)
                 {
                     _acknowledged.Enqueue(Parse(location));
+                }
+                else if (FirstRejection is null)
+                {
+                    FirstRejection = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync(stop)}";
                 }
             }
             catch (Exception e) when (e is HttpRequestException or OperationCanceledException or IOException)
