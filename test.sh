@@ -9,5 +9,14 @@ if ! command -v dotnet >/dev/null 2>&1; then
   exit 1
 fi
 
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
 dotnet build PatientVoice.sln -c Release
-dotnet test PatientVoice.sln -c Release --no-build --logger "console;verbosity=normal" "$@"
+status=0
+dotnet test PatientVoice.sln -c Release --no-build --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log" || status=$?
+
+# One closing line over every test project: "Tests: N passed, N failed, N skipped".
+awk '/^ *Passed: *[0-9]+$/ {p += $2} /^ *Failed: *[0-9]+$/ {f += $2} /^ *Skipped: *[0-9]+$/ {s += $2}
+     END {printf "Tests: %d passed, %d failed, %d skipped\n", p, f, s}' "$log"
+exit "$status"
