@@ -27,6 +27,7 @@ builder.Services.AddHostedService<QuestionnaireSeeder>();
 builder.Services.AddMemoryCache(options => options.SizeLimit = 1000);
 builder.Services.AddSingleton<ResourceValidation>();
 builder.Services.AddSingleton<IResourceWriteValidator, ProfileWriteValidator>();
+builder.Services.AddSingleton<IResourceTransitionRule, QuestionnaireResponseStatusRule>();
 builder.Services.AddSingleton<FhirRequestBody>();
 builder.Services.AddSingleton<ResourceWriter>();
 builder.Services.AddSingleton<CapabilityStatementBuilder>();

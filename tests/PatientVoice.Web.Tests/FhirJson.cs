@@ -22,6 +22,15 @@ internal static class FhirJson
         return resource as T ?? throw new Xunit.Sdk.XunitException($"Expected a {typeof(T).Name}, got {(int)response.StatusCode}: {text}");
     }
 
+    /// <summary>A hand-made completed response to one of our questionnaires (tests/PatientVoice.Fhir.Tests/CompletedResponses), without its id.</summary>
+    public static QuestionnaireResponse CompletedResponse(string questionnaire)
+    {
+        var json = File.ReadAllText(Path.Combine(PatientVoice.Testing.RepositoryPaths.CompletedResponses, questionnaire + ".json"));
+        var response = (QuestionnaireResponse)JsonSerializer.Deserialize<Resource>(json, FhirSerializer.JsonOptions)!;
+        response.Id = null;
+        return response;
+    }
+
     /// <summary>A goal in the patient's words that meets our patient-stated goal profile.</summary>
     public static Goal Goal(string patient, string words) => new()
     {

@@ -150,13 +150,7 @@ public sealed class ValidationTests(FhirServerFixture server)
         Assert.Contains(statement.Rest[0].Resource.Single(r => r.Type == "Goal").SearchParam, p => p.Name == "expressed-by");
     }
 
-    private static QuestionnaireResponse CompletedGoalsResponse()
-    {
-        var json = File.ReadAllText(Path.Combine(RepositoryPaths.CompletedResponses, "my-goals.json"));
-        var response = (QuestionnaireResponse)JsonSerializer.Deserialize<Resource>(json, PatientVoice.Fhir.Serialization.FhirSerializer.JsonOptions)!;
-        response.Id = null;
-        return response;
-    }
+    private static QuestionnaireResponse CompletedGoalsResponse() => FhirJson.CompletedResponse("my-goals");
 
     private static void RemoveAnswers(IEnumerable<QuestionnaireResponse.ItemComponent> items, string linkId)
     {

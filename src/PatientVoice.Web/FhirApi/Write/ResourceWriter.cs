@@ -11,9 +11,10 @@ namespace PatientVoice.Web.FhirApi.Write;
 /// prepared (<see cref="PrepareAsync"/>: validated and indexed) outside the session, so that the store's
 /// single writer turn is held only for the database work.
 /// </summary>
-public sealed class ResourceWriter(IResourceStore store, SearchQueryParser searchParser, IEnumerable<IResourceWriteValidator> validators)
+public sealed class ResourceWriter(IResourceStore store, SearchQueryParser searchParser, IEnumerable<IResourceWriteValidator> validators, IEnumerable<IResourceTransitionRule> transitionRules)
 {
     private readonly IResourceWriteValidator[] _validators = validators.ToArray();
+    private readonly ILookup<string, IResourceTransitionRule> _transitionRules = transitionRules.ToLookup(r => r.ResourceType, StringComparer.Ordinal);
 
     /// <summary>Validates <paramref name="resource"/> (422 when it is not acceptable) and computes its index rows.</summary>
     public async Task<PreparedResource> PrepareAsync(Resource resource, CancellationToken cancellationToken)
@@ -78,6 +79,11 @@ public sealed class ResourceWriter(IResourceStore store, SearchQueryParser searc
         var resource = prepared.Resource;
         RequireTarget(type, id, resource);
 
+        if (_transitionRules.Contains(type) && await session.ReadAsync(type, id, cancellationToken) is { } current)
+        {
+            CheckTransition(current, resource);
+        }
+
         var result = await session.PutAsync(prepared, ifMatch, cancellationToken);
         return new WriteOutcome(result.Stored, result.Created ? StatusCodes.Status201Created : StatusCodes.Status200OK);
     }
@@ -106,6 +112,7 @@ public sealed class ResourceWriter(IResourceStore store, SearchQueryParser searc
                 }
 
                 resource.Id = match.Id;
+                CheckTransition(match, resource);
                 var updated = await session.PutAsync(prepared, ifMatch, cancellationToken);
                 return new WriteOutcome(updated.Stored, StatusCodes.Status200OK);
             default:
@@ -141,6 +148,14 @@ public sealed class ResourceWriter(IResourceStore store, SearchQueryParser searc
         var query = searchParser.Parse(type, criteria, strict: true) with { Count = 2 };
         var result = await session.SearchAsync(query, cancellationToken);
         return result.Matches;
+    }
+
+    private void CheckTransition(StoredResource current, Resource next)
+    {
+        foreach (var rule in _transitionRules[current.ResourceType])
+        {
+            rule.Check(current, next);
+        }
     }
 
     /// <summary>400 unless the body is the <paramref name="type"/>/<paramref name="id"/> of the URL (checked before the costly validation).</summary>
