@@ -44,6 +44,12 @@ internal sealed class SqliteWriteSession : IResourceWriteSession
         var resource = prepared.Resource;
         var resourceType = resource.TypeName;
         var current = resource.Id is null ? null : await FindAsync(resourceType, resource.Id, cancellationToken);
+        // Identical content first: a retried update whose first attempt landed succeeds again, whatever its If-Match.
+        if (current is { IsDeleted: false } live && await UnchangedAsync(resource, live.Version, cancellationToken) is { } same)
+        {
+            return new WriteResult(same, Created: false, Unchanged: true);
+        }
+
         if (ifMatchVersion is { } expected && (current is null || current.Value.Version != expected || current.Value.IsDeleted))
         {
             throw new PreconditionFailedException(current is null || current.Value.IsDeleted
@@ -51,11 +57,12 @@ internal sealed class SqliteWriteSession : IResourceWriteSession
                 : $"If-Match asked for version {expected} of {resourceType}/{resource.Id}, but the current version is {current.Value.Version}.");
         }
 
+        resource.Meta ??= new Meta();
+
         var created = current is null || current.Value.IsDeleted;
         var version = current is null ? 1 : current.Value.Version + 1;
         var lastUpdated = StoreClock.Now(_time);
         resource.Id ??= NewId();
-        resource.Meta ??= new Meta();
         resource.Meta.VersionId = version.ToString(System.Globalization.CultureInfo.InvariantCulture);
         resource.Meta.LastUpdated = lastUpdated;
         var json = FhirSerializer.ToJson(resource);
@@ -129,6 +136,29 @@ internal sealed class SqliteWriteSession : IResourceWriteSession
             await _connection.DisposeAsync();
             _writeLock.Release();
         }
+    }
+
+    // An update that changes nothing (a retried request, a form saved twice) adds no version: the current one
+    // stands, as it would for a client that had not sent it. Compared as stored: same JSON, same meta.
+    private async Task<StoredResource?> UnchangedAsync(Resource resource, int currentVersion, CancellationToken cancellationToken)
+    {
+        var current = await SqliteResourceReader.ReadCurrentAsync(_connection, _transaction, resource.TypeName, resource.Id!, cancellationToken);
+        if (current?.Json is null || current.VersionId != currentVersion)
+        {
+            return null;
+        }
+
+        var meta = resource.Meta ??= new Meta();
+        var (versionId, lastUpdated) = (meta.VersionId, meta.LastUpdated);
+        meta.VersionId = current.VersionId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        meta.LastUpdated = current.LastUpdated;
+        if (string.Equals(FhirSerializer.ToJson(resource), current.Json, StringComparison.Ordinal))
+        {
+            return current;
+        }
+
+        (meta.VersionId, meta.LastUpdated) = (versionId, lastUpdated);
+        return null;
     }
 
     // Version 7 GUIDs are time-ordered: new rows land at the end of the id index instead of all over it.

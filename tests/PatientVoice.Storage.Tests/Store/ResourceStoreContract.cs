@@ -58,6 +58,22 @@ public abstract class ResourceStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Writing_the_same_content_again_adds_no_version_even_with_a_stale_If_Match()
+    {
+        var created = await WriteAsync(Goal("same words"));
+        var again = Goal("same words");
+        again.Id = created.Id;
+
+        await using var session = await Store.BeginWriteAsync(default);
+        var result = await session.PutAsync(again, 7, default);
+        await session.CommitAsync(default);
+
+        Assert.True(result.Unchanged);
+        Assert.Equal(1, result.Stored.VersionId);
+        Assert.Equal(1, (await Store.ReadAsync("Goal", created.Id, default))!.VersionId);
+    }
+
+    [Fact]
     public async Task A_resource_can_be_written_again_after_it_was_deleted()
     {
         var created = await WriteAsync(Goal("before"));

@@ -78,6 +78,18 @@ public sealed class ReadWriteTests(FhirServerFixture server)
     }
 
     [Fact]
+    public async Task An_update_that_changes_nothing_adds_no_version()
+    {
+        var created = await FhirJson.ReadAsync<Goal>(await _client.PostAsync("Goal", FhirJson.Content(FhirJson.Goal("p-same", "Paint again"))));
+
+        var response = await _client.PutAsync($"Goal/{created.Id}", FhirJson.Content(created));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("W/\"1\"", response.Headers.ETag!.ToString());
+        Assert.Equal(1, (await FhirJson.ReadAsync<Bundle>(await _client.GetAsync($"Goal/{created.Id}/_history"))).Total);
+    }
+
+    [Fact]
     public async Task Update_of_an_unknown_id_creates_the_resource_with_that_id()
     {
         var goal = FhirJson.Goal("p-upsert", "Dance at my daughter's wedding");
@@ -107,6 +119,7 @@ public sealed class ReadWriteTests(FhirServerFixture server)
     public async Task A_deleted_resource_reads_as_gone_and_its_history_keeps_every_version()
     {
         var created = await FhirJson.ReadAsync<Goal>(await _client.PostAsync("Goal", FhirJson.Content(FhirJson.Goal("p-delete", "Stop smoking"))));
+        created.Description.Text = "Stop smoking by my birthday";
         await _client.PutAsync($"Goal/{created.Id}", FhirJson.Content(created));
 
         var delete = await _client.DeleteAsync($"Goal/{created.Id}");

@@ -16,14 +16,29 @@ public sealed class ResponseLifecycleTests(FhirServerFixture server)
         var draft = Response(QuestionnaireResponse.QuestionnaireResponseStatus.InProgress);
         var created = await FhirJson.ReadAsync<QuestionnaireResponse>(await _client.PostAsync("QuestionnaireResponse", FhirJson.Content(draft)));
 
-        var saved = await PutAsync(created, QuestionnaireResponse.QuestionnaireResponseStatus.InProgress, "1");
+        var saved = await PutAsync(created, QuestionnaireResponse.QuestionnaireResponseStatus.InProgress, "1", "2026-11-26T10:05:00Z");
         var submitted = await PutAsync(saved, QuestionnaireResponse.QuestionnaireResponseStatus.Completed, "2");
-        var amended = await PutAsync(submitted, QuestionnaireResponse.QuestionnaireResponseStatus.Amended, "3");
+        var amended = await PutAsync(submitted, QuestionnaireResponse.QuestionnaireResponseStatus.Amended, "3", "2026-11-28T08:00:00Z");
 
         Assert.Equal("4", amended.Meta.VersionId);
         var history = await FhirJson.ReadAsync<Bundle>(await _client.GetAsync($"QuestionnaireResponse/{created.Id}/_history"));
         Assert.Equal(["amended", "completed", "in-progress", "in-progress"],
             history.Entry.Select(e => Hl7.Fhir.Utility.EnumUtility.GetLiteral(((QuestionnaireResponse)e.Resource).Status)));
+    }
+
+    [Fact]
+    public async Task Submitting_the_same_response_again_after_a_dropped_connection_succeeds_without_a_new_version()
+    {
+        var draft = await FhirJson.ReadAsync<QuestionnaireResponse>(await _client.PostAsync("QuestionnaireResponse", FhirJson.Content(Response(QuestionnaireResponse.QuestionnaireResponseStatus.InProgress))));
+        var submitted = await PutAsync(draft, QuestionnaireResponse.QuestionnaireResponseStatus.Completed, "1");
+
+        // The retry carries the same body and the If-Match of the first attempt.
+        var retried = await PutAsync(draft, QuestionnaireResponse.QuestionnaireResponseStatus.Completed, "1");
+
+        Assert.Equal("2", submitted.Meta.VersionId);
+        Assert.Equal("2", retried.Meta.VersionId);
+        var history = await FhirJson.ReadAsync<Bundle>(await _client.GetAsync($"QuestionnaireResponse/{draft.Id}/_history"));
+        Assert.Equal(2, history.Total);
     }
 
     [Theory]
@@ -33,6 +48,7 @@ public sealed class ResponseLifecycleTests(FhirServerFixture server)
     {
         var submitted = await FhirJson.ReadAsync<QuestionnaireResponse>(await _client.PostAsync("QuestionnaireResponse", FhirJson.Content(Response(QuestionnaireResponse.QuestionnaireResponseStatus.Completed))));
         submitted.Status = next;
+        submitted.Authored = "2026-11-27T09:00:00Z";
 
         var response = await _client.PutAsync($"QuestionnaireResponse/{submitted.Id}", FhirJson.Content(submitted));
 
@@ -41,9 +57,10 @@ public sealed class ResponseLifecycleTests(FhirServerFixture server)
         Assert.Equal("1", (await FhirJson.ReadAsync<QuestionnaireResponse>(await _client.GetAsync($"QuestionnaireResponse/{submitted.Id}"))).Meta.VersionId);
     }
 
-    private async Task<QuestionnaireResponse> PutAsync(QuestionnaireResponse current, QuestionnaireResponse.QuestionnaireResponseStatus status, string ifMatch)
+    private async Task<QuestionnaireResponse> PutAsync(QuestionnaireResponse current, QuestionnaireResponse.QuestionnaireResponseStatus status, string ifMatch, string? authored = null)
     {
         current.Status = status;
+        current.Authored = authored ?? current.Authored;
         using var request = new HttpRequestMessage(HttpMethod.Put, $"QuestionnaireResponse/{current.Id}") { Content = FhirJson.Content(current) };
         request.Headers.IfMatch.Add(new EntityTagHeaderValue($"\"{ifMatch}\"", isWeak: true));
         var response = await _client.SendAsync(request);

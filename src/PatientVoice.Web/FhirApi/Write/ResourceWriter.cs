@@ -79,12 +79,14 @@ public sealed class ResourceWriter(IResourceStore store, SearchQueryParser searc
         var resource = prepared.Resource;
         RequireTarget(type, id, resource);
 
-        if (_transitionRules.Contains(type) && await session.ReadAsync(type, id, cancellationToken) is { } current)
+        var current = _transitionRules.Contains(type) ? await session.ReadAsync(type, id, cancellationToken) : null;
+        var result = await session.PutAsync(prepared, ifMatch, cancellationToken);
+        if (current is not null && !result.Unchanged)
         {
+            // After the write, inside the transaction: a refused change is rolled back with it.
             CheckTransition(current, resource);
         }
 
-        var result = await session.PutAsync(prepared, ifMatch, cancellationToken);
         return new WriteOutcome(result.Stored, result.Created ? StatusCodes.Status201Created : StatusCodes.Status200OK);
     }
 
@@ -112,8 +114,12 @@ public sealed class ResourceWriter(IResourceStore store, SearchQueryParser searc
                 }
 
                 resource.Id = match.Id;
-                CheckTransition(match, resource);
                 var updated = await session.PutAsync(prepared, ifMatch, cancellationToken);
+                if (!updated.Unchanged)
+                {
+                    CheckTransition(match, resource);
+                }
+
                 return new WriteOutcome(updated.Stored, StatusCodes.Status200OK);
             default:
                 throw new PreconditionFailedException($"The conditions matched {matches.Count} {type} resources; a conditional update must match at most one.");
