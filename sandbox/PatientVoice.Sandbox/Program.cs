@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using OpenIddict.Abstractions;
 using OpenIddict.Validation.AspNetCore;
 using PatientVoice.Sandbox;
 using PatientVoice.Sandbox.Authorization;
@@ -44,6 +45,8 @@ builder.Services.AddOpenIddict()
             .SetIntrospectionEndpointUris("connect/introspect")
             .SetRevocationEndpointUris("connect/revoke");
         o.AllowAuthorizationCodeFlow().AllowRefreshTokenFlow().RequireProofKeyForCodeExchange();
+        // SMART 2.2: S256 only; OpenIddict also accepts plain unless told otherwise.
+        o.Configure(options => options.CodeChallengeMethods.Remove(OpenIddictConstants.CodeChallengeMethods.Plain));
         o.RegisterScopes([.. SmartScopes.All]);
         o.IgnoreScopePermissions();
         // Keys live as long as the process: the sandbox's tokens do not survive a restart (ADR 0005).
