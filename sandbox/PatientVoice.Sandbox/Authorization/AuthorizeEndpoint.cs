@@ -1,0 +1,152 @@
+using System.Security.Claims;
+using System.Text.Json;
+using Microsoft.AspNetCore;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
+using OpenIddict.Abstractions;
+using OpenIddict.Server.AspNetCore;
+using PatientVoice.Sandbox.Users;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace PatientVoice.Sandbox.Authorization;
+
+/// <summary>
+/// The authorize endpoint (GET and POST), after OpenIddict has checked client, redirect URI, response type,
+/// PKCE and scopes: checks <c>aud</c> and <c>launch</c>, finds the user (EHR launch, test login, or the
+/// login page), asks for consent, and issues the code with the launch context in it.
+/// </summary>
+internal static class AuthorizeEndpoint
+{
+    public const string LoginScheme = "SandboxLogin";
+
+    /// <summary>Sandbox-only parameter naming the user (see <see cref="SandboxOptions.AllowTestLogin"/>).</summary>
+    public const string TestUserParameter = "sandbox_user";
+
+    /// <summary>Set by the consent page's approve button (a POST to this endpoint).</summary>
+    public const string ConsentParameter = "consent";
+
+    public static async Task<IResult> HandleAsync(HttpContext http, IOptions<SandboxOptions> options, LaunchContextStore launches, SandboxUserDirectory users)
+    {
+        var request = http.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("Not an OpenID Connect request.");
+        var sandbox = options.Value;
+
+        if (!string.Equals(((string?)request["aud"])?.TrimEnd('/'), sandbox.FhirBase, StringComparison.Ordinal))
+        {
+            return Refuse(Errors.InvalidRequest, $"aud must be the FHIR base URL of this EHR, {sandbox.FhirBase}.");
+        }
+
+        LaunchContext? launch = null;
+        if ((string?)request["launch"] is { Length: > 0 } launchValue)
+        {
+            launch = launches.Find(launchValue);
+            if (launch is null)
+            {
+                return Refuse(Errors.InvalidRequest, "The launch value is unknown or has expired.");
+            }
+        }
+
+        SandboxUser? user;
+        var skipConsent = false;
+        if (sandbox.AllowTestLogin && (string?)request[TestUserParameter] is { Length: > 0 } testLogin)
+        {
+            user = users.Find(testLogin);
+            if (user is null)
+            {
+                return Refuse(Errors.InvalidRequest, $"No sandbox user '{testLogin}'.");
+            }
+
+            skipConsent = true;
+        }
+        else if (users.Find(launch?.User) is { } launchUser)
+        {
+            // The EHR knows who launched the app; EHRs do not ask clinicians to consent to their own apps.
+            user = launchUser;
+            skipConsent = true;
+        }
+        else
+        {
+            var login = await http.AuthenticateAsync(LoginScheme);
+            user = users.Find(login.Principal?.Identity?.Name);
+            if (user is null)
+            {
+                return Results.Challenge(new AuthenticationProperties { RedirectUri = http.Request.PathBase + http.Request.Path + ParametersAsQuery(request) }, [LoginScheme]);
+            }
+        }
+
+        if (!skipConsent && !(HttpMethods.IsPost(http.Request.Method) && (string?)request[ConsentParameter] == "approve"))
+        {
+            return Results.Redirect("/consent" + ParametersAsQuery(request));
+        }
+
+        var scopes = request.GetScopes();
+        var patient = launch?.Patient ?? (scopes.Contains(SmartScopes.LaunchPatient) || scopes.Any(s => s.StartsWith("patient/", StringComparison.Ordinal)) ? user.PatientId : null);
+        if (patient is null && scopes.Contains(SmartScopes.LaunchPatient))
+        {
+            return Refuse(Errors.InvalidRequest, "launch/patient needs a patient: launch from the EHR, or sign in as a patient or family member (the patient picker is not built yet).");
+        }
+
+        var identity = new ClaimsIdentity(TokenValidationParameters.DefaultAuthenticationType, Claims.Name, Claims.Role);
+        identity.SetClaim(Claims.Subject, user.Login)
+            .SetClaim(Claims.Name, user.DisplayName)
+            .SetClaim(SmartClaims.FhirUser, user.FhirUser)
+            .SetClaim(SmartClaims.Patient, patient)
+            .SetClaim(SmartClaims.Encounter, launch?.Encounter)
+            .SetClaim(SmartClaims.NeedPatientBanner, launch is null || launch.NeedPatientBanner ? "true" : "false");
+        if (launch?.FhirContext is { Count: > 0 } fhirContext)
+        {
+            identity.SetClaim(SmartClaims.FhirContext, JsonSerializer.Serialize(fhirContext));
+        }
+
+        identity.SetScopes(scopes);
+        identity.SetResources(sandbox.FhirBase);
+        identity.SetDestinations(claim => Destinations(claim, scopes));
+        return Results.SignIn(new ClaimsPrincipal(identity), properties: null, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+    }
+
+    /// <summary>Which tokens carry a claim; claims with none stay in the code and refresh token only.</summary>
+    internal static IEnumerable<string> Destinations(Claim claim, IReadOnlyCollection<string> scopes)
+    {
+        var idToken = scopes.Contains(Scopes.OpenId);
+        switch (claim.Type)
+        {
+            case Claims.Subject:
+                yield return OpenIddictConstants.Destinations.AccessToken;
+                if (idToken)
+                {
+                    yield return OpenIddictConstants.Destinations.IdentityToken;
+                }
+
+                break;
+            case Claims.Name when idToken && scopes.Contains(Scopes.Profile):
+                yield return OpenIddictConstants.Destinations.IdentityToken;
+                break;
+            case SmartClaims.FhirUser:
+                yield return OpenIddictConstants.Destinations.AccessToken;
+                if (idToken && scopes.Contains(SmartScopes.FhirUser))
+                {
+                    yield return OpenIddictConstants.Destinations.IdentityToken;
+                }
+
+                break;
+            case SmartClaims.Patient:
+                // The FHIR endpoint confines patient/ scopes to this patient.
+                yield return OpenIddictConstants.Destinations.AccessToken;
+                break;
+        }
+    }
+
+    private static IResult Refuse(string error, string description)
+        => Results.Forbid(
+            new AuthenticationProperties(new Dictionary<string, string?>
+            {
+                [OpenIddictServerAspNetCoreConstants.Properties.Error] = error,
+                [OpenIddictServerAspNetCoreConstants.Properties.ErrorDescription] = description,
+            }),
+            [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
+
+    private static string ParametersAsQuery(OpenIddictRequest request)
+        => QueryString.Create(request.GetParameters()
+            .Where(p => p.Key != ConsentParameter)
+            .Select(p => new KeyValuePair<string, string?>(p.Key, (string?)p.Value))).ToUriComponent();
+}

@@ -1,0 +1,34 @@
+using Microsoft.Extensions.Options;
+
+namespace PatientVoice.Sandbox.Authorization;
+
+/// <summary><c>{fhir base}/.well-known/smart-configuration</c> (SMART App Launch 2.2 §Discovery): always JSON, absolute URLs.</summary>
+internal static class SmartConfigurationEndpoint
+{
+    public static readonly IReadOnlyList<string> Capabilities =
+    [
+        "launch-ehr", "launch-standalone", "client-public", "client-confidential-symmetric", "client-confidential-asymmetric",
+        "context-ehr-patient", "context-ehr-encounter", "context-standalone-patient", "permission-patient", "permission-user",
+        "permission-v2", "permission-v1", "permission-offline", "sso-openid-connect", "context-banner", "context-style", "authorize-post",
+    ];
+
+    public static IResult Handle(IOptions<SandboxOptions> options)
+    {
+        var ehr = options.Value.EhrUrl.TrimEnd('/');
+        return Results.Json(new Dictionary<string, object>
+        {
+            ["issuer"] = ehr + "/",
+            ["jwks_uri"] = ehr + "/.well-known/jwks",
+            ["authorization_endpoint"] = ehr + "/connect/authorize",
+            ["token_endpoint"] = ehr + "/connect/token",
+            ["introspection_endpoint"] = ehr + "/connect/introspect",
+            ["revocation_endpoint"] = ehr + "/connect/revoke",
+            ["grant_types_supported"] = new[] { "authorization_code", "refresh_token" },
+            ["response_types_supported"] = new[] { "code" },
+            ["token_endpoint_auth_methods_supported"] = new[] { "client_secret_basic", "client_secret_post" },
+            ["code_challenge_methods_supported"] = new[] { "S256" },
+            ["scopes_supported"] = SmartScopes.Advertised,
+            ["capabilities"] = Capabilities,
+        });
+    }
+}

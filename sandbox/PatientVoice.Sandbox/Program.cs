@@ -1,0 +1,101 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using OpenIddict.Abstractions;
+using OpenIddict.Validation.AspNetCore;
+using PatientVoice.Sandbox;
+using PatientVoice.Sandbox.Authorization;
+using PatientVoice.Sandbox.Ehr;
+using PatientVoice.Sandbox.Seeding;
+using PatientVoice.Sandbox.Users;
+using PatientVoice.Storage;
+using PatientVoice.Storage.Indexing;
+
+var builder = WebApplication.CreateBuilder(args);
+var sandbox = builder.Configuration.GetSection(SandboxOptions.Section).Get<SandboxOptions>() ?? new SandboxOptions();
+builder.Services.Configure<SandboxOptions>(builder.Configuration.GetSection(SandboxOptions.Section));
+if (builder.Configuration["urls"] is null && builder.Configuration["ASPNETCORE_URLS"] is null)
+{
+    builder.WebHost.UseUrls(sandbox.EhrUrl);
+}
+
+Directory.CreateDirectory(sandbox.DataDirectory);
+
+// The EHR's record: PatientVoice.Storage's SQLite store, indexing the EHR's resource types.
+builder.Services.AddSingleton(_ => new SearchParameterRegistry(EhrResourceTypes.All));
+builder.Services.AddSqliteResourceStore(o => o.Path = Path.Combine(sandbox.DataDirectory, "sandbox-ehr.db"));
+builder.Services.AddHostedService<EhrSeeder>();
+builder.Services.AddSingleton<SandboxUserDirectory>();
+builder.Services.AddSingleton<LaunchContextStore>();
+builder.Services.AddExceptionHandler<EhrOperationOutcomeHandler>();
+builder.Services.AddProblemDetails();
+
+// The SMART authorization server: OpenIddict with its EF Core stores on a SQLite file (docs/adr/0005).
+builder.Services.AddDbContext<SandboxAuthorizationDbContext>(o =>
+{
+    o.UseSqlite($"Data Source={Path.Combine(sandbox.DataDirectory, "sandbox-auth.db")}");
+    o.UseOpenIddict();
+});
+builder.Services.AddOpenIddict()
+    .AddCore(o => o.UseEntityFrameworkCore().UseDbContext<SandboxAuthorizationDbContext>())
+    .AddServer(o =>
+    {
+        o.SetIssuer(new Uri(sandbox.EhrUrl.TrimEnd('/') + "/"));
+        o.SetAuthorizationEndpointUris("connect/authorize")
+            .SetTokenEndpointUris("connect/token")
+            .SetIntrospectionEndpointUris("connect/introspect")
+            .SetRevocationEndpointUris("connect/revoke");
+        o.AllowAuthorizationCodeFlow().AllowRefreshTokenFlow().RequireProofKeyForCodeExchange();
+        // SMART 2.2: S256 only; OpenIddict also accepts plain unless told otherwise.
+        o.Configure(options => options.CodeChallengeMethods.Remove(OpenIddictConstants.CodeChallengeMethods.Plain));
+        o.RegisterScopes([.. SmartScopes.All]);
+        o.IgnoreScopePermissions();
+        // Keys live as long as the process: the sandbox's tokens do not survive a restart (ADR 0005).
+        o.AddEphemeralEncryptionKey().AddEphemeralSigningKey();
+        // Resource servers (PatientVoice) validate the access tokens themselves, against the JWKS.
+        o.DisableAccessTokenEncryption();
+        o.AddEventHandler(AnyClientRegistration.Descriptor);
+        o.UseAspNetCore()
+            .EnableAuthorizationEndpointPassthrough()
+            .EnableTokenEndpointPassthrough()
+            .DisableTransportSecurityRequirement();
+    })
+    .AddValidation(o =>
+    {
+        o.UseLocalServer();
+        o.AddAudiences(sandbox.FhirBase);
+        o.UseAspNetCore();
+    });
+builder.Services.AddHostedService<ClientRegistration>();
+builder.Services.AddAuthentication()
+    .AddCookie(AuthorizeEndpoint.LoginScheme, o =>
+    {
+        o.LoginPath = "/login";
+        o.Cookie.Name = "sandbox-login";
+    });
+builder.Services.AddAuthorization();
+builder.Services.AddRazorPages();
+
+var app = builder.Build();
+
+app.UseExceptionHandler();
+app.UseStaticFiles();
+app.UseRouting();
+app.UseAuthentication();
+app.UseAuthorization();
+
+app.MapGet("/fhir/.well-known/smart-configuration", SmartConfigurationEndpoint.Handle).AllowAnonymous();
+app.MapMethods("/connect/authorize", [HttpMethods.Get, HttpMethods.Post], AuthorizeEndpoint.HandleAsync).DisableAntiforgery();
+app.MapPost("/connect/token", TokenEndpoint.HandleAsync).DisableAntiforgery();
+app.MapPost("/sandbox/launches", LaunchEndpoints.Create).DisableAntiforgery();
+app.MapGet("/smart-style.json", () => Results.Json(new { color_background = "#f6f7f9", color_highlight = "#1d5fa8", font_family_base = "system-ui, sans-serif" }));
+app.MapEhrFhir(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme);
+app.MapRazorPages();
+
+var options = app.Services.GetRequiredService<IOptions<SandboxOptions>>().Value;
+app.Lifetime.ApplicationStarted.Register(() => app.Logger.LogInformation(
+    "Sandbox EHR: {EhrUrl} (FHIR base {FhirBase}); PatientVoice expected at {AppUrl}", options.EhrUrl, options.FhirBase, options.AppUrl));
+
+await app.RunAsync();
+
+/// <summary>Entry point, visible to the in-process test host.</summary>
+public partial class Program;

@@ -1,0 +1,46 @@
+namespace PatientVoice.Sandbox;
+
+/// <summary>Configuration section <c>Sandbox</c> (environment: <c>Sandbox__EhrUrl</c>, …).</summary>
+public sealed class SandboxOptions
+{
+    public const string Section = "Sandbox";
+
+    /// <summary>Where the sandbox EHR is served; the issuer, and the FHIR base is this plus <c>/fhir</c>.</summary>
+    public string EhrUrl { get; set; } = "http://localhost:5100";
+
+    /// <summary>Where PatientVoice is served; the default redirect and launch URIs of its client derive from it.</summary>
+    public string AppUrl { get; set; } = "http://localhost:5000";
+
+    /// <summary>The folder of the sandbox's SQLite files (EHR resources, authorization server).</summary>
+    public string DataDirectory { get; set; } = "data";
+
+    /// <summary>
+    /// Lets automated tests name the user (<c>sandbox_user</c> on the authorize request) and skip login and
+    /// consent. Sandbox only; default true in Development (appsettings.Development.json).
+    /// </summary>
+    public bool AllowTestLogin { get; set; }
+
+    /// <summary>
+    /// Accepts any client id with any redirect URI as a public client (PKCE required), as the SMART reference
+    /// launcher does, so third-party apps can be tried here.
+    /// </summary>
+    public bool AllowAnyClient { get; set; }
+
+    /// <summary>How long an EHR launch value stays valid.</summary>
+    public TimeSpan LaunchLifetime { get; set; } = TimeSpan.FromMinutes(5);
+
+    public PatientVoiceClientOptions PatientVoiceClient { get; set; } = new();
+
+    public string FhirBase => EhrUrl.TrimEnd('/') + "/fhir";
+}
+
+/// <summary>The pre-registered confidential client for PatientVoice (<c>Sandbox:PatientVoiceClient</c>).</summary>
+public sealed class PatientVoiceClientOptions
+{
+    public string ClientId { get; set; } = "patientvoice";
+
+    public string ClientSecret { get; set; } = "patientvoice-sandbox-secret";
+
+    /// <summary>Exact redirect URIs; empty means <c>{AppUrl}/signin-smart</c>.</summary>
+    public List<string> RedirectUris { get; set; } = [];
+}
