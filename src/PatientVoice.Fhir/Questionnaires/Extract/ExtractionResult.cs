@@ -22,6 +22,12 @@ public sealed record ExtractionResult(
     Narrative ResponseText,
     IReadOnlyList<FhirIssue> Issues)
 {
+    /// <summary>The urn:uuid the transaction gives the Provenance.</summary>
+    public string ProvenanceFullUrl { get; init; } = ExtractedIdentifiers.FullUrlFor($"{ResponseId}/$provenance");
+
+    /// <summary>The response version extracted, when the context knew it.</summary>
+    public string? ResponseVersionId { get; init; }
+
     public IEnumerable<T> OfType<T>() where T : Resource => Resources.Select(r => r.Resource).OfType<T>();
 
     /// <summary>The issues as an OperationOutcome (empty issue list: an informational "all extracted").</summary>

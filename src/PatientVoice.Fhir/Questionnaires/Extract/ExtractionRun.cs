@@ -266,7 +266,9 @@ internal sealed class ExtractionRun(
     {
         if (extension.GetExtension("fixed-value")?.Value is { } fixedValue)
         {
-            return fixedValue.EnumerateElements().Any() ? [fixedValue] : [];
+            // An empty complex value (SDC's own example has "valueCodeableConcept": {}) sets nothing.
+            var empty = fixedValue is PrimitiveType primitive ? primitive.JsonValue is null : !fixedValue.EnumerateElements().Any();
+            return empty ? [] : [fixedValue];
         }
 
         if (extension.GetExtension("expression")?.Value is Expression { Expression_: { } fhirPath })
