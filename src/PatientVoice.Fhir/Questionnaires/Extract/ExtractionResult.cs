@@ -1,0 +1,72 @@
+using Hl7.Fhir.Model;
+using PatientVoice.Fhir.Errors;
+
+namespace PatientVoice.Fhir.Questionnaires.Extract;
+
+/// <summary>One extracted resource, its stable identifier value and the urn:uuid other entries use to refer to it.</summary>
+public sealed record ExtractedResource(Resource Resource, string IdentifierValue, string FullUrl)
+{
+    /// <summary>The conditional-update URL that finds this resource again: <c>Goal?identifier=system|value</c>.</summary>
+    public string ConditionalUrl => $"{Resource.TypeName}?identifier={Uri.EscapeDataString(ExtractedIdentifiers.System)}|{Uri.EscapeDataString(IdentifierValue)}";
+}
+
+/// <summary>
+/// What a response produced: the extracted resources (the patient note among them), the Provenance of the submission,
+/// the response's narrative, and what could not be extracted (never thrown: a form may be partly extractable).
+/// </summary>
+public sealed record ExtractionResult(
+    string ResponseId,
+    IReadOnlyList<ExtractedResource> Resources,
+    Provenance Provenance,
+    DocumentReference? PatientNote,
+    Narrative ResponseText,
+    IReadOnlyList<FhirIssue> Issues)
+{
+    /// <summary>The urn:uuid the transaction gives the Provenance.</summary>
+    public string ProvenanceFullUrl { get; init; } = ExtractedIdentifiers.FullUrlFor($"{ResponseId}/$provenance");
+
+    /// <summary>The response version extracted, when the context knew it.</summary>
+    public string? ResponseVersionId { get; init; }
+
+    public IEnumerable<T> OfType<T>() where T : Resource => Resources.Select(r => r.Resource).OfType<T>();
+
+    /// <summary>The issues as an OperationOutcome (empty issue list: an informational "all extracted").</summary>
+    public OperationOutcome ToOperationOutcome()
+    {
+        var outcome = new OperationOutcome();
+        foreach (var issue in Issues)
+        {
+            outcome.Issue.Add(new OperationOutcome.IssueComponent
+            {
+                Severity = issue.Severity,
+                Code = issue.Code,
+                Diagnostics = issue.Diagnostics,
+                Expression = issue.Expression is null ? [] : [issue.Expression],
+            });
+        }
+
+        if (outcome.Issue.Count == 0)
+        {
+            outcome.Issue.Add(new OperationOutcome.IssueComponent
+            {
+                Severity = OperationOutcome.IssueSeverity.Information,
+                Code = OperationOutcome.IssueType.Informational,
+                Diagnostics = $"Extracted {Resources.Count} resources.",
+            });
+        }
+
+        return outcome;
+    }
+
+    /// <summary>
+    /// The previously extracted resources (from an earlier submission of the same response) that this extraction no longer
+    /// produces: the caller ends them (<see cref="RemovedAnswers.EndRemovedGoal"/>) rather than deleting them.
+    /// </summary>
+    public IReadOnlyList<Resource> NoLongerExtracted(IEnumerable<Resource> previouslyExtracted)
+    {
+        var current = Resources.Select(r => r.IdentifierValue).ToHashSet(StringComparer.Ordinal);
+        return previouslyExtracted
+            .Where(r => ExtractedIdentifiers.ValueOf(r) is { } value && ExtractedIdentifiers.BelongsTo(value, ResponseId) && !current.Contains(value))
+            .ToList();
+    }
+}

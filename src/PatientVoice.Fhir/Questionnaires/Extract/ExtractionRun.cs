@@ -1,0 +1,453 @@
+using Hl7.Fhir.Model;
+using PatientVoice.Fhir.Conformance;
+using PatientVoice.Fhir.Errors;
+
+namespace PatientVoice.Fhir.Questionnaires.Extract;
+
+/// <summary>
+/// One extraction: walks the Questionnaire and the response together (response order, so repetitions keep the
+/// patient's order) and builds the resources definition-based and observation-based extraction describe. Not shared.
+/// </summary>
+internal sealed class ExtractionRun(
+    ExtractionExpressions expressions,
+    QuestionnaireResponse response,
+    Questionnaire questionnaire,
+    ExtractionContext context)
+{
+    private readonly Dictionary<string, string> _variables = new(StringComparer.Ordinal);
+    private readonly List<ResourceBuilder> _built = [];
+
+    public List<FhirIssue> Issues { get; } = [];
+
+    public IReadOnlyList<ResourceBuilder> Run()
+    {
+        Allocate(questionnaire, context.ResponseId);
+        var rootScope = new ExtractionScope(
+            Builder: null,
+            Element: null,
+            Prefix: [],
+            ObservationExtract: questionnaire.GetExtension(SdcExtensions.ObservationExtract)?.Value,
+            Categories: Categories(questionnaire) ?? [],
+            ObservationValues: [],
+            ParentObservation: null);
+        Items(questionnaire.Item, response.Item, rootScope, context.ResponseId, "QuestionnaireResponse");
+
+        foreach (var built in _built)
+        {
+            if (!ExtractedIdentifiers.TryAssign(built.Resource, ExtractedIdentifiers.Create(built.IdentifierValue)))
+            {
+                Warn(OperationOutcome.IssueType.NotSupported, null,
+                    $"A {built.Resource.TypeName} has no identifier element: re-extraction cannot find it again, so it is created each time.");
+            }
+
+            if (built.Resource.Meta?.Profile.Any() != true && DefaultProfileRule.PatientVoiceDefaults().FirstOrDefault(r => r.AppliesTo(built.Resource)) is { } rule
+                && built.Resource is not Provenance)
+            {
+                built.Resource.Meta ??= new Meta();
+                built.Resource.Meta.Profile = [rule.Profile];
+            }
+        }
+
+        return _built;
+    }
+
+    private void Items(
+        List<Questionnaire.ItemComponent> definitions,
+        List<QuestionnaireResponse.ItemComponent> answered,
+        ExtractionScope scope,
+        string key,
+        string path)
+    {
+        var repetitions = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < answered.Count; i++)
+        {
+            var item = answered[i];
+            var definition = definitions.FirstOrDefault(d => d.LinkId == item.LinkId);
+            if (definition is null || item.LinkId is null)
+            {
+                continue; // QuestionnaireResponseValidator reports unknown items; extraction only takes what it understands.
+            }
+
+            var repetition = repetitions[item.LinkId] = repetitions.GetValueOrDefault(item.LinkId, -1) + 1;
+            Item(definition, item, scope, $"{key}/{item.LinkId}", repetition, $"{path}.item[{i}]");
+        }
+    }
+
+    private void Item(
+        Questionnaire.ItemComponent definition,
+        QuestionnaireResponse.ItemComponent item,
+        ExtractionScope scope,
+        string key,
+        int repetition,
+        string path)
+    {
+        var isGroup = definition.Type == Questionnaire.QuestionnaireItemType.Group;
+        var answers = item.Answer.Where(a => a.Value is not null).ToList();
+        if (!(isGroup ? HasContent(item) : answers.Count > 0 || item.Answer.Any(a => a.Item.Any(HasContent))))
+        {
+            return;
+        }
+
+        Allocate(definition, $"{key}/{repetition}");
+        var own = scope with
+        {
+            ObservationExtract = definition.GetExtension(SdcExtensions.ObservationExtract)?.Value ?? scope.ObservationExtract,
+            Categories = Categories(definition) ?? scope.Categories,
+        };
+
+        if (StartsResource(definition, item, $"{key}/{repetition}", path) is { } builder)
+        {
+            own = own with { Builder = builder, Element = builder.Resource, Prefix = [] };
+        }
+        else if (isGroup && DefinitionPath.Parse(definition.Definition) is { } groupPath && own.Builder is not null && own.Element is not null)
+        {
+            // A repeating group with a definition (Patient.name) makes one element per repetition; its items fill it.
+            if (groupPath.RelativeTo(own.Prefix) is { Count: > 0 } relative)
+            {
+                var element = ElementWriter.AddElement(own.Element, relative, out var problem);
+                if (element is null)
+                {
+                    Warn(OperationOutcome.IssueType.Invalid, path, $"Group '{definition.LinkId}': {problem}.");
+                }
+                else
+                {
+                    own = own with { Element = element, Prefix = groupPath.Steps };
+                }
+            }
+        }
+
+        DefinitionValues(definition, item, ref own, path);
+
+        if (!isGroup && answers.Count > 0)
+        {
+            if (DefinitionPath.Parse(definition.Definition) is { } answerPath)
+            {
+                AnswersByDefinition(definition, answers, answerPath, own, path);
+            }
+
+            if (IsObservationExtracted(own.ObservationExtract))
+            {
+                ObservationsFor(definition, answers, own, key, path);
+            }
+        }
+        else if (isGroup && IsObservationExtracted(definition.GetExtension(SdcExtensions.ObservationExtract)?.Value) && definition.Code.Count > 0)
+        {
+            var panel = NewObservation(definition, $"{key}/{repetition}", own);
+            own = own with { ParentObservation = panel };
+        }
+
+        if (isGroup)
+        {
+            Items(definition.Item, item.Item, own, $"{key}/{repetition}", path);
+        }
+        else
+        {
+            for (var a = 0; a < item.Answer.Count; a++)
+            {
+                if (item.Answer[a].Item.Count > 0)
+                {
+                    Items(definition.Item, item.Answer[a].Item, own, $"{key}/{a}", $"{path}.answer[{a}]");
+                }
+            }
+        }
+    }
+
+    private ResourceBuilder? StartsResource(Questionnaire.ItemComponent definition, QuestionnaireResponse.ItemComponent item, string key, string path)
+    {
+        var extract = definition.GetExtensions(SdcExtensions.DefinitionExtract).FirstOrDefault();
+        var legacy = definition.GetExtension(SdcExtensions.ItemExtractionContext)?.Value;
+        if (extract is null && legacy is null)
+        {
+            return null;
+        }
+
+        string? resourceType;
+        string? profile = null;
+        if (extract is not null)
+        {
+            var canonical = (extract.GetExtension("definition")?.Value as Canonical)?.Value
+                ?? (extract.Value as Canonical)?.Value;
+            if (canonical is null)
+            {
+                Warn(OperationOutcome.IssueType.Required, path, $"Item '{definition.LinkId}': definitionExtract names no definition.");
+                return null;
+            }
+
+            const string core = "http://hl7.org/fhir/StructureDefinition/";
+            if (canonical.StartsWith(core, StringComparison.Ordinal))
+            {
+                resourceType = canonical[core.Length..].Split('|')[0];
+            }
+            else
+            {
+                profile = canonical;
+                resourceType = PathsUnder(definition).FirstOrDefault(p => p.Canonical == canonical)?.ResourceType;
+            }
+        }
+        else if (legacy is Code code)
+        {
+            resourceType = code.Value;
+            profile = PathsUnder(definition).FirstOrDefault(p => p.ResourceType == resourceType && !p.IsCoreDefinition)?.Canonical;
+        }
+        else
+        {
+            Warn(OperationOutcome.IssueType.NotSupported, path,
+                $"Item '{definition.LinkId}': an itemExtractionContext expression (updating existing resources) is not supported; only a resource type code.");
+            return null;
+        }
+
+        if (resourceType is null || ResourceBuilder.New(resourceType) is not { } resource)
+        {
+            Warn(OperationOutcome.IssueType.NotSupported, path, $"Item '{definition.LinkId}': cannot tell which resource type to extract.");
+            return null;
+        }
+
+        if (profile is not null)
+        {
+            resource.Meta = new Meta { Profile = [profile] };
+        }
+
+        var builder = new ResourceBuilder(resource, key);
+        if (extract?.GetExtension("fullUrl")?.Value is { } fullUrl && FullUrl(fullUrl, item) is { } evaluated)
+        {
+            builder.FullUrl = evaluated;
+        }
+
+        _built.Add(builder);
+        return builder;
+    }
+
+    private void DefinitionValues(Questionnaire.ItemComponent definition, QuestionnaireResponse.ItemComponent item, ref ExtractionScope scope, string path)
+    {
+        var observationValues = new List<(Extension, Base)>();
+        foreach (var extension in definition.GetExtensions(SdcExtensions.DefinitionExtractValue))
+        {
+            var target = DefinitionPath.Parse((extension.GetExtension("definition")?.Value as FhirUri)?.Value
+                ?? (extension.GetExtension("definition")?.Value as Canonical)?.Value);
+            if (target is null)
+            {
+                Warn(OperationOutcome.IssueType.Required, path, $"Item '{definition.LinkId}': a definitionExtractValue has no definition path.");
+                continue;
+            }
+
+            if (scope.Builder is null || scope.Element is null || target.ResourceType != scope.Builder.Resource.TypeName)
+            {
+                if (target.ResourceType == "Observation")
+                {
+                    observationValues.Add((extension, item)); // applies to the Observations extracted below this item
+                }
+                else
+                {
+                    Warn(OperationOutcome.IssueType.Invalid, path,
+                        $"Item '{definition.LinkId}': a value for {target} has no {target.ResourceType} being extracted here.");
+                }
+
+                continue;
+            }
+
+            var relative = target.RelativeTo(scope.Prefix) ?? target.Steps;
+            var element = target.RelativeTo(scope.Prefix) is null ? scope.Builder.Resource : scope.Element;
+            foreach (var value in ValuesOf(extension, item))
+            {
+                if (!ElementWriter.Set(element, relative, value, out var problem))
+                {
+                    Warn(OperationOutcome.IssueType.Invalid, path, $"Item '{definition.LinkId}': cannot set {target}: {problem}.");
+                }
+            }
+        }
+
+        if (observationValues.Count > 0)
+        {
+            scope = scope with { ObservationValues = [.. scope.ObservationValues, .. observationValues] };
+        }
+    }
+
+    private IEnumerable<DataType> ValuesOf(Extension extension, Base itemContext)
+    {
+        if (extension.GetExtension("fixed-value")?.Value is { } fixedValue)
+        {
+            // An empty complex value (SDC's own example has "valueCodeableConcept": {}) sets nothing.
+            var empty = fixedValue is PrimitiveType primitive ? primitive.JsonValue is null : !fixedValue.EnumerateElements().Any();
+            return empty ? [] : [fixedValue];
+        }
+
+        if (extension.GetExtension("expression")?.Value is Expression { Expression_: { } fhirPath })
+        {
+            try
+            {
+                return expressions.Evaluate(fhirPath, itemContext, response, _variables);
+            }
+            catch (Exception e) when (e is FormatException or InvalidOperationException or ArgumentException or InvalidCastException)
+            {
+                Warn(OperationOutcome.IssueType.Exception, null, $"The expression '{fhirPath}' could not be evaluated: {e.Message}");
+            }
+        }
+
+        return [];
+    }
+
+    private void AnswersByDefinition(Questionnaire.ItemComponent definition, List<QuestionnaireResponse.AnswerComponent> answers, DefinitionPath target, ExtractionScope scope, string path)
+    {
+        if (scope.Builder is null || scope.Element is null)
+        {
+            Warn(OperationOutcome.IssueType.Informational, path,
+                $"Item '{definition.LinkId}' has a definition ({target}) but no resource is being extracted around it; it was not extracted.",
+                OperationOutcome.IssueSeverity.Information);
+            return;
+        }
+
+        if (target.ResourceType != scope.Builder.Resource.TypeName)
+        {
+            Warn(OperationOutcome.IssueType.Invalid, path,
+                $"Item '{definition.LinkId}' defines {target}, but a {scope.Builder.Resource.TypeName} is being extracted here.");
+            return;
+        }
+
+        var relative = target.RelativeTo(scope.Prefix);
+        var element = relative is null ? scope.Builder.Resource : scope.Element;
+        foreach (var answer in answers)
+        {
+            if (!ElementWriter.Set(element, relative ?? target.Steps, answer.Value!, out var problem))
+            {
+                Warn(OperationOutcome.IssueType.Invalid, path, $"Item '{definition.LinkId}': cannot set {target}: {problem}.");
+            }
+        }
+    }
+
+    private void ObservationsFor(Questionnaire.ItemComponent definition, List<QuestionnaireResponse.AnswerComponent> answers, ExtractionScope scope, string key, string path)
+    {
+        if (definition.Code.Count == 0)
+        {
+            Warn(OperationOutcome.IssueType.Required, path,
+                $"Item '{definition.LinkId}' is marked for observation extraction but has no code; Observation.code is required, so it was not extracted.");
+            return;
+        }
+
+        var mode = (scope.ObservationExtract as Code)?.Value;
+        var unit = definition.GetExtension(SdcExtensions.QuestionnaireUnit)?.Value as Coding;
+        for (var a = 0; a < answers.Count; a++)
+        {
+            var value = ValueConversion.ForObservation(answers[a].Value!, unit);
+            if (mode == "component" && scope.ParentObservation?.Resource is Observation parent)
+            {
+                parent.Component.Add(new Observation.ComponentComponent { Code = Code(definition), Value = value });
+                continue;
+            }
+
+            var observation = NewObservation(definition, $"{key}/{a}", scope);
+            ((Observation)observation.Resource).Value = value;
+            if (mode == "member" && scope.ParentObservation?.Resource is Observation panel)
+            {
+                panel.HasMember.Add(new ResourceReference(observation.FullUrl));
+            }
+        }
+    }
+
+    private ResourceBuilder NewObservation(Questionnaire.ItemComponent definition, string identifierValue, ExtractionScope scope)
+    {
+        var observation = new Observation
+        {
+            Status = ObservationStatus.Final,
+            Category = scope.Categories.Select(c => (CodeableConcept)c.DeepCopy()).ToList(),
+            Code = Code(definition),
+            Subject = (ResourceReference?)response.Subject?.DeepCopy(),
+            Effective = response.AuthoredElement is { } authored ? (FhirDateTime)authored.DeepCopy() : null,
+            Issued = response.AuthoredElement?.TryToDateTimeOffset(out var at) == true ? at : null,
+            Performer = [(ResourceReference)context.Author.DeepCopy()],
+            DerivedFrom = [new ResourceReference(context.ResponseReference)],
+        };
+
+        foreach (var (extension, itemContext) in scope.ObservationValues)
+        {
+            var target = DefinitionPath.Parse((extension.GetExtension("definition")?.Value as FhirUri)?.Value)!;
+            foreach (var value in ValuesOf(extension, itemContext))
+            {
+                if (!ElementWriter.Set(observation, target.Steps, value, out var problem))
+                {
+                    Warn(OperationOutcome.IssueType.Invalid, null, $"Cannot set {target} on an extracted Observation: {problem}.");
+                }
+            }
+        }
+
+        var builder = new ResourceBuilder(observation, identifierValue);
+        _built.Add(builder);
+        return builder;
+    }
+
+    private static CodeableConcept Code(Questionnaire.ItemComponent definition) =>
+        new() { Coding = definition.Code.Select(c => (Coding)c.DeepCopy()).ToList() };
+
+    private void Allocate(IExtendable element, string key)
+    {
+        foreach (var allocation in element.GetExtensions(SdcExtensions.ExtractAllocateId))
+        {
+            if (allocation.Value is FhirString { Value: { Length: > 0 } name })
+            {
+                _variables[name] = ExtractedIdentifiers.FullUrlFor($"{key}/$allocated/{name}");
+            }
+        }
+    }
+
+    private string? FullUrl(DataType value, Base itemContext)
+    {
+        var text = value switch
+        {
+            FhirString s => s.Value,
+            Expression e => e.Expression_,
+            _ => null,
+        };
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (text.StartsWith('%') && _variables.TryGetValue(text[1..], out var allocated))
+        {
+            return allocated;
+        }
+
+        return expressions.Evaluate(text, itemContext, response, _variables).OfType<PrimitiveType>().FirstOrDefault()?.ToString();
+    }
+
+    private static IEnumerable<DefinitionPath> PathsUnder(Questionnaire.ItemComponent item)
+    {
+        foreach (var candidate in Flatten(item))
+        {
+            if (DefinitionPath.Parse(candidate.Definition) is { } path)
+            {
+                yield return path;
+            }
+
+            foreach (var value in candidate.GetExtensions(SdcExtensions.DefinitionExtractValue))
+            {
+                if (DefinitionPath.Parse((value.GetExtension("definition")?.Value as FhirUri)?.Value) is { } valuePath)
+                {
+                    yield return valuePath;
+                }
+            }
+        }
+    }
+
+    private static IEnumerable<Questionnaire.ItemComponent> Flatten(Questionnaire.ItemComponent item) =>
+        item.Item.SelectMany(Flatten).Prepend(item);
+
+    private static List<CodeableConcept>? Categories(IExtendable element)
+    {
+        var categories = element.GetExtensions(SdcExtensions.ObservationExtractCategory)
+            .Select(e => e.Value).OfType<CodeableConcept>().ToList();
+        return categories.Count > 0 ? categories : null;
+    }
+
+    private static bool IsObservationExtracted(DataType? flag) => flag switch
+    {
+        FhirBoolean b => b.Value == true,
+        Code c => c.Value is "true" or "member" or "component",
+        _ => false,
+    };
+
+    internal static bool HasContent(QuestionnaireResponse.ItemComponent item) =>
+        item.Answer.Any(a => a.Value is not null || a.Item.Any(HasContent)) || item.Item.Any(HasContent);
+
+    private void Warn(OperationOutcome.IssueType code, string? expression, string diagnostics, OperationOutcome.IssueSeverity severity = OperationOutcome.IssueSeverity.Warning) =>
+        Issues.Add(new FhirIssue(code, diagnostics, expression, severity));
+}
