@@ -48,7 +48,8 @@ public static class BundleEndpoints
         return FhirResult.Json(StatusCodes.Status200OK, BundleComposer.Compose(responseType, null, [], responses, ResourceView.Whole));
     }
 
-    private static async Task<List<BundleEntryModel>> TransactionAsync(List<BundleRequest> entries, IResourceStore store, ResourceWriter writer, BundleEntryProcessor processor, CancellationToken cancellationToken)
+    /// <summary>Runs the entries as one transaction: all written, or none. Also the way a submission stores a response with what was extracted from it.</summary>
+    internal static async Task<List<BundleEntryModel>> TransactionAsync(List<BundleRequest> entries, IResourceStore store, ResourceWriter writer, BundleEntryProcessor processor, CancellationToken cancellationToken)
     {
         foreach (var entry in entries)
         {
@@ -64,7 +65,7 @@ public static class BundleEndpoints
         var responses = new BundleEntryModel[entries.Count];
         await using var session = await store.BeginWriteAsync(cancellationToken);
         var references = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var entry in entries.Where(e => e.Method == Bundle.HTTPVerb.POST))
+        foreach (var entry in entries.Where(e => e.Method is Bundle.HTTPVerb.POST or Bundle.HTTPVerb.PUT))
         {
             await Guard(entry, () => processor.AssignIdAsync(session, entry, references, cancellationToken));
         }

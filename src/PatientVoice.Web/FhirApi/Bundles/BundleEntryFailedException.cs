@@ -10,6 +10,11 @@ public sealed class BundleEntryFailedException(int index, FhirException inner)
         Expression = i.Expression is null ? $"Bundle.entry[{index}]" : $"Bundle.entry[{index}].resource.{StripType(i.Expression)}",
     }).ToList())
 {
+    public int Index { get; } = index;
+
+    /// <summary>The failure as the entry itself reported it, without the Bundle's paths.</summary>
+    public FhirException Inner { get; } = inner;
+
     private static string StripType(string expression)
     {
         var dot = expression.IndexOf('.', StringComparison.Ordinal);

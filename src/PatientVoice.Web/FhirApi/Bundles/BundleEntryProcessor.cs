@@ -11,17 +11,41 @@ using PatientVoice.Web.FhirApi.Write;
 namespace PatientVoice.Web.FhirApi.Bundles;
 
 /// <summary>Runs one batch or transaction entry inside a write session, through the same writer as the single endpoints.</summary>
-public sealed class BundleEntryProcessor(HttpRequest request, ResourceWriter writer, SearchQueryParser parser, FhirApiOptions options)
+public sealed class BundleEntryProcessor(HttpRequest request, ResourceWriter writer, SearchQueryParser parser, FhirApiOptions options, bool? minimal = null)
 {
     private readonly string _baseUrl = FhirRequest.BaseUrl(request);
-    private readonly bool _minimal = FhirRequest.PreferredReturn(request) == "minimal";
+    private readonly bool _minimal = minimal ?? FhirRequest.PreferredReturn(request) == "minimal";
 
-    /// <summary>Decides the id of a POST entry before anything is written, so other entries can point to it.</summary>
+    /// <summary>
+    /// Decides, before anything is written, the id a POST or PUT entry will have, so that other entries can
+    /// point to it by its fullUrl: a POST gets a new id (or the one its If-None-Exist finds), a PUT the id of
+    /// its URL, a conditional PUT the id of the one resource it matches (or a new one).
+    /// </summary>
     public async Task AssignIdAsync(IResourceWriteSession session, BundleRequest entry, Dictionary<string, string> references, CancellationToken cancellationToken)
     {
         var type = FhirRequest.RequireType(entry.Type);
-        entry.Existing = await writer.FindExistingAsync(session, type, entry.IfNoneExist, cancellationToken);
-        entry.AssignedId = entry.Existing?.Id ?? Guid.CreateVersion7().ToString("N");
+        switch (entry.Method)
+        {
+            case Bundle.HTTPVerb.POST:
+                entry.Existing = await writer.FindExistingAsync(session, type, entry.IfNoneExist, cancellationToken);
+                entry.AssignedId = entry.Existing?.Id ?? Guid.CreateVersion7().ToString("N");
+                break;
+            case Bundle.HTTPVerb.PUT when entry.Id is not null:
+                entry.AssignedId = entry.Id;
+                break;
+            case Bundle.HTTPVerb.PUT:
+                var match = await writer.FindOneAsync(session, type, entry.Query, cancellationToken);
+                entry.AssignedId = match?.Id ?? entry.Resource?.Id ?? Guid.CreateVersion7().ToString("N");
+                if (entry.Resource is not null)
+                {
+                    entry.Resource.Id ??= entry.AssignedId;
+                }
+
+                break;
+            default:
+                return;
+        }
+
         if (!string.IsNullOrEmpty(entry.FullUrl))
         {
             references[entry.FullUrl] = $"{type}/{entry.AssignedId}";

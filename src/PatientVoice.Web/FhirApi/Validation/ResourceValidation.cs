@@ -1,13 +1,8 @@
-using System.Text.Json;
 using Hl7.Fhir.Model;
-using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 using PatientVoice.Fhir.Errors;
 using PatientVoice.Fhir.Questionnaires;
-using PatientVoice.Fhir.Serialization;
 using PatientVoice.Fhir.Validation;
-using PatientVoice.Storage;
-using PatientVoice.Storage.Search;
 
 namespace PatientVoice.Web.FhirApi.Validation;
 
@@ -19,9 +14,7 @@ namespace PatientVoice.Web.FhirApi.Validation;
 public sealed class ResourceValidation(
     ProfileValidator profiles,
     QuestionnaireResponseValidator responses,
-    IResourceStore store,
-    SearchQueryParser parser,
-    IMemoryCache cache,
+    QuestionnaireLookup questionnaires,
     IOptions<FhirApiOptions> options)
 {
     public async Task<ValidationReport> ValidateAsync(Resource resource, IEnumerable<string>? extraProfiles, CancellationToken cancellationToken)
@@ -43,7 +36,7 @@ public sealed class ResourceValidation(
             return ValidationReport.Valid;
         }
 
-        var questionnaire = await FindQuestionnaireAsync(QuestionnaireCanonical.Parse(response.Questionnaire), cancellationToken);
+        var questionnaire = await questionnaires.FindAsync(response.Questionnaire, cancellationToken);
         if (questionnaire is null)
         {
             return new ValidationReport([new FhirIssue(
@@ -53,28 +46,5 @@ public sealed class ResourceValidation(
         }
 
         return responses.Validate(response, questionnaire);
-    }
-
-    private async Task<Questionnaire?> FindQuestionnaireAsync(QuestionnaireCanonical canonical, CancellationToken cancellationToken)
-    {
-        List<KeyValuePair<string, string>> criteria = [new("url", canonical.Url), new("_sort", "-_lastUpdated")];
-        if (canonical.Version is not null)
-        {
-            criteria.Add(new("version", canonical.Version));
-        }
-
-        var result = await store.SearchAsync(parser.Parse("Questionnaire", criteria, strict: true) with { Count = 1 }, cancellationToken);
-        if (result.Matches is not [var stored, ..] || stored.Json is null)
-        {
-            return null;
-        }
-
-        // Parsed once per stored version, not once per response.
-        return await cache.GetOrCreateAsync(stored.VersionedReference, entry =>
-        {
-            entry.Size = 1;
-            entry.SlidingExpiration = TimeSpan.FromMinutes(30);
-            return System.Threading.Tasks.Task.FromResult(JsonSerializer.Deserialize<Resource>(stored.Json, FhirSerializer.JsonOptions) as Questionnaire);
-        });
     }
 }

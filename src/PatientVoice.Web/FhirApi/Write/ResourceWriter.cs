@@ -73,6 +73,18 @@ public sealed class ResourceWriter(IResourceStore store, SearchQueryParser searc
         };
     }
 
+    /// <summary>The one resource <paramref name="criteria"/> match, null for none, 412 for several (a conditional update's target).</summary>
+    public async Task<StoredResource?> FindOneAsync(IResourceWriteSession session, string type, IReadOnlyList<KeyValuePair<string, string>> criteria, CancellationToken cancellationToken)
+    {
+        var matches = await MatchAsync(session, type, criteria, cancellationToken);
+        return matches.Count switch
+        {
+            0 => null,
+            1 => matches[0],
+            _ => throw new PreconditionFailedException($"The conditions matched {matches.Count} {type} resources; a conditional update must match at most one."),
+        };
+    }
+
     /// <summary>update (or create with the client's id) of <paramref name="type"/>/<paramref name="id"/>.</summary>
     public async Task<WriteOutcome> UpdateAsync(IResourceWriteSession session, string type, string id, PreparedResource prepared, int? ifMatch, CancellationToken cancellationToken)
     {

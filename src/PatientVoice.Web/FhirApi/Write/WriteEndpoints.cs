@@ -1,6 +1,8 @@
+using Hl7.Fhir.Model;
 using PatientVoice.Fhir.Errors;
 using PatientVoice.Storage;
 using PatientVoice.Web.FhirApi.Formats;
+using PatientVoice.Web.Submissions;
 
 namespace PatientVoice.Web.FhirApi.Write;
 
@@ -16,13 +18,18 @@ public static class WriteEndpoints
         fhir.MapDelete("/{type}", ConditionalDeleteAsync).WithName("conditional-delete").WithSummary("Delete the one resource that matches the search parameters");
     }
 
-    private static async Task<IResult> CreateAsync(string type, HttpRequest request, FhirRequestBody body, IResourceStore store, ResourceWriter writer, CancellationToken cancellationToken)
+    private static async Task<IResult> CreateAsync(string type, HttpRequest request, FhirRequestBody body, IResourceStore store, ResourceWriter writer, SubmissionService submissions, CancellationToken cancellationToken)
     {
         FhirRequest.RequireType(type);
         var resource = await body.ReadAsync(request, cancellationToken);
         if (resource.TypeName != type)
         {
             throw new BadRequestException($"The body is a {resource.TypeName}, but the URL is for {type}.", "resourceType");
+        }
+
+        if (SubmissionService.IsSubmission(resource) && string.IsNullOrEmpty(request.Headers["If-None-Exist"]))
+        {
+            return WriteResponses.For(request, await submissions.SubmitAsync(request, (QuestionnaireResponse)resource, null, create: true, cancellationToken));
         }
 
         var prepared = await writer.PrepareAsync(resource, cancellationToken);
@@ -32,12 +39,16 @@ public static class WriteEndpoints
         return WriteResponses.For(request, outcome);
     }
 
-    private static async Task<IResult> UpdateAsync(string type, string id, HttpRequest request, FhirRequestBody body, IResourceStore store, ResourceWriter writer, CancellationToken cancellationToken)
+    private static async Task<IResult> UpdateAsync(string type, string id, HttpRequest request, FhirRequestBody body, IResourceStore store, ResourceWriter writer, SubmissionService submissions, CancellationToken cancellationToken)
     {
         FhirRequest.RequireType(type);
         var ifMatch = FhirRequest.IfMatch(request);
         var resource = await body.ReadAsync(request, cancellationToken);
         ResourceWriter.RequireTarget(type, id, resource);
+        if (SubmissionService.IsSubmission(resource))
+        {
+            return WriteResponses.For(request, await submissions.SubmitAsync(request, (QuestionnaireResponse)resource, ifMatch, create: false, cancellationToken));
+        }
         var prepared = await writer.PrepareAsync(resource, cancellationToken);
         await using var session = await store.BeginWriteAsync(cancellationToken);
         var outcome = await writer.UpdateAsync(session, type, id, prepared, ifMatch, cancellationToken);
