@@ -23,6 +23,7 @@ public static class FhirApiEndpoints
         CapabilityEndpoints.Map(fhir);
         BundleEndpoints.Map(fhir);
         ValidateOperation.Map(fhir);
+        ExtractOperation.Map(fhir);
         HistoryEndpoints.Map(fhir);
         SearchEndpoints.Map(fhir);
         ReadEndpoints.Map(fhir);
