@@ -14,6 +14,9 @@ internal sealed class ExtractionRun(
     Questionnaire questionnaire,
     ExtractionContext context)
 {
+    // Our profiles, put in meta.profile of what we extract so an EHR sees which profile a resource claims.
+    private static readonly IReadOnlyList<DefaultProfileRule> DefaultRules = DefaultProfileRule.PatientVoiceDefaults();
+
     private readonly Dictionary<string, string> _variables = new(StringComparer.Ordinal);
     private readonly List<ResourceBuilder> _built = [];
 
@@ -30,6 +33,13 @@ internal sealed class ExtractionRun(
             Categories: Categories(questionnaire) ?? [],
             ObservationValues: [],
             ParentObservation: null);
+        var allPaths = questionnaire.Item.SelectMany(PathsUnder).ToList();
+        if (StartsResource(questionnaire, "The Questionnaire", allPaths, response, $"{context.ResponseId}/$root/0", "QuestionnaireResponse") is { } root)
+        {
+            rootScope = rootScope with { Builder = root, Element = root.Resource };
+        }
+
+        DefinitionValues(questionnaire, "The Questionnaire", response, ref rootScope, "QuestionnaireResponse");
         Items(questionnaire.Item, response.Item, rootScope, context.ResponseId, "QuestionnaireResponse");
 
         foreach (var built in _built)
@@ -40,7 +50,7 @@ internal sealed class ExtractionRun(
                     $"A {built.Resource.TypeName} has no identifier element: re-extraction cannot find it again, so it is created each time.");
             }
 
-            if (built.Resource.Meta?.Profile.Any() != true && DefaultProfileRule.PatientVoiceDefaults().FirstOrDefault(r => r.AppliesTo(built.Resource)) is { } rule
+            if (built.Resource.Meta?.Profile.Any() != true && DefaultRules.FirstOrDefault(r => r.AppliesTo(built.Resource)) is { } rule
                 && built.Resource is not Provenance)
             {
                 built.Resource.Meta ??= new Meta();
@@ -152,7 +162,11 @@ internal sealed class ExtractionRun(
         }
     }
 
-    private ResourceBuilder? StartsResource(Questionnaire.ItemComponent definition, QuestionnaireResponse.ItemComponent item, string key, string path)
+    private ResourceBuilder? StartsResource(Questionnaire.ItemComponent definition, QuestionnaireResponse.ItemComponent item, string key, string path) =>
+        StartsResource(definition, $"Item '{definition.LinkId}'", PathsUnder(definition), item, key, path);
+
+    /// <summary>A resource starts at an item (or the Questionnaire) with definitionExtract or a legacy itemExtractionContext code.</summary>
+    private ResourceBuilder? StartsResource(IExtendable definition, string label, IEnumerable<DefinitionPath> pathsUnder, Base item, string key, string path)
     {
         var extract = definition.GetExtensions(SdcExtensions.DefinitionExtract).FirstOrDefault();
         var legacy = definition.GetExtension(SdcExtensions.ItemExtractionContext)?.Value;
@@ -169,7 +183,7 @@ internal sealed class ExtractionRun(
                 ?? (extract.Value as Canonical)?.Value;
             if (canonical is null)
             {
-                Warn(OperationOutcome.IssueType.Required, path, $"Item '{definition.LinkId}': definitionExtract names no definition.");
+                Warn(OperationOutcome.IssueType.Required, path, $"{label}: definitionExtract names no definition.");
                 return null;
             }
 
@@ -181,24 +195,24 @@ internal sealed class ExtractionRun(
             else
             {
                 profile = canonical;
-                resourceType = PathsUnder(definition).FirstOrDefault(p => p.Canonical == canonical)?.ResourceType;
+                resourceType = pathsUnder.FirstOrDefault(p => p.Canonical == canonical)?.ResourceType;
             }
         }
         else if (legacy is Code code)
         {
             resourceType = code.Value;
-            profile = PathsUnder(definition).FirstOrDefault(p => p.ResourceType == resourceType && !p.IsCoreDefinition)?.Canonical;
+            profile = pathsUnder.FirstOrDefault(p => p.ResourceType == resourceType && !p.IsCoreDefinition)?.Canonical;
         }
         else
         {
             Warn(OperationOutcome.IssueType.NotSupported, path,
-                $"Item '{definition.LinkId}': an itemExtractionContext expression (updating existing resources) is not supported; only a resource type code.");
+                $"{label}: an itemExtractionContext expression (updating existing resources) is not supported; only a resource type code.");
             return null;
         }
 
         if (resourceType is null || ResourceBuilder.New(resourceType) is not { } resource)
         {
-            Warn(OperationOutcome.IssueType.NotSupported, path, $"Item '{definition.LinkId}': cannot tell which resource type to extract.");
+            Warn(OperationOutcome.IssueType.NotSupported, path, $"{label}: cannot tell which resource type to extract.");
             return null;
         }
 
@@ -217,7 +231,10 @@ internal sealed class ExtractionRun(
         return builder;
     }
 
-    private void DefinitionValues(Questionnaire.ItemComponent definition, QuestionnaireResponse.ItemComponent item, ref ExtractionScope scope, string path)
+    private void DefinitionValues(Questionnaire.ItemComponent definition, QuestionnaireResponse.ItemComponent item, ref ExtractionScope scope, string path) =>
+        DefinitionValues(definition, $"Item '{definition.LinkId}'", item, ref scope, path);
+
+    private void DefinitionValues(IExtendable definition, string label, Base item, ref ExtractionScope scope, string path)
     {
         var observationValues = new List<(Extension, Base)>();
         foreach (var extension in definition.GetExtensions(SdcExtensions.DefinitionExtractValue))
@@ -226,7 +243,7 @@ internal sealed class ExtractionRun(
                 ?? (extension.GetExtension("definition")?.Value as Canonical)?.Value);
             if (target is null)
             {
-                Warn(OperationOutcome.IssueType.Required, path, $"Item '{definition.LinkId}': a definitionExtractValue has no definition path.");
+                Warn(OperationOutcome.IssueType.Required, path, $"{label}: a definitionExtractValue has no definition path.");
                 continue;
             }
 
@@ -239,7 +256,7 @@ internal sealed class ExtractionRun(
                 else
                 {
                     Warn(OperationOutcome.IssueType.Invalid, path,
-                        $"Item '{definition.LinkId}': a value for {target} has no {target.ResourceType} being extracted here.");
+                        $"{label}: a value for {target} has no {target.ResourceType} being extracted here.");
                 }
 
                 continue;
@@ -251,7 +268,7 @@ internal sealed class ExtractionRun(
             {
                 if (!ElementWriter.Set(element, relative, value, out var problem))
                 {
-                    Warn(OperationOutcome.IssueType.Invalid, path, $"Item '{definition.LinkId}': cannot set {target}: {problem}.");
+                    Warn(OperationOutcome.IssueType.Invalid, path, $"{label}: cannot set {target}: {problem}.");
                 }
             }
         }
@@ -273,17 +290,24 @@ internal sealed class ExtractionRun(
 
         if (extension.GetExtension("expression")?.Value is Expression { Expression_: { } fhirPath })
         {
-            try
-            {
-                return expressions.Evaluate(fhirPath, itemContext, response, _variables);
-            }
-            catch (Exception e) when (e is FormatException or InvalidOperationException or ArgumentException or InvalidCastException)
-            {
-                Warn(OperationOutcome.IssueType.Exception, null, $"The expression '{fhirPath}' could not be evaluated: {e.Message}");
-            }
+            return Evaluate(fhirPath, itemContext);
         }
 
         return [];
+    }
+
+    private IReadOnlyList<DataType> Evaluate(string fhirPath, Base itemContext)
+    {
+        try
+        {
+            return expressions.Evaluate(fhirPath, itemContext, response, _variables);
+        }
+        catch (Exception e) when (e is FormatException or InvalidOperationException or ArgumentException or InvalidCastException or NotSupportedException)
+        {
+            // A form's expression that does not compile or run is the form's problem: report it, extract the rest.
+            Warn(OperationOutcome.IssueType.Exception, null, $"The expression '{fhirPath}' could not be evaluated: {e.Message}");
+            return [];
+        }
     }
 
     private void AnswersByDefinition(Questionnaire.ItemComponent definition, List<QuestionnaireResponse.AnswerComponent> answers, DefinitionPath target, ExtractionScope scope, string path)
@@ -406,7 +430,7 @@ internal sealed class ExtractionRun(
             return allocated;
         }
 
-        return expressions.Evaluate(text, itemContext, response, _variables).OfType<PrimitiveType>().FirstOrDefault()?.ToString();
+        return Evaluate(text, itemContext).OfType<PrimitiveType>().FirstOrDefault()?.ToString();
     }
 
     private static IEnumerable<DefinitionPath> PathsUnder(Questionnaire.ItemComponent item)
