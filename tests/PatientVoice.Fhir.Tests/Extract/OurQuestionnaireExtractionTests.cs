@@ -238,6 +238,35 @@ public sealed class OurQuestionnaireExtractionTests(ValidatorFixture fixture)
         Assert.Equal("Patient/example-patient", result.Provenance.Agent[0].Who.Reference);
     }
 
+    [Fact]
+    public async System.Threading.Tasks.Task A_response_typed_by_staff_is_authored_by_the_patient_with_the_staff_member_as_enterer()
+    {
+        var response = Completed("my-care-preferences");
+        response.Author = new ResourceReference("Practitioner/nurse-1");
+
+        var context = ContextFor(response);
+        var result = Extractor.Extract(response, Ours("my-care-preferences"), context);
+
+        Assert.Equal(Respondent.PatientHelpedByStaff, context.Respondent);
+        Assert.Equal("Patient/example-patient", context.Author.Reference);
+        Assert.Equal(["Patient/example-patient", "Practitioner/nurse-1"], result.Provenance.Agent.Select(a => a.Who.Reference));
+        Assert.All(result.OfType<Observation>(), o => Assert.Equal("Patient/example-patient", o.Performer.Single().Reference));
+        var report = await fixture.Validator.ValidateAsync(result.Provenance);
+        Assert.True(report.IsValid, string.Join(" | ", report.Errors.Select(e => $"{e.Expression}: {e.Diagnostics}")));
+    }
+
+    [Theory]
+    [MemberData(nameof(QuestionnaireIds))]
+    public async System.Threading.Tasks.Task The_submission_transaction_for_each_questionnaire_is_a_valid_bundle(string id)
+    {
+        var response = Completed(id);
+        var bundle = Extractor.ToTransaction(Extractor.Extract(response, Ours(id), ContextFor(response)), response);
+
+        var report = await fixture.Validator.ValidateAsync(bundle);
+
+        Assert.True(report.IsValid, string.Join(" | ", report.Errors.Select(e => $"{e.Expression}: {e.Diagnostics}")));
+    }
+
     private ExtractionResult ExtractOurs(string id)
     {
         var response = Completed(id);
