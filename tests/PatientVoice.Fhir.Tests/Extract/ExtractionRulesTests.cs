@@ -1,4 +1,5 @@
 using Hl7.Fhir.Model;
+using Microsoft.Extensions.DependencyInjection;
 using PatientVoice.Fhir.Questionnaires.Extract;
 using static PatientVoice.Fhir.Tests.Extract.ExtractionTestData;
 
@@ -139,6 +140,14 @@ public sealed class ExtractionRulesTests
             Assert.Equal([$"r{r.n}/g/0", $"r{r.n}/g/1"], goals.Select(g => g.Identifier.Single().Value));
             Assert.All(goals, g => Assert.Equal("Patient/example-patient", g.Subject.Reference));
         });
+    }
+
+    [Fact]
+    public void AddFhirConformance_registers_one_extractor_for_the_process()
+    {
+        using var services = new ServiceCollection().AddLogging().AddFhirConformance().BuildServiceProvider();
+
+        Assert.Same(services.GetRequiredService<QuestionnaireResponseExtractor>(), services.GetRequiredService<QuestionnaireResponseExtractor>());
     }
 
     private static Extension DefinitionExtract(string definition) =>
