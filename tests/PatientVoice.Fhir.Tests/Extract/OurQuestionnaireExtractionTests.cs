@@ -55,6 +55,19 @@ public sealed class OurQuestionnaireExtractionTests(ValidatorFixture fixture)
         Assert.Equal("visit-agenda", agenda.Code.Coding.Single().Code);
         Assert.Equal("Patient/example-patient", agenda.Subject.Reference);
         Assert.Equal("RelatedPerson/example-daughter", agenda.Source.Reference);
+        Assert.Null(agenda.Encounter);
+    }
+
+    [Fact]
+    public void The_agenda_and_the_note_name_the_visit_when_the_response_does()
+    {
+        var response = Completed("before-your-visit");
+        response.Encounter = new ResourceReference("Encounter/example-visit");
+
+        var result = Extractor.Extract(response, Ours("before-your-visit"), ContextFor(response));
+
+        Assert.Equal("Encounter/example-visit", result.OfType<List>().Single().Encounter.Reference);
+        Assert.Equal("Encounter/example-visit", result.PatientNote!.Context.Encounter.Single().Reference);
     }
 
     [Fact]
