@@ -228,6 +228,38 @@ public sealed class OurQuestionnaireExtractionTests(ValidatorFixture fixture)
     }
 
     [Fact]
+    public void When_the_goal_groups_keep_item_ids_removing_the_first_goal_ends_that_goal_and_keeps_the_other()
+    {
+        var previousVersion = Completed("my-goals");
+        previousVersion.Item[0].ElementId = "walk";
+        previousVersion.Item[1].ElementId = "sleep";
+        var amended = (QuestionnaireResponse)previousVersion.DeepCopy();
+        amended.Item.RemoveAt(0);
+
+        var before = Extractor.Extract(previousVersion, Ours("my-goals"), ContextFor(previousVersion));
+        var after = Extractor.Extract(amended, Ours("my-goals"), ContextFor(amended));
+
+        var gone = Assert.Single(after.NoLongerExtracted(before));
+        Assert.Equal("goals-completed/goal/walk", gone.IdentifierValue);
+        Assert.StartsWith("Goal?identifier=", gone.ConditionalUrl, StringComparison.Ordinal);
+        Assert.Equal("goals-completed/goal/sleep", after.OfType<Goal>().Single().Identifier.Single().Value);
+    }
+
+    [Fact]
+    public void Without_item_ids_goals_are_matched_by_position_so_removing_the_first_rewrites_it_and_ends_the_last()
+    {
+        var previousVersion = Completed("my-goals");
+        var amended = Completed("my-goals");
+        amended.Item.RemoveAt(0);
+
+        var before = Extractor.Extract(previousVersion, Ours("my-goals"), ContextFor(previousVersion));
+        var after = Extractor.Extract(amended, Ours("my-goals"), ContextFor(amended));
+
+        Assert.Equal("goals-completed/goal/1", Assert.Single(after.NoLongerExtracted(before)).IdentifierValue);
+        Assert.Equal("goals-completed/goal/0", after.OfType<Goal>().Single().Identifier.Single().Value);
+    }
+
+    [Fact]
     public void A_response_that_says_a_family_member_answered_but_names_the_patient_as_author_gets_a_warning()
     {
         var response = Completed("before-your-visit");

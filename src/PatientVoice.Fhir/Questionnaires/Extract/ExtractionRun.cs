@@ -78,8 +78,8 @@ internal sealed partial class ExtractionRun(
                 continue; // QuestionnaireResponseValidator reports unknown items; extraction only takes what it understands.
             }
 
-            var repetition = repetitions[item.LinkId] = repetitions.GetValueOrDefault(item.LinkId, -1) + 1;
-            Item(definition, item, scope, $"{key}/{item.LinkId}", repetition, $"{path}.item[{i}]");
+            var index = repetitions[item.LinkId] = repetitions.GetValueOrDefault(item.LinkId, -1) + 1;
+            Item(definition, item, scope, $"{key}/{item.LinkId}", RepetitionKey(item, index), $"{path}.item[{i}]");
         }
     }
 
@@ -88,7 +88,7 @@ internal sealed partial class ExtractionRun(
         QuestionnaireResponse.ItemComponent item,
         ExtractionScope scope,
         string key,
-        int repetition,
+        string repetition,
         string path)
     {
         var isGroup = definition.Type == Questionnaire.QuestionnaireItemType.Group;
@@ -391,6 +391,13 @@ internal sealed partial class ExtractionRun(
 
     private static IEnumerable<Questionnaire.ItemComponent> Flatten(Questionnaire.ItemComponent item) =>
         item.Item.SelectMany(Flatten).Prepend(item);
+
+    /// <summary>
+    /// A repetition is known by its item id when the client keeps one (so removing the first of three goals ends that
+    /// goal, not the last), otherwise by its position among the repetitions.
+    /// </summary>
+    private static string RepetitionKey(QuestionnaireResponse.ItemComponent item, int index) =>
+        item.ElementId is { Length: > 0 } id && !id.Contains('/', StringComparison.Ordinal) ? id : index.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     internal static bool HasContent(QuestionnaireResponse.ItemComponent item) =>
         item.Answer.Any(a => a.Value is not null || a.Item.Any(HasContent)) || item.Item.Any(HasContent);
