@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using PatientVoice.Fhir.Conformance;
 using PatientVoice.Fhir.Questionnaires;
+using PatientVoice.Fhir.Questionnaires.Extract;
 using PatientVoice.Fhir.Validation;
 
 namespace PatientVoice.Fhir;
@@ -11,7 +12,7 @@ public static class FhirConformanceServiceCollectionExtensions
 {
     /// <summary>
     /// Registers our conformance package, the process-wide <see cref="ProfileValidator"/> (warmed in the background
-    /// when the host starts) and the <see cref="QuestionnaireResponseValidator"/>.
+    /// when the host starts) the <see cref="QuestionnaireResponseValidator"/> and the <see cref="QuestionnaireResponseExtractor"/>.
     /// </summary>
     public static IServiceCollection AddFhirConformance(this IServiceCollection services, Action<ConformanceOptions>? configure = null)
     {
@@ -24,6 +25,7 @@ public static class FhirConformanceServiceCollectionExtensions
         services.TryAddSingleton(sp => ConformancePackage.Load(sp.GetRequiredService<IOptions<ConformanceOptions>>().Value.ProfilesDirectory));
         services.TryAddSingleton<ProfileValidator>();
         services.TryAddSingleton<QuestionnaireResponseValidator>();
+        services.TryAddSingleton<QuestionnaireResponseExtractor>();
         services.AddHostedService<ProfileValidatorWarmUp>();
         return services;
     }

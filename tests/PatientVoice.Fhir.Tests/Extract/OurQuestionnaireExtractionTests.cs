@@ -55,6 +55,19 @@ public sealed class OurQuestionnaireExtractionTests(ValidatorFixture fixture)
         Assert.Equal("visit-agenda", agenda.Code.Coding.Single().Code);
         Assert.Equal("Patient/example-patient", agenda.Subject.Reference);
         Assert.Equal("RelatedPerson/example-daughter", agenda.Source.Reference);
+        Assert.Null(agenda.Encounter);
+    }
+
+    [Fact]
+    public void The_agenda_and_the_note_name_the_visit_when_the_response_does()
+    {
+        var response = Completed("before-your-visit");
+        response.Encounter = new ResourceReference("Encounter/example-visit");
+
+        var result = Extractor.Extract(response, Ours("before-your-visit"), ContextFor(response));
+
+        Assert.Equal("Encounter/example-visit", result.OfType<List>().Single().Encounter.Reference);
+        Assert.Equal("Encounter/example-visit", result.PatientNote!.Context.Encounter.Single().Reference);
     }
 
     [Fact]
@@ -215,6 +228,38 @@ public sealed class OurQuestionnaireExtractionTests(ValidatorFixture fixture)
     }
 
     [Fact]
+    public void When_the_goal_groups_keep_item_ids_removing_the_first_goal_ends_that_goal_and_keeps_the_other()
+    {
+        var previousVersion = Completed("my-goals");
+        previousVersion.Item[0].ElementId = "walk";
+        previousVersion.Item[1].ElementId = "sleep";
+        var amended = (QuestionnaireResponse)previousVersion.DeepCopy();
+        amended.Item.RemoveAt(0);
+
+        var before = Extractor.Extract(previousVersion, Ours("my-goals"), ContextFor(previousVersion));
+        var after = Extractor.Extract(amended, Ours("my-goals"), ContextFor(amended));
+
+        var gone = Assert.Single(after.NoLongerExtracted(before));
+        Assert.Equal("goals-completed/goal/walk", gone.IdentifierValue);
+        Assert.StartsWith("Goal?identifier=", gone.ConditionalUrl, StringComparison.Ordinal);
+        Assert.Equal("goals-completed/goal/sleep", after.OfType<Goal>().Single().Identifier.Single().Value);
+    }
+
+    [Fact]
+    public void Without_item_ids_goals_are_matched_by_position_so_removing_the_first_rewrites_it_and_ends_the_last()
+    {
+        var previousVersion = Completed("my-goals");
+        var amended = Completed("my-goals");
+        amended.Item.RemoveAt(0);
+
+        var before = Extractor.Extract(previousVersion, Ours("my-goals"), ContextFor(previousVersion));
+        var after = Extractor.Extract(amended, Ours("my-goals"), ContextFor(amended));
+
+        Assert.Equal("goals-completed/goal/1", Assert.Single(after.NoLongerExtracted(before)).IdentifierValue);
+        Assert.Equal("goals-completed/goal/0", after.OfType<Goal>().Single().Identifier.Single().Value);
+    }
+
+    [Fact]
     public void A_response_that_says_a_family_member_answered_but_names_the_patient_as_author_gets_a_warning()
     {
         var response = Completed("before-your-visit");
@@ -236,6 +281,35 @@ public sealed class OurQuestionnaireExtractionTests(ValidatorFixture fixture)
         Assert.Equal(Respondent.PatientHelpedByStaff, context.Respondent);
         Assert.Equal(["author", "enterer"], result.Provenance.Agent.Select(a => a.Type.Coding.Single().Code));
         Assert.Equal("Patient/example-patient", result.Provenance.Agent[0].Who.Reference);
+    }
+
+    [Fact]
+    public async System.Threading.Tasks.Task A_response_typed_by_staff_is_authored_by_the_patient_with_the_staff_member_as_enterer()
+    {
+        var response = Completed("my-care-preferences");
+        response.Author = new ResourceReference("Practitioner/nurse-1");
+
+        var context = ContextFor(response);
+        var result = Extractor.Extract(response, Ours("my-care-preferences"), context);
+
+        Assert.Equal(Respondent.PatientHelpedByStaff, context.Respondent);
+        Assert.Equal("Patient/example-patient", context.Author.Reference);
+        Assert.Equal(["Patient/example-patient", "Practitioner/nurse-1"], result.Provenance.Agent.Select(a => a.Who.Reference));
+        Assert.All(result.OfType<Observation>(), o => Assert.Equal("Patient/example-patient", o.Performer.Single().Reference));
+        var report = await fixture.Validator.ValidateAsync(result.Provenance);
+        Assert.True(report.IsValid, string.Join(" | ", report.Errors.Select(e => $"{e.Expression}: {e.Diagnostics}")));
+    }
+
+    [Theory]
+    [MemberData(nameof(QuestionnaireIds))]
+    public async System.Threading.Tasks.Task The_submission_transaction_for_each_questionnaire_is_a_valid_bundle(string id)
+    {
+        var response = Completed(id);
+        var bundle = Extractor.ToTransaction(Extractor.Extract(response, Ours(id), ContextFor(response)), response);
+
+        var report = await fixture.Validator.ValidateAsync(bundle);
+
+        Assert.True(report.IsValid, string.Join(" | ", report.Errors.Select(e => $"{e.Expression}: {e.Diagnostics}")));
     }
 
     private ExtractionResult ExtractOurs(string id)

@@ -121,6 +121,8 @@ public sealed class SharedFormExtractionTests
 
         Assert.Empty(result.OfType<Observation>());
         Assert.Equal(2, result.Issues.Count(i => i.Diagnostics.Contains("has no code", StringComparison.Ordinal)));
+        Assert.Equal(["QuestionnaireResponse.item[0]", "QuestionnaireResponse.item[1]"],
+            result.ToOperationOutcome().Issue.Where(i => i.Diagnostics.Contains("has no code", StringComparison.Ordinal)).Select(i => i.Expression.Single()));
     }
 
     [Fact]

@@ -35,8 +35,9 @@ public sealed record ExtractionContext(
 
     /// <summary>
     /// Reads who answered from the response: the <c>respondent</c> answer of "Before your visit" when there is one,
-    /// otherwise the type of <c>author</c>. The author is the response's author (or its source when the author is a
-    /// Practitioner who typed for the patient).
+    /// otherwise the type of <c>author</c>. The author is the response's author when that is a Patient or RelatedPerson;
+    /// when staff typed for the patient (author a Practitioner or PractitionerRole) it is the source (else the subject),
+    /// and the staff member becomes the <see cref="StaffHelper"/> unless <paramref name="staffHelper"/> names one.
     /// </summary>
     public static ExtractionContext For(QuestionnaireResponse response, TimeProvider? clock = null, ResourceReference? staffHelper = null)
     {
@@ -48,6 +49,12 @@ public sealed record ExtractionContext(
         var author = response.Author is { Reference: { } a } && (a.StartsWith("Patient/", StringComparison.Ordinal) || a.StartsWith("RelatedPerson/", StringComparison.Ordinal))
             ? response.Author
             : response.Source ?? response.Subject ?? response.Author ?? new ResourceReference();
+
+        if (staffHelper is null && response.Author?.Reference is { } typedBy
+            && (typedBy.StartsWith("Practitioner/", StringComparison.Ordinal) || typedBy.StartsWith("PractitionerRole/", StringComparison.Ordinal)))
+        {
+            staffHelper = response.Author;
+        }
 
         var answered = RespondentAnswer(response.Item);
         var respondent = answered switch
@@ -62,7 +69,7 @@ public sealed record ExtractionContext(
 
         return new ExtractionContext(responseId, (ResourceReference)author.DeepCopy(), respondent, clock ?? TimeProvider.System)
         {
-            StaffHelper = staffHelper,
+            StaffHelper = (ResourceReference?)staffHelper?.DeepCopy(),
             ResponseVersionId = response.Meta?.VersionId,
         };
     }

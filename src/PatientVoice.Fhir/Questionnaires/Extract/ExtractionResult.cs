@@ -59,6 +59,18 @@ public sealed record ExtractionResult(
     }
 
     /// <summary>
+    /// What an extraction of the previous version of the response produced and this one does not: the caller need not
+    /// search for them, it re-extracts the stored previous version, then reads each by <see cref="ExtractedResource.ConditionalUrl"/>
+    /// (a search on the identifier) and ends it.
+    /// </summary>
+    public IReadOnlyList<ExtractedResource> NoLongerExtracted(ExtractionResult previous)
+    {
+        ArgumentNullException.ThrowIfNull(previous);
+        var current = Resources.Select(r => r.IdentifierValue).ToHashSet(StringComparer.Ordinal);
+        return previous.Resources.Where(r => !current.Contains(r.IdentifierValue)).ToList();
+    }
+
+    /// <summary>
     /// The previously extracted resources (from an earlier submission of the same response) that this extraction no longer
     /// produces: the caller ends them (<see cref="RemovedAnswers.EndRemovedGoal"/>) rather than deleting them.
     /// </summary>

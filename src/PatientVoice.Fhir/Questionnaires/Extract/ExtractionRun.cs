@@ -8,12 +8,15 @@ namespace PatientVoice.Fhir.Questionnaires.Extract;
 /// One extraction: walks the Questionnaire and the response together (response order, so repetitions keep the
 /// patient's order) and builds the resources definition-based and observation-based extraction describe. Not shared.
 /// </summary>
-internal sealed class ExtractionRun(
+internal sealed partial class ExtractionRun(
     ExtractionExpressions expressions,
     QuestionnaireResponse response,
     Questionnaire questionnaire,
     ExtractionContext context)
 {
+    // Our profiles, put in meta.profile of what we extract so an EHR sees which profile a resource claims.
+    private static readonly IReadOnlyList<DefaultProfileRule> DefaultRules = DefaultProfileRule.PatientVoiceDefaults();
+
     private readonly Dictionary<string, string> _variables = new(StringComparer.Ordinal);
     private readonly List<ResourceBuilder> _built = [];
 
@@ -30,6 +33,13 @@ internal sealed class ExtractionRun(
             Categories: Categories(questionnaire) ?? [],
             ObservationValues: [],
             ParentObservation: null);
+        var allPaths = questionnaire.Item.SelectMany(PathsUnder).ToList();
+        if (StartsResource(questionnaire, "The Questionnaire", allPaths, response, $"{context.ResponseId}/$root/0", "QuestionnaireResponse") is { } root)
+        {
+            rootScope = rootScope with { Builder = root, Element = root.Resource };
+        }
+
+        DefinitionValues(questionnaire, "The Questionnaire", response, ref rootScope, "QuestionnaireResponse");
         Items(questionnaire.Item, response.Item, rootScope, context.ResponseId, "QuestionnaireResponse");
 
         foreach (var built in _built)
@@ -40,7 +50,7 @@ internal sealed class ExtractionRun(
                     $"A {built.Resource.TypeName} has no identifier element: re-extraction cannot find it again, so it is created each time.");
             }
 
-            if (built.Resource.Meta?.Profile.Any() != true && DefaultProfileRule.PatientVoiceDefaults().FirstOrDefault(r => r.AppliesTo(built.Resource)) is { } rule
+            if (built.Resource.Meta?.Profile.Any() != true && DefaultRules.FirstOrDefault(r => r.AppliesTo(built.Resource)) is { } rule
                 && built.Resource is not Provenance)
             {
                 built.Resource.Meta ??= new Meta();
@@ -68,8 +78,8 @@ internal sealed class ExtractionRun(
                 continue; // QuestionnaireResponseValidator reports unknown items; extraction only takes what it understands.
             }
 
-            var repetition = repetitions[item.LinkId] = repetitions.GetValueOrDefault(item.LinkId, -1) + 1;
-            Item(definition, item, scope, $"{key}/{item.LinkId}", repetition, $"{path}.item[{i}]");
+            var index = repetitions[item.LinkId] = repetitions.GetValueOrDefault(item.LinkId, -1) + 1;
+            Item(definition, item, scope, $"{key}/{item.LinkId}", RepetitionKey(item, index), $"{path}.item[{i}]");
         }
     }
 
@@ -78,7 +88,7 @@ internal sealed class ExtractionRun(
         QuestionnaireResponse.ItemComponent item,
         ExtractionScope scope,
         string key,
-        int repetition,
+        string repetition,
         string path)
     {
         var isGroup = definition.Type == Questionnaire.QuestionnaireItemType.Group;
@@ -152,7 +162,11 @@ internal sealed class ExtractionRun(
         }
     }
 
-    private ResourceBuilder? StartsResource(Questionnaire.ItemComponent definition, QuestionnaireResponse.ItemComponent item, string key, string path)
+    private ResourceBuilder? StartsResource(Questionnaire.ItemComponent definition, QuestionnaireResponse.ItemComponent item, string key, string path) =>
+        StartsResource(definition, $"Item '{definition.LinkId}'", PathsUnder(definition), item, key, path);
+
+    /// <summary>A resource starts at an item (or the Questionnaire) with definitionExtract or a legacy itemExtractionContext code.</summary>
+    private ResourceBuilder? StartsResource(IExtendable definition, string label, IEnumerable<DefinitionPath> pathsUnder, Base item, string key, string path)
     {
         var extract = definition.GetExtensions(SdcExtensions.DefinitionExtract).FirstOrDefault();
         var legacy = definition.GetExtension(SdcExtensions.ItemExtractionContext)?.Value;
@@ -169,7 +183,7 @@ internal sealed class ExtractionRun(
                 ?? (extract.Value as Canonical)?.Value;
             if (canonical is null)
             {
-                Warn(OperationOutcome.IssueType.Required, path, $"Item '{definition.LinkId}': definitionExtract names no definition.");
+                Warn(OperationOutcome.IssueType.Required, path, $"{label}: definitionExtract names no definition.");
                 return null;
             }
 
@@ -181,24 +195,24 @@ internal sealed class ExtractionRun(
             else
             {
                 profile = canonical;
-                resourceType = PathsUnder(definition).FirstOrDefault(p => p.Canonical == canonical)?.ResourceType;
+                resourceType = pathsUnder.FirstOrDefault(p => p.Canonical == canonical)?.ResourceType;
             }
         }
         else if (legacy is Code code)
         {
             resourceType = code.Value;
-            profile = PathsUnder(definition).FirstOrDefault(p => p.ResourceType == resourceType && !p.IsCoreDefinition)?.Canonical;
+            profile = pathsUnder.FirstOrDefault(p => p.ResourceType == resourceType && !p.IsCoreDefinition)?.Canonical;
         }
         else
         {
             Warn(OperationOutcome.IssueType.NotSupported, path,
-                $"Item '{definition.LinkId}': an itemExtractionContext expression (updating existing resources) is not supported; only a resource type code.");
+                $"{label}: an itemExtractionContext expression (updating existing resources) is not supported; only a resource type code.");
             return null;
         }
 
         if (resourceType is null || ResourceBuilder.New(resourceType) is not { } resource)
         {
-            Warn(OperationOutcome.IssueType.NotSupported, path, $"Item '{definition.LinkId}': cannot tell which resource type to extract.");
+            Warn(OperationOutcome.IssueType.NotSupported, path, $"{label}: cannot tell which resource type to extract.");
             return null;
         }
 
@@ -217,7 +231,10 @@ internal sealed class ExtractionRun(
         return builder;
     }
 
-    private void DefinitionValues(Questionnaire.ItemComponent definition, QuestionnaireResponse.ItemComponent item, ref ExtractionScope scope, string path)
+    private void DefinitionValues(Questionnaire.ItemComponent definition, QuestionnaireResponse.ItemComponent item, ref ExtractionScope scope, string path) =>
+        DefinitionValues(definition, $"Item '{definition.LinkId}'", item, ref scope, path);
+
+    private void DefinitionValues(IExtendable definition, string label, Base item, ref ExtractionScope scope, string path)
     {
         var observationValues = new List<(Extension, Base)>();
         foreach (var extension in definition.GetExtensions(SdcExtensions.DefinitionExtractValue))
@@ -226,7 +243,7 @@ internal sealed class ExtractionRun(
                 ?? (extension.GetExtension("definition")?.Value as Canonical)?.Value);
             if (target is null)
             {
-                Warn(OperationOutcome.IssueType.Required, path, $"Item '{definition.LinkId}': a definitionExtractValue has no definition path.");
+                Warn(OperationOutcome.IssueType.Required, path, $"{label}: a definitionExtractValue has no definition path.");
                 continue;
             }
 
@@ -239,7 +256,7 @@ internal sealed class ExtractionRun(
                 else
                 {
                     Warn(OperationOutcome.IssueType.Invalid, path,
-                        $"Item '{definition.LinkId}': a value for {target} has no {target.ResourceType} being extracted here.");
+                        $"{label}: a value for {target} has no {target.ResourceType} being extracted here.");
                 }
 
                 continue;
@@ -251,7 +268,7 @@ internal sealed class ExtractionRun(
             {
                 if (!ElementWriter.Set(element, relative, value, out var problem))
                 {
-                    Warn(OperationOutcome.IssueType.Invalid, path, $"Item '{definition.LinkId}': cannot set {target}: {problem}.");
+                    Warn(OperationOutcome.IssueType.Invalid, path, $"{label}: cannot set {target}: {problem}.");
                 }
             }
         }
@@ -273,17 +290,24 @@ internal sealed class ExtractionRun(
 
         if (extension.GetExtension("expression")?.Value is Expression { Expression_: { } fhirPath })
         {
-            try
-            {
-                return expressions.Evaluate(fhirPath, itemContext, response, _variables);
-            }
-            catch (Exception e) when (e is FormatException or InvalidOperationException or ArgumentException or InvalidCastException)
-            {
-                Warn(OperationOutcome.IssueType.Exception, null, $"The expression '{fhirPath}' could not be evaluated: {e.Message}");
-            }
+            return Evaluate(fhirPath, itemContext);
         }
 
         return [];
+    }
+
+    private IReadOnlyList<DataType> Evaluate(string fhirPath, Base itemContext)
+    {
+        try
+        {
+            return expressions.Evaluate(fhirPath, itemContext, response, _variables);
+        }
+        catch (Exception e) when (e is FormatException or InvalidOperationException or ArgumentException or InvalidCastException or NotSupportedException)
+        {
+            // A form's expression that does not compile or run is the form's problem: report it, extract the rest.
+            Warn(OperationOutcome.IssueType.Exception, null, $"The expression '{fhirPath}' could not be evaluated: {e.Message}");
+            return [];
+        }
     }
 
     private void AnswersByDefinition(Questionnaire.ItemComponent definition, List<QuestionnaireResponse.AnswerComponent> answers, DefinitionPath target, ExtractionScope scope, string path)
@@ -314,69 +338,6 @@ internal sealed class ExtractionRun(
         }
     }
 
-    private void ObservationsFor(Questionnaire.ItemComponent definition, List<QuestionnaireResponse.AnswerComponent> answers, ExtractionScope scope, string key, string path)
-    {
-        if (definition.Code.Count == 0)
-        {
-            Warn(OperationOutcome.IssueType.Required, path,
-                $"Item '{definition.LinkId}' is marked for observation extraction but has no code; Observation.code is required, so it was not extracted.");
-            return;
-        }
-
-        var mode = (scope.ObservationExtract as Code)?.Value;
-        var unit = definition.GetExtension(SdcExtensions.QuestionnaireUnit)?.Value as Coding;
-        for (var a = 0; a < answers.Count; a++)
-        {
-            var value = ValueConversion.ForObservation(answers[a].Value!, unit);
-            if (mode == "component" && scope.ParentObservation?.Resource is Observation parent)
-            {
-                parent.Component.Add(new Observation.ComponentComponent { Code = Code(definition), Value = value });
-                continue;
-            }
-
-            var observation = NewObservation(definition, $"{key}/{a}", scope);
-            ((Observation)observation.Resource).Value = value;
-            if (mode == "member" && scope.ParentObservation?.Resource is Observation panel)
-            {
-                panel.HasMember.Add(new ResourceReference(observation.FullUrl));
-            }
-        }
-    }
-
-    private ResourceBuilder NewObservation(Questionnaire.ItemComponent definition, string identifierValue, ExtractionScope scope)
-    {
-        var observation = new Observation
-        {
-            Status = ObservationStatus.Final,
-            Category = scope.Categories.Select(c => (CodeableConcept)c.DeepCopy()).ToList(),
-            Code = Code(definition),
-            Subject = (ResourceReference?)response.Subject?.DeepCopy(),
-            Effective = response.AuthoredElement is { } authored ? (FhirDateTime)authored.DeepCopy() : null,
-            Issued = response.AuthoredElement?.TryToDateTimeOffset(out var at) == true ? at : null,
-            Performer = [(ResourceReference)context.Author.DeepCopy()],
-            DerivedFrom = [new ResourceReference(context.ResponseReference)],
-        };
-
-        foreach (var (extension, itemContext) in scope.ObservationValues)
-        {
-            var target = DefinitionPath.Parse((extension.GetExtension("definition")?.Value as FhirUri)?.Value)!;
-            foreach (var value in ValuesOf(extension, itemContext))
-            {
-                if (!ElementWriter.Set(observation, target.Steps, value, out var problem))
-                {
-                    Warn(OperationOutcome.IssueType.Invalid, null, $"Cannot set {target} on an extracted Observation: {problem}.");
-                }
-            }
-        }
-
-        var builder = new ResourceBuilder(observation, identifierValue);
-        _built.Add(builder);
-        return builder;
-    }
-
-    private static CodeableConcept Code(Questionnaire.ItemComponent definition) =>
-        new() { Coding = definition.Code.Select(c => (Coding)c.DeepCopy()).ToList() };
-
     private void Allocate(IExtendable element, string key)
     {
         foreach (var allocation in element.GetExtensions(SdcExtensions.ExtractAllocateId))
@@ -406,7 +367,7 @@ internal sealed class ExtractionRun(
             return allocated;
         }
 
-        return expressions.Evaluate(text, itemContext, response, _variables).OfType<PrimitiveType>().FirstOrDefault()?.ToString();
+        return Evaluate(text, itemContext).OfType<PrimitiveType>().FirstOrDefault()?.ToString();
     }
 
     private static IEnumerable<DefinitionPath> PathsUnder(Questionnaire.ItemComponent item)
@@ -431,19 +392,12 @@ internal sealed class ExtractionRun(
     private static IEnumerable<Questionnaire.ItemComponent> Flatten(Questionnaire.ItemComponent item) =>
         item.Item.SelectMany(Flatten).Prepend(item);
 
-    private static List<CodeableConcept>? Categories(IExtendable element)
-    {
-        var categories = element.GetExtensions(SdcExtensions.ObservationExtractCategory)
-            .Select(e => e.Value).OfType<CodeableConcept>().ToList();
-        return categories.Count > 0 ? categories : null;
-    }
-
-    private static bool IsObservationExtracted(DataType? flag) => flag switch
-    {
-        FhirBoolean b => b.Value == true,
-        Code c => c.Value is "true" or "member" or "component",
-        _ => false,
-    };
+    /// <summary>
+    /// A repetition is known by its item id when the client keeps one (so removing the first of three goals ends that
+    /// goal, not the last), otherwise by its position among the repetitions.
+    /// </summary>
+    private static string RepetitionKey(QuestionnaireResponse.ItemComponent item, int index) =>
+        item.ElementId is { Length: > 0 } id && !id.Contains('/', StringComparison.Ordinal) ? id : index.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     internal static bool HasContent(QuestionnaireResponse.ItemComponent item) =>
         item.Answer.Any(a => a.Value is not null || a.Item.Any(HasContent)) || item.Item.Any(HasContent);

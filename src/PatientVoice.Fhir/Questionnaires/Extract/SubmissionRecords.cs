@@ -43,6 +43,7 @@ internal static class SubmissionRecords
             ],
             Context = new DocumentReference.ContextComponent
             {
+                Encounter = response.Encounter is { } visit ? [(ResourceReference)visit.DeepCopy()] : [],
                 Related = [new ResourceReference(context.ResponseReference)],
             },
         };
