@@ -9,11 +9,16 @@ namespace PatientVoice.Benchmarks;
 /// <summary>
 /// <c>create</c>: N clients POST Goals back to back for a warm-up, then for a measured window. A request
 /// counts if it started inside the window; throughput is those completed with 201 per second of window.
+/// <c>submit</c> is the same loop posting completed "My goals" responses with three goals each: every one is
+/// validated (profile and against its Questionnaire), extracted and stored with its Goals, patient note and
+/// Provenance in one transaction.
 /// </summary>
 internal static class CreateBenchmark
 {
-    public static async Task<int> RunAsync(BenchmarkArguments args)
+    public static async Task<int> RunAsync(BenchmarkArguments args, bool submissions = false)
     {
+        var kind = submissions ? "submit" : "create";
+        var path = submissions ? "/fhir/QuestionnaireResponse" : "/fhir/Goal";
         var clients = args.Int("clients", 16);
         var seconds = args.Int("seconds", 20);
         var warmup = args.Int("warmup", 5);
@@ -29,11 +34,12 @@ internal static class CreateBenchmark
             File.Delete(file);
         }
 
-        Console.WriteLine($"create: {clients} clients, {warmup} s warm-up, {seconds} s measured, synchronous={settings.Synchronous ?? "(server default)"}, request logging {(settings.RequestLogging ? "on (server defaults)" : "off (Warning)")}{(settings.ExtraArguments.Count == 0 ? "" : ", server " + string.Join(' ', settings.ExtraArguments))}");
+        Console.WriteLine($"{kind}: {clients} clients, {warmup} s warm-up, {seconds} s measured, synchronous={settings.Synchronous ?? "(server default)"}, request logging {(settings.RequestLogging ? "on (server defaults)" : "off (Warning)")}{(settings.ExtraArguments.Count == 0 ? "" : ", server " + string.Join(' ', settings.ExtraArguments))}");
         await using var server = await ServerProcess.StartAsync(settings, CancellationToken.None);
         Console.WriteLine(FormattableString.Invariant($"server ready (/health/ready 200) {server.TimeToReady.TotalSeconds:F1} s after launch"));
         using var http = LoopbackClient.Create(server.BaseAddress, clients);
-        var bodies = Enumerable.Range(0, 1000).Select(GoalBody).ToArray();
+        Func<int, byte[]> body = submissions ? SubmissionBodies.ThreeGoals : GoalBody;
+        var bodies = Enumerable.Range(0, 1000).Select(body).ToArray();
 
         var started = Stopwatch.GetTimestamp();
         var windowStart = started + (warmup * Stopwatch.Frequency);
@@ -49,7 +55,7 @@ internal static class CreateBenchmark
             ownCpuAtStart = Process.GetCurrentProcess().TotalProcessorTime;
         });
 
-        await Task.WhenAll(perClient.Select((tally, client) => Task.Run(() => ClientLoopAsync(http, bodies, client, tally, windowStart, windowEnd))));
+        await Task.WhenAll(perClient.Select((tally, client) => Task.Run(() => ClientLoopAsync(http, path, bodies, client, tally, windowStart, windowEnd))));
         await cpuSampler;
         var serverCpu = server.CpuTime - serverCpuAtStart;
         var ownCpu = Process.GetCurrentProcess().TotalProcessorTime - ownCpuAtStart;
@@ -66,7 +72,7 @@ internal static class CreateBenchmark
         return failed == 0 ? 0 : 1;
     }
 
-    private static async Task ClientLoopAsync(HttpClient http, byte[][] bodies, int client, ClientTally tally, long windowStart, long windowEnd)
+    private static async Task ClientLoopAsync(HttpClient http, string path, byte[][] bodies, int client, ClientTally tally, long windowStart, long windowEnd)
     {
         var contentType = new MediaTypeHeaderValue("application/fhir+json");
         for (var i = client; ; i += 7)
@@ -82,7 +88,7 @@ internal static class CreateBenchmark
             bool ok;
             try
             {
-                using var response = await http.PostAsync("/fhir/Goal", content);
+                using var response = await http.PostAsync(path, content);
                 await response.Content.LoadIntoBufferAsync();
                 ok = response.StatusCode == HttpStatusCode.Created;
             }

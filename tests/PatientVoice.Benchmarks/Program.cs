@@ -10,6 +10,8 @@ const string Usage = """
         Load the data set through the store (or reuse --db FILE if it exists), then time GET /fhir/Goal?patient=.
     An option with a colon in its name is server configuration, passed to the server's command line as it is
     (e.g. --Fhir:ValidateAgainstDefaultProfiles=false). Both wait for /health/ready before the load starts.
+    submit [--clients 16] [--seconds 20] [--warmup 5]
+        POST completed "My goals" responses (3 goals each): validate + extract + store in one transaction.
     validation [iterations]
         Cold and warm profile validation time per resource, in this process.
     """;
@@ -33,6 +35,7 @@ var options = new BenchmarkArguments(args[1..]);
 return args[0] switch
 {
     "create" => await CreateBenchmark.RunAsync(options),
+    "submit" => await CreateBenchmark.RunAsync(options, submissions: true),
     "search" => await SearchBenchmark.RunAsync(options),
     _ => throw new ArgumentException($"Unknown benchmark '{args[0]}'.\n{Usage}"),
 };

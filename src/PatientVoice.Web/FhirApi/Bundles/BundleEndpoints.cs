@@ -56,11 +56,10 @@ public static class BundleEndpoints
             entry.ThrowIfInvalid();
         }
 
-        // Validation before the transaction: it is the slow part, and needs nothing from the store.
-        foreach (var entry in entries.Where(e => e.Resource is not null))
-        {
-            await Guard(entry, () => writer.ValidateAsync(entry.Resource!, cancellationToken));
-        }
+        // Validation before the transaction: it is the slow part, needs nothing from the store, and the entries
+        // are independent, so they are validated side by side. The first failing entry (in Bundle order) is reported.
+        await Task.WhenAll(entries.Where(e => e.Resource is not null)
+            .Select(entry => Task.Run(() => Guard(entry, () => writer.ValidateAsync(entry.Resource!, cancellationToken)), cancellationToken)));
 
         var responses = new BundleEntryModel[entries.Count];
         await using var session = await store.BeginWriteAsync(cancellationToken);
