@@ -48,6 +48,14 @@ public sealed class ExtractOperationTests(FhirServerFixture server)
     }
 
     [Fact]
+    public async Task The_capability_statement_offers_extract_on_responses()
+    {
+        var statement = await FhirJson.ReadAsync<CapabilityStatement>(await _client.GetAsync("metadata"));
+
+        Assert.Contains(statement.Rest[0].Resource.Single(r => r.Type == "QuestionnaireResponse").Operation, o => o.Name == "extract");
+    }
+
+    [Fact]
     public async Task Extract_without_a_response_is_a_400()
     {
         var response = await _client.PostAsync("QuestionnaireResponse/$extract", FhirJson.Content(new Parameters()));

@@ -55,6 +55,9 @@ public sealed class CapabilityStatementBuilder(SearchParameterRegistry searchPar
                 Operation =
                 [
                     new CapabilityStatement.OperationComponent { Name = "validate", Definition = "http://hl7.org/fhir/OperationDefinition/Resource-validate" },
+                    .. type == "QuestionnaireResponse"
+                        ? [new CapabilityStatement.OperationComponent { Name = "extract", Definition = "http://hl7.org/fhir/uv/sdc/OperationDefinition/QuestionnaireResponse-extract" }]
+                        : Array.Empty<CapabilityStatement.OperationComponent>(),
                 ],
                 Interaction = Interactions.Select(i => new CapabilityStatement.ResourceInteractionComponent { Code = i }).ToList(),
                 Versioning = CapabilityStatement.ResourceVersionPolicy.Versioned,
