@@ -29,9 +29,18 @@ public static class FhirApiEndpoints
         ReadEndpoints.Map(fhir);
         WriteEndpoints.Map(fhir);
 
-        // Anything else under /fhir: a FHIR 404, not an empty page.
-        fhir.Map("/{**path}", (string? path) => FhirResult.Of(StatusCodes.Status404NotFound, Errors.OperationOutcomeExceptionHandler.Outcome(
-            Hl7.Fhir.Model.OperationOutcome.IssueType.NotSupported, $"No FHIR interaction at /fhir/{path}."))).ExcludeFromDescription().WithName("unknown");
+        // Anything else under /fhir: 405 where the path is an interaction's but the method is not, else a FHIR 404.
+        fhir.Map("/{**path}", (string? path, HttpRequest request) =>
+        {
+            var segments = (path ?? string.Empty).Split('/', StringSplitOptions.RemoveEmptyEntries);
+            if (segments.Length is 1 or 2 && Fhir.Conformance.SupportedResourceTypes.IsSupported(segments[0]))
+            {
+                throw new Fhir.Errors.MethodNotAllowedException($"{request.Method} is not supported on /fhir/{path}; this server does not support PATCH, and uses GET, POST, PUT and DELETE as FHIR defines them.");
+            }
+
+            return FhirResult.Of(StatusCodes.Status404NotFound, Errors.OperationOutcomeExceptionHandler.Outcome(
+                Hl7.Fhir.Model.OperationOutcome.IssueType.NotSupported, $"No FHIR interaction at /fhir/{path}."));
+        }).ExcludeFromDescription().WithName("unknown");
         return fhir;
     }
 }

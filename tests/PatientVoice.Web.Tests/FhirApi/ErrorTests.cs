@@ -34,6 +34,8 @@ public sealed class ErrorTests(FhirServerFixture server)
         { "POST", "", "application/fhir+json", "{\"resourceType\":\"Goal\",\"lifecycleStatus\":\"proposed\",\"description\":{\"text\":\"x\"},\"subject\":{\"reference\":\"Patient/1\"}}", HttpStatusCode.BadRequest },
         { "PUT", "Goal/abc", "application/fhir+json", "{\"resourceType\":\"Goal\",\"lifecycleStatus\":\"proposed\",\"description\":{\"text\":\"x\"},\"subject\":{\"reference\":\"Patient/1\"}}", HttpStatusCode.BadRequest },
         { "GET", "nothing/here/at/all/really", "", "", HttpStatusCode.NotFound },
+        { "PATCH", "Goal/some-id", "application/fhir+json", "{}", HttpStatusCode.MethodNotAllowed },
+        { "DELETE", "Goal?_count=1", "", "", HttpStatusCode.BadRequest },
     };
 
     [Theory]

@@ -58,8 +58,17 @@ public static class BundleEndpoints
 
         // Validation before the transaction: it is the slow part, needs nothing from the store, and the entries
         // are independent, so they are validated side by side. The first failing entry (in Bundle order) is reported.
-        await Task.WhenAll(entries.Where(e => e.Resource is not null)
-            .Select(entry => Task.Run(() => Guard(entry, () => writer.ValidateAsync(entry.Resource!, cancellationToken)), cancellationToken)));
+        var validations = entries.Where(e => e.Resource is not null)
+            .Select(entry => Task.Run(() => Guard(entry, () => writer.ValidateAsync(entry.Resource!, cancellationToken)), cancellationToken))
+            .ToList();
+        try
+        {
+            await Task.WhenAll(validations);
+        }
+        catch (BundleEntryFailedException)
+        {
+            throw validations.Where(v => v.IsFaulted).Select(v => v.Exception!.InnerException).OfType<BundleEntryFailedException>().MinBy(e => e.Index)!;
+        }
 
         var responses = new BundleEntryModel[entries.Count];
         await using var session = await store.BeginWriteAsync(cancellationToken);

@@ -13,6 +13,12 @@ namespace PatientVoice.Web.FhirApi.Write;
 /// </summary>
 public sealed class ResourceWriter(IResourceStore store, SearchQueryParser searchParser, IEnumerable<IResourceWriteValidator> validators, IEnumerable<IResourceTransitionRule> transitionRules)
 {
+    // Parameters that shape a result but select nothing: on their own they are no condition at all.
+    private static readonly HashSet<string> ResultParameters = new(StringComparer.Ordinal)
+    {
+        "_count", "_sort", "_summary", "_elements", "_include", "_revinclude", "_total", "_format", "_pretty", "_cursor",
+    };
+
     private readonly IResourceWriteValidator[] _validators = validators.ToArray();
     private readonly ILookup<string, IResourceTransitionRule> _transitionRules = transitionRules.ToLookup(r => r.ResourceType, StringComparer.Ordinal);
 
@@ -157,7 +163,7 @@ public sealed class ResourceWriter(IResourceStore store, SearchQueryParser searc
 
     private async Task<IReadOnlyList<StoredResource>> MatchAsync(IResourceWriteSession session, string type, IReadOnlyList<KeyValuePair<string, string>> criteria, CancellationToken cancellationToken)
     {
-        if (criteria.Count == 0)
+        if (!criteria.Any(c => !ResultParameters.Contains(c.Key)))
         {
             throw new BadRequestException($"A conditional interaction needs search parameters to select the {type}.");
         }
