@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using OpenIddict.Abstractions;
@@ -6,6 +7,7 @@ using PatientVoice.Sandbox;
 using PatientVoice.Sandbox.Authorization;
 using PatientVoice.Sandbox.Ehr;
 using PatientVoice.Sandbox.Seeding;
+using PatientVoice.Sandbox.Faults;
 using PatientVoice.Sandbox.Users;
 using PatientVoice.Storage;
 using PatientVoice.Storage.Indexing;
@@ -25,6 +27,8 @@ builder.Services.AddSingleton(_ => new SearchParameterRegistry(EhrResourceTypes.
 builder.Services.AddSqliteResourceStore(o => o.Path = Path.Combine(sandbox.DataDirectory, "sandbox-ehr.db"));
 builder.Services.AddHostedService<EhrSeeder>();
 builder.Services.AddSingleton<SandboxUserDirectory>();
+builder.Services.TryAddSingleton(TimeProvider.System);
+builder.Services.AddSingleton<EhrFaultSwitch>();
 builder.Services.AddSingleton<LaunchContextStore>();
 builder.Services.AddExceptionHandler<EhrOperationOutcomeHandler>();
 builder.Services.AddProblemDetails();
@@ -80,6 +84,7 @@ var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStaticFiles();
 app.UseRouting();
+app.MapEhrFaults();
 app.UseAuthentication();
 app.UseAuthorization();
 
