@@ -32,6 +32,7 @@ builder.Services.TryAddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<EhrFaultSwitch>();
 builder.Services.AddSingleton<PatientChartReader>();
 builder.Services.AddSingleton<LaunchContextStore>();
+builder.Services.AddSingleton<ClientAssertionReplayCache>();
 builder.Services.AddExceptionHandler<EhrOperationOutcomeHandler>();
 builder.Services.AddProblemDetails();
 
@@ -51,6 +52,11 @@ builder.Services.AddOpenIddict()
             .SetIntrospectionEndpointUris("connect/introspect")
             .SetRevocationEndpointUris("connect/revoke");
         o.AllowAuthorizationCodeFlow().AllowRefreshTokenFlow().RequireProofKeyForCodeExchange();
+        // SMART Backend Services: client_credentials, the client authenticated by private_key_jwt against its JWKS.
+        o.AllowClientCredentialsFlow();
+        o.AddEventHandler(SmartAssertionType.AcceptJwtDescriptor);
+        o.AddEventHandler(SmartAssertionType.MarkAsClientAssertionDescriptor);
+        o.AddEventHandler(ClientAssertionPolicy.Descriptor);
         // SMART 2.2: S256 only; OpenIddict also accepts plain unless told otherwise.
         o.Configure(options => options.CodeChallengeMethods.Remove(OpenIddictConstants.CodeChallengeMethods.Plain));
         o.RegisterScopes([.. SmartScopes.All]);

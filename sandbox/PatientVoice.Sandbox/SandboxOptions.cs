@@ -31,6 +31,12 @@ public sealed class SandboxOptions
 
     public PatientVoiceClientOptions PatientVoiceClient { get; set; } = new();
 
+    /// <summary>SMART Backend Services clients (<c>client_credentials</c> with <c>private_key_jwt</c>).</summary>
+    public List<BackendClientOptions> BackendClients { get; set; } = [];
+
+    /// <summary>The longest an authentication JWT may reach into the future (SMART Backend Services: five minutes).</summary>
+    public TimeSpan MaxClientAssertionLifetime { get; set; } = TimeSpan.FromMinutes(5);
+
     public string FhirBase => EhrUrl.TrimEnd('/') + "/fhir";
 }
 
@@ -43,4 +49,13 @@ public sealed class PatientVoiceClientOptions
 
     /// <summary>Exact redirect URIs; empty means <c>{AppUrl}/signin-smart</c>.</summary>
     public List<string> RedirectUris { get; set; } = [];
+}
+
+/// <summary>A backend client (<c>Sandbox:BackendClients:n</c>): its client id and its public JWKS.</summary>
+public sealed class BackendClientOptions
+{
+    public string ClientId { get; set; } = "";
+
+    /// <summary>The client's public JSON Web Key Set, inline (<c>{"keys":[…]}</c>); a client without one is not registered.</summary>
+    public string? Jwks { get; set; }
 }

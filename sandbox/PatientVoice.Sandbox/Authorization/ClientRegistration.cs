@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Abstractions;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
@@ -40,6 +41,33 @@ internal sealed class ClientRegistration(IServiceProvider services, IOptions<San
         AddSmartPermissions(descriptor);
         descriptor.Permissions.Add(Permissions.Endpoints.Introspection);
         descriptor.Permissions.Add(Permissions.Endpoints.Revocation);
+        await manager.CreateAsync(descriptor, cancellationToken);
+
+        foreach (var backend in options.Value.BackendClients.Where(b => !string.IsNullOrWhiteSpace(b.ClientId) && !string.IsNullOrWhiteSpace(b.Jwks)))
+        {
+            await RegisterBackendClientAsync(manager, backend, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// A SMART Backend Services client: confidential, no secret, authenticated by a JWT signed with a key of its
+    /// JWKS (<c>private_key_jwt</c>), allowed the <c>client_credentials</c> grant only.
+    /// </summary>
+    private static async Task RegisterBackendClientAsync(IOpenIddictApplicationManager manager, BackendClientOptions backend, CancellationToken cancellationToken)
+    {
+        if (await manager.FindByClientIdAsync(backend.ClientId, cancellationToken) is { } existing)
+        {
+            await manager.DeleteAsync(existing, cancellationToken);
+        }
+
+        var descriptor = new OpenIddictApplicationDescriptor
+        {
+            ClientId = backend.ClientId,
+            ClientType = ClientTypes.Confidential,
+            DisplayName = backend.ClientId,
+            JsonWebKeySet = new JsonWebKeySet(backend.Jwks),
+        };
+        descriptor.Permissions.UnionWith([Permissions.Endpoints.Token, Permissions.GrantTypes.ClientCredentials]);
         await manager.CreateAsync(descriptor, cancellationToken);
     }
 

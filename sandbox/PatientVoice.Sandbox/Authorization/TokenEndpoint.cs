@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Abstractions;
 using OpenIddict.Server.AspNetCore;
 using static OpenIddict.Abstractions.OpenIddictConstants;
@@ -10,7 +11,7 @@ using static OpenIddict.Abstractions.OpenIddictConstants;
 namespace PatientVoice.Sandbox.Authorization;
 
 /// <summary>
-/// The token endpoint for authorization_code and refresh_token, after OpenIddict has verified the code or
+/// The token endpoint for authorization_code and refresh_token (and client_credentials, see <see cref="BackendServices"/>), after OpenIddict has verified the code or
 /// refresh token, the client, PKCE and that a refresh asks for no scope it was not granted: adds the SMART
 /// launch context to the response. OpenIddict sets <c>Cache-Control: no-store</c>.
 /// </summary>
@@ -19,6 +20,11 @@ internal static class TokenEndpoint
     public static async Task<IResult> HandleAsync(HttpContext http, IOptions<SandboxOptions> options)
     {
         var request = http.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("Not an OpenID Connect request.");
+        if (request.IsClientCredentialsGrantType())
+        {
+            return BackendServices(request, options.Value);
+        }
+
         if (!request.IsAuthorizationCodeGrantType() && !request.IsRefreshTokenGrantType())
         {
             return Results.Forbid(
@@ -61,5 +67,34 @@ internal static class TokenEndpoint
         }
 
         return Results.SignIn(new ClaimsPrincipal(principal), new AuthenticationProperties(items: null, parameters), OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+    }
+
+    /// <summary>
+    /// SMART Backend Services: OpenIddict has authenticated the client by its assertion (and
+    /// <see cref="ClientAssertionPolicy"/> checked aud, exp and jti); the <c>system/</c> scopes asked for are granted.
+    /// </summary>
+    private static IResult BackendServices(OpenIddictRequest request, SandboxOptions options)
+    {
+        var scopes = request.GetScopes();
+        if (scopes.IsEmpty || scopes.Any(s => SmartScopes.Parse(s) is not { Context: ScopeContext.System }))
+        {
+            return Results.Forbid(
+                new AuthenticationProperties(new Dictionary<string, string?>
+                {
+                    [OpenIddictServerAspNetCoreConstants.Properties.Error] = Errors.InvalidScope,
+                    [OpenIddictServerAspNetCoreConstants.Properties.ErrorDescription] = "A backend client may ask for system/ scopes only.",
+                }),
+                [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
+        }
+
+        var identity = new ClaimsIdentity(TokenValidationParameters.DefaultAuthenticationType, Claims.Name, Claims.Role);
+        identity.SetClaim(Claims.Subject, request.ClientId);
+        identity.SetScopes(scopes);
+        identity.SetResources(options.FhirBase);
+        identity.SetDestinations(claim => claim.Type == Claims.Subject ? [Destinations.AccessToken] : []);
+        return Results.SignIn(
+            new ClaimsPrincipal(identity),
+            new AuthenticationProperties(items: null, new Dictionary<string, object?> { ["scope"] = string.Join(' ', scopes) }),
+            OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }
 }

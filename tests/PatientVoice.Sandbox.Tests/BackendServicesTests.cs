@@ -1,0 +1,184 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace PatientVoice.Sandbox.Tests;
+
+/// <summary>
+/// The sandbox with the Development backend client <c>patientvoice-backend</c> given the public JWKS of an RSA
+/// and a P-384 key made here.
+/// </summary>
+public sealed class BackendServicesFixture : IDisposable
+{
+    public const string ClientId = "patientvoice-backend";
+    public const string TokenEndpoint = SandboxFactory.EhrUrl + "/connect/token";
+
+    private readonly SandboxFactory _sandbox = new();
+
+    public BackendServicesFixture()
+    {
+        var rsa = RsaKey.ExportParameters(includePrivateParameters: false);
+        var ec = EcKey.ExportParameters(includePrivateParameters: false);
+        var jwks = JsonSerializer.Serialize(new
+        {
+            keys = new object[]
+            {
+                new { kty = "RSA", use = "sig", alg = "RS384", kid = "rsa", n = Base64UrlEncoder.Encode(rsa.Modulus), e = Base64UrlEncoder.Encode(rsa.Exponent) },
+                new { kty = "EC", use = "sig", alg = "ES384", kid = "ec", crv = "P-384", x = Base64UrlEncoder.Encode(ec.Q.X), y = Base64UrlEncoder.Encode(ec.Q.Y) },
+            },
+        });
+        Factory = _sandbox.WithWebHostBuilder(b => b.UseSetting("Sandbox:BackendClients:0:Jwks", jwks));
+    }
+
+    public RSA RsaKey { get; } = RSA.Create(2048);
+
+    public ECDsa EcKey { get; } = ECDsa.Create(ECCurve.NamedCurves.nistP384);
+
+    public WebApplicationFactory<Program> Factory { get; }
+
+    public HttpClient CreateClient()
+        => Factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, BaseAddress = new Uri(SandboxFactory.EhrUrl) });
+
+    public void Dispose()
+    {
+        Factory.Dispose();
+        _sandbox.Dispose();
+        RsaKey.Dispose();
+        EcKey.Dispose();
+    }
+}
+
+public sealed class BackendServicesTests(BackendServicesFixture fixture) : IClassFixture<BackendServicesFixture>
+{
+    private const string Scope = "system/Goal.cruds";
+
+    [Fact]
+    public async Task An_RS384_assertion_gets_a_system_token_that_searches_goals()
+    {
+        using var http = fixture.CreateClient();
+        var assertion = Assertion(new RsaSecurityKey(fixture.RsaKey) { KeyId = "rsa" }, SecurityAlgorithms.RsaSha384);
+
+        var token = await AccessTokenAsync(http, assertion);
+
+        using var search = new HttpRequestMessage(HttpMethod.Get, "/fhir/Goal");
+        search.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        var response = await http.SendAsync(search);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var bundle = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("Bundle", bundle.RootElement.GetProperty("resourceType").GetString());
+    }
+
+    [Fact]
+    public async Task An_ES384_assertion_gets_a_system_token_that_searches_goals()
+    {
+        using var http = fixture.CreateClient();
+        var assertion = Assertion(new ECDsaSecurityKey(fixture.EcKey) { KeyId = "ec" }, SecurityAlgorithms.EcdsaSha384);
+
+        var token = await AccessTokenAsync(http, assertion);
+
+        using var search = new HttpRequestMessage(HttpMethod.Get, "/fhir/Goal");
+        search.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(search)).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_replayed_assertion_is_refused()
+    {
+        using var http = fixture.CreateClient();
+        var assertion = Assertion(new RsaSecurityKey(fixture.RsaKey) { KeyId = "rsa" }, SecurityAlgorithms.RsaSha384);
+        await AccessTokenAsync(http, assertion);
+
+        var again = await TokenAsync(http, assertion);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, again.StatusCode);
+        Assert.Equal("invalid_client", await ErrorAsync(again));
+    }
+
+    [Fact]
+    public async Task An_assertion_signed_with_another_key_is_refused()
+    {
+        using var http = fixture.CreateClient();
+        using var other = RSA.Create(2048);
+        var assertion = Assertion(new RsaSecurityKey(other) { KeyId = "rsa" }, SecurityAlgorithms.RsaSha384);
+
+        var response = await TokenAsync(http, assertion);
+
+        Assert.NotEqual(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("invalid_client", await ErrorAsync(response));
+    }
+
+    [Fact]
+    public async Task An_assertion_for_another_audience_is_refused()
+    {
+        using var http = fixture.CreateClient();
+        var assertion = Assertion(new RsaSecurityKey(fixture.RsaKey) { KeyId = "rsa" }, SecurityAlgorithms.RsaSha384, audience: SandboxFactory.FhirBase);
+
+        var response = await TokenAsync(http, assertion);
+
+        Assert.NotEqual(HttpStatusCode.OK, response.StatusCode);
+        // OpenIddict refuses it while validating the assertion (invalid_token); the client is not authenticated.
+        Assert.Contains(await ErrorAsync(response), new[] { "invalid_client", "invalid_token" });
+    }
+
+    [Fact]
+    public async Task An_assertion_expiring_beyond_five_minutes_is_refused()
+    {
+        using var http = fixture.CreateClient();
+        var assertion = Assertion(new RsaSecurityKey(fixture.RsaKey) { KeyId = "rsa" }, SecurityAlgorithms.RsaSha384, lifetime: TimeSpan.FromMinutes(30));
+
+        var response = await TokenAsync(http, assertion);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("invalid_client", await ErrorAsync(response));
+    }
+
+    private static string Assertion(SecurityKey key, string algorithm, string audience = BackendServicesFixture.TokenEndpoint, TimeSpan? lifetime = null)
+    {
+        var now = DateTime.UtcNow;
+        return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = BackendServicesFixture.ClientId,
+            Audience = audience,
+            Claims = new Dictionary<string, object>
+            {
+                [JwtRegisteredClaimNames.Sub] = BackendServicesFixture.ClientId,
+                [JwtRegisteredClaimNames.Jti] = Guid.NewGuid().ToString("N"),
+            },
+            IssuedAt = now,
+            NotBefore = now,
+            Expires = now + (lifetime ?? TimeSpan.FromMinutes(4)),
+            SigningCredentials = new SigningCredentials(key, algorithm),
+        });
+    }
+
+    private static async Task<HttpResponseMessage> TokenAsync(HttpClient http, string assertion)
+        => await http.PostAsync("/connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials",
+            ["scope"] = Scope,
+            ["client_assertion_type"] = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+            ["client_assertion"] = assertion,
+        }));
+
+    private static async Task<string> AccessTokenAsync(HttpClient http, string assertion)
+    {
+        var response = await TokenAsync(http, assertion);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, body);
+        using var json = JsonDocument.Parse(body);
+        Assert.Equal(Scope, json.RootElement.GetProperty("scope").GetString());
+        Assert.Equal("Bearer", json.RootElement.GetProperty("token_type").GetString());
+        return json.RootElement.GetProperty("access_token").GetString()!;
+    }
+
+    private static async Task<string?> ErrorAsync(HttpResponseMessage response)
+    {
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return json.RootElement.GetProperty("error").GetString();
+    }
+}
