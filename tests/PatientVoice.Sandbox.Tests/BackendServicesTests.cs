@@ -126,6 +126,18 @@ public sealed class BackendServicesTests(BackendServicesFixture fixture) : IClas
     }
 
     [Fact]
+    public async Task An_assertion_signed_with_an_algorithm_smart_does_not_name_is_refused()
+    {
+        using var http = fixture.CreateClient();
+        var assertion = Assertion(new RsaSecurityKey(fixture.RsaKey) { KeyId = "rsa" }, SecurityAlgorithms.RsaSha256);
+
+        var response = await TokenAsync(http, assertion);
+
+        Assert.NotEqual(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains(await ErrorAsync(response), new[] { "invalid_client", "invalid_token" });
+    }
+
+    [Fact]
     public async Task An_assertion_expiring_beyond_five_minutes_is_refused()
     {
         using var http = fixture.CreateClient();

@@ -40,6 +40,12 @@ internal sealed class ClientAssertionPolicy(IOptions<SandboxOptions> options, Cl
 
         // OpenIddict has verified the signature; read the claims as the client wrote them.
         var token = new JsonWebToken(context.ClientAssertion);
+        // SMART Backend Services: RS384 or ES384, and nothing else this server advertises.
+        if (token.Alg is not ("RS384" or "ES384"))
+        {
+            return Reject(context, $"The client assertion is signed with {token.Alg}; this server accepts RS384 and ES384.");
+        }
+
         var tokenEndpoint = TokenEndpoint(options.Value);
         if (!token.Audiences.Any(a => string.Equals(a.TrimEnd('/'), tokenEndpoint, StringComparison.Ordinal)))
         {
