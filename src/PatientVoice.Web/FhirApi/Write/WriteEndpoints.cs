@@ -32,11 +32,7 @@ public static class WriteEndpoints
             return WriteResponses.For(request, await submissions.SubmitAsync(request, (QuestionnaireResponse)resource, null, create: true, cancellationToken));
         }
 
-        var prepared = await writer.PrepareAsync(resource, cancellationToken);
-        await using var session = await store.BeginWriteAsync(cancellationToken);
-        var outcome = await writer.CreateAsync(session, prepared, request.Headers["If-None-Exist"].ToString(), cancellationToken);
-        await session.CommitAsync(cancellationToken);
-        return WriteResponses.For(request, outcome);
+        return await WriteAsync(request, resource, store, writer, (session, prepared) => writer.CreateAsync(session, prepared, request.Headers["If-None-Exist"].ToString(), cancellationToken), cancellationToken);
     }
 
     private static async Task<IResult> UpdateAsync(string type, string id, HttpRequest request, FhirRequestBody body, IResourceStore store, ResourceWriter writer, SubmissionService submissions, CancellationToken cancellationToken)
@@ -49,11 +45,8 @@ public static class WriteEndpoints
         {
             return WriteResponses.For(request, await submissions.SubmitAsync(request, (QuestionnaireResponse)resource, ifMatch, create: false, cancellationToken));
         }
-        var prepared = await writer.PrepareAsync(resource, cancellationToken);
-        await using var session = await store.BeginWriteAsync(cancellationToken);
-        var outcome = await writer.UpdateAsync(session, type, id, prepared, ifMatch, cancellationToken);
-        await session.CommitAsync(cancellationToken);
-        return WriteResponses.For(request, outcome);
+
+        return await WriteAsync(request, resource, store, writer, (session, prepared) => writer.UpdateAsync(session, type, id, prepared, ifMatch, cancellationToken), cancellationToken);
     }
 
     private static async Task<IResult> ConditionalUpdateAsync(string type, HttpRequest request, FhirRequestBody body, IResourceStore store, ResourceWriter writer, CancellationToken cancellationToken)
@@ -63,11 +56,7 @@ public static class WriteEndpoints
         var criteria = CriteriaFrom(request);
         var resource = await body.ReadAsync(request, cancellationToken);
         ResourceWriter.RequireSameType(type, resource);
-        var prepared = await writer.PrepareAsync(resource, cancellationToken);
-        await using var session = await store.BeginWriteAsync(cancellationToken);
-        var outcome = await writer.ConditionalUpdateAsync(session, type, criteria, prepared, ifMatch, cancellationToken);
-        await session.CommitAsync(cancellationToken);
-        return WriteResponses.For(request, outcome);
+        return await WriteAsync(request, resource, store, writer, (session, prepared) => writer.ConditionalUpdateAsync(session, type, criteria, prepared, ifMatch, cancellationToken), cancellationToken);
     }
 
     private static async Task<IResult> DeleteAsync(string type, string id, HttpRequest request, IResourceStore store, ResourceWriter writer, CancellationToken cancellationToken)
@@ -88,6 +77,17 @@ public static class WriteEndpoints
         var deleted = await writer.ConditionalDeleteAsync(session, type, criteria, cancellationToken);
         await session.CommitAsync(cancellationToken);
         return WriteResponses.ForDelete(request, deleted, $"{type}?{request.QueryString}");
+    }
+
+    // Validate and index outside the store's writer turn, then one transaction for the write itself.
+    private static async Task<IResult> WriteAsync(HttpRequest request, Resource resource, IResourceStore store, ResourceWriter writer,
+        Func<IResourceWriteSession, PreparedResource, Task<WriteOutcome>> write, CancellationToken cancellationToken)
+    {
+        var prepared = await writer.PrepareAsync(resource, cancellationToken);
+        await using var session = await store.BeginWriteAsync(cancellationToken);
+        var outcome = await write(session, prepared);
+        await session.CommitAsync(cancellationToken);
+        return WriteResponses.For(request, outcome);
     }
 
     // Formatting parameters say how to answer, not what to select.
