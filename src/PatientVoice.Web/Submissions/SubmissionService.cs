@@ -22,6 +22,7 @@ namespace PatientVoice.Web.Submissions;
 /// </summary>
 public sealed partial class SubmissionService(
     QuestionnaireResponseExtractor extractor,
+    CarriedGoals carriedGoals,
     QuestionnaireLookup questionnaires,
     IResourceStore store,
     ResourceWriter writer,
@@ -57,13 +58,21 @@ public sealed partial class SubmissionService(
             throw new UnprocessableEntityException(errors);
         }
 
+        await carriedGoals.CheckIdentitiesAsync(result, response, cancellationToken);
         var transaction = extractor.ToTransaction(result, response);
         var responseEntry = transaction.Entry[0];
         responseEntry.Request ??= new Bundle.RequestComponent { Method = Bundle.HTTPVerb.PUT, Url = $"QuestionnaireResponse/{result.ResponseId}" };
         responseEntry.Request.IfMatch = ifMatch is { } version ? FhirResult.ETag(version) : null;
+        var ended = new HashSet<string>(StringComparer.Ordinal);
         if (!create)
         {
-            await EndWhatWasRemovedAsync(transaction, result, result.ResponseId, cancellationToken);
+            await EndWhatWasRemovedAsync(transaction, result, result.ResponseId, ended, cancellationToken);
+        }
+
+        // A response pre-filled from an earlier one ($populate): the goals that one held and this one dropped are ended.
+        foreach (var goal in await carriedGoals.DroppedAsync(result, response, cancellationToken))
+        {
+            AddEnded(transaction, RemovedAnswers.EndRemovedGoal(goal, time.GetUtcNow()), ended);
         }
 
         var processor = new BundleEntryProcessor(request, writer, parser, options.Value, minimal: false);
@@ -102,42 +111,34 @@ public sealed partial class SubmissionService(
     }
 
     // What the last submission of this response extracted and this one no longer does: ended, as a new version.
-    private async Task EndWhatWasRemovedAsync(Bundle transaction, ExtractionResult result, string responseId, CancellationToken cancellationToken)
+    private async Task EndWhatWasRemovedAsync(Bundle transaction, ExtractionResult result, string responseId, HashSet<string> ended, CancellationToken cancellationToken)
     {
-        var query = parser.Parse("Provenance", [new("entity", $"QuestionnaireResponse/{responseId}"), new("_sort", "-_lastUpdated")], strict: true) with { Count = 1 };
-        if ((await store.SearchAsync(query, cancellationToken)).Matches is not [{ Json: { } provenanceJson }, ..]
-            || JsonSerializer.Deserialize<Resource>(provenanceJson, FhirSerializer.JsonOptions) is not Provenance last)
-        {
-            return;
-        }
-
-        var previous = new List<Resource>();
-        foreach (var target in last.Target.Select(t => t.Reference).OfType<string>())
-        {
-            var parts = target.Split('/');
-            if (parts.Length >= 2 && await store.ReadAsync(parts[0], parts[1], cancellationToken) is { Json: { } json })
-            {
-                previous.Add(JsonSerializer.Deserialize<Resource>(json, FhirSerializer.JsonOptions)!);
-            }
-        }
-
+        var previous = await carriedGoals.ExtractedByAsync(responseId, cancellationToken);
         var now = time.GetUtcNow();
         foreach (var removed in result.NoLongerExtracted(previous))
         {
-            Resource? ended = removed switch
+            Resource? endedResource = removed switch
             {
                 Goal goal => RemovedAnswers.EndRemovedGoal(goal, now),
                 Observation observation => RemovedAnswers.EndRemovedObservation(observation, now),
                 _ => null,
             };
-            if (ended is not null)
+            if (endedResource is not null)
             {
-                transaction.Entry.Add(new Bundle.EntryComponent
-                {
-                    Resource = ended,
-                    Request = new Bundle.RequestComponent { Method = Bundle.HTTPVerb.PUT, Url = $"{ended.TypeName}/{ended.Id}" },
-                });
+                AddEnded(transaction, endedResource, ended);
             }
+        }
+    }
+
+    private static void AddEnded(Bundle transaction, Resource resource, HashSet<string> ended)
+    {
+        if (ended.Add($"{resource.TypeName}/{resource.Id}"))
+        {
+            transaction.Entry.Add(new Bundle.EntryComponent
+            {
+                Resource = resource,
+                Request = new Bundle.RequestComponent { Method = Bundle.HTTPVerb.PUT, Url = $"{resource.TypeName}/{resource.Id}" },
+            });
         }
     }
 
