@@ -39,14 +39,40 @@ public sealed partial class SubmissionService(
     /// <summary>Stores a submitted response (a create when <paramref name="create"/>, else an update of its id) and what it yields.</summary>
     public async Task<WriteOutcome> SubmitAsync(HttpRequest request, QuestionnaireResponse response, int? ifMatch, bool create, CancellationToken cancellationToken)
     {
+        if (!create && await UnchangedAsync(response, cancellationToken) is { } same)
+        {
+            return new WriteOutcome(same, StatusCodes.Status200OK);
+        }
+
+        var transaction = await PrepareAsync(response, ifMatch, create, cancellationToken);
+        var processor = new BundleEntryProcessor(request, writer, parser, options.Value, minimal: false);
+        var entries = transaction.Entry.Select((entry, index) => BundleRequest.From(entry, index)).ToList();
+        List<FhirApi.Formats.BundleEntryModel> written;
+        try
+        {
+            written = await BundleEndpoints.TransactionAsync(entries, store, writer, processor, cancellationToken);
+        }
+        catch (BundleEntryFailedException failure) when (failure.Index == 0)
+        {
+            // The response itself: report it as the client sent it, not as an entry of our transaction.
+            throw failure.Inner;
+        }
+        var stored = written[0].Stored ?? throw new InvalidOperationException("The submitted response was not written.");
+        LogSubmitted(stored.Id, stored.VersionId, written.Count - 1);
+        return new WriteOutcome(stored, create || stored.VersionId == 1 ? StatusCodes.Status201Created : StatusCodes.Status200OK);
+    }
+
+    /// <summary>
+    /// The transaction a submission writes: the response first (<c>PUT QuestionnaireResponse/{id}</c>, with its narrative),
+    /// then what it yields, the Provenance, and the goals it ends. A created response gets its id here (the extracted
+    /// identifiers derive from it). Also how a submission inside a client's transaction Bundle is expanded.
+    /// </summary>
+    public async Task<Bundle> PrepareAsync(QuestionnaireResponse response, int? ifMatch, bool create, CancellationToken cancellationToken)
+    {
         if (create)
         {
             // The server names a created response, and names it now: the extracted identifiers derive from it.
             response.Id = Guid.CreateVersion7().ToString("N");
-        }
-        else if (await UnchangedAsync(response, cancellationToken) is { } same)
-        {
-            return new WriteOutcome(same, StatusCodes.Status200OK);
         }
 
         var questionnaire = await questionnaires.FindAsync(response.Questionnaire ?? string.Empty, cancellationToken)
@@ -75,25 +101,11 @@ public sealed partial class SubmissionService(
             AddEnded(transaction, RemovedAnswers.EndRemovedGoal(goal, time.GetUtcNow()), ended);
         }
 
-        var processor = new BundleEntryProcessor(request, writer, parser, options.Value, minimal: false);
-        var entries = transaction.Entry.Select((entry, index) => BundleRequest.From(entry, index)).ToList();
-        List<FhirApi.Formats.BundleEntryModel> written;
-        try
-        {
-            written = await BundleEndpoints.TransactionAsync(entries, store, writer, processor, cancellationToken);
-        }
-        catch (BundleEntryFailedException failure) when (failure.Index == 0)
-        {
-            // The response itself: report it as the client sent it, not as an entry of our transaction.
-            throw failure.Inner;
-        }
-        var stored = written[0].Stored ?? throw new InvalidOperationException("The submitted response was not written.");
-        LogSubmitted(stored.Id, stored.VersionId, written.Count - 1);
-        return new WriteOutcome(stored, create || stored.VersionId == 1 ? StatusCodes.Status201Created : StatusCodes.Status200OK);
+        return transaction;
     }
 
     // The same body again (a retry whose first attempt landed): nothing to extract, nothing to write.
-    private async Task<StoredResource?> UnchangedAsync(QuestionnaireResponse response, CancellationToken cancellationToken)
+    internal async Task<StoredResource?> UnchangedAsync(QuestionnaireResponse response, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(response.Id) || await store.ReadAsync("QuestionnaireResponse", response.Id, cancellationToken) is not { Json: { } json } current)
         {
