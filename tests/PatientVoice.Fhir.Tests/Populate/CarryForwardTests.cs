@@ -51,6 +51,8 @@ public sealed class CarryForwardTests(ValidatorFixture fixture)
         Assert.Equal(["goal-walk", "goal-sleep"], extraction.OfType<Goal>().Select(g => g.Id));
         Assert.Contains(transaction.Entry, e => e.Request.Method == Bundle.HTTPVerb.PUT && e.Request.Url == "Goal/goal-walk");
         Assert.Contains(transaction.Entry, e => e.Request.Method == Bundle.HTTPVerb.PUT && e.Request.Url == "Goal/goal-sleep");
+        Assert.Contains(extraction.Provenance.Entity, e => e.Role == Provenance.ProvenanceEntityRole.Revision && e.What.Reference == "QuestionnaireResponse/goals-completed");
+        Assert.True((await fixture.Validator.ValidateAsync(extraction.Provenance)).IsValid);
         var note = System.Text.Encoding.UTF8.GetString(extraction.PatientNote!.Content[0].Attachment.Data);
         Assert.DoesNotContain("goal-walk", note, StringComparison.Ordinal);
         Assert.DoesNotContain("goal-walk", populated.Text?.Div ?? extraction.ResponseText.Div, StringComparison.Ordinal);
