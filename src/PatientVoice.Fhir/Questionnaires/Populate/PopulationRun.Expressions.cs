@@ -59,10 +59,9 @@ internal sealed partial class PopulationRun
         }
     }
 
-    /// <summary>The repetitions an itemPopulationContext asks for (one per value), with the name child expressions use for it.</summary>
-    private IReadOnlyList<Base> PopulationContext(Questionnaire.ItemComponent definition, IReadOnlyDictionary<string, IReadOnlyList<Base>> environment, string path, out string? name)
+    /// <summary>The values an itemPopulationContext gives: one repetition each, named in child expressions by the expression's name.</summary>
+    private IReadOnlyList<Base> PopulationContext(Questionnaire.ItemComponent definition, IReadOnlyDictionary<string, IReadOnlyList<Base>> environment, string path)
     {
-        name = null;
         if (definition.GetExtension(PopulateExtensions.ItemPopulationContext)?.Value is not Expression expression)
         {
             return [];
@@ -74,7 +73,6 @@ internal sealed partial class PopulationRun
             return [];
         }
 
-        name = expression.Name;
         var results = Evaluate(expression, _response, environment, path, $"Group '{definition.LinkId}'");
         if (results is { Count: 0 } && _missingContexts.Any(m => expression.Expression_?.Contains('%' + m, StringComparison.Ordinal) == true))
         {

@@ -194,11 +194,12 @@ internal sealed partial class PopulationRun(FhirPathExpressions expressions, Que
             added++;
         }
 
-        foreach (var value in PopulationContext(definition, environment, path, out var name))
+        IReadOnlyList<Base> fromContext = repeats || added == 0 ? PopulationContext(definition, environment, path) : [];
+        foreach (var value in fromContext)
         {
             var repetition = NewItem(definition);
             target.Add(repetition);
-            Fill(definition, repetition, null, new Dictionary<string, IReadOnlyList<Base>>(environment, StringComparer.Ordinal) { [name!] = [value] }, path, null);
+            Fill(definition, repetition, null, new Dictionary<string, IReadOnlyList<Base>>(environment, StringComparer.Ordinal) { [ContextName(definition)] = [value] }, path, null);
             if (!ExtractionRun.HasContent(repetition) || target.Any(other => !ReferenceEquals(other, repetition) && other.LinkId == definition.LinkId && Covers(other, repetition)))
             {
                 target.Remove(repetition); // what the patient already said about it is carried; the EHR's copy adds nothing
@@ -367,6 +368,9 @@ internal sealed partial class PopulationRun(FhirPathExpressions expressions, Que
 
     private static IEnumerable<QuestionnaireResponse.ItemComponent> Flatten(QuestionnaireResponse.ItemComponent item) =>
         item.Item.Concat(item.Answer.SelectMany(a => a.Item)).SelectMany(Flatten).Prepend(item);
+
+    private static string ContextName(Questionnaire.ItemComponent definition) =>
+        (definition.GetExtension(PopulateExtensions.ItemPopulationContext)?.Value as Expression)?.Name ?? string.Empty;
 
     private static QuestionnaireResponse.ItemComponent NewItem(Questionnaire.ItemComponent definition) => new()
     {

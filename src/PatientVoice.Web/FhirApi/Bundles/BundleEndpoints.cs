@@ -1,6 +1,7 @@
 using Hl7.Fhir.Model;
 using Microsoft.Extensions.Options;
 using PatientVoice.Fhir.Errors;
+using PatientVoice.Fhir.Serialization;
 using PatientVoice.Storage;
 using PatientVoice.Storage.Search;
 using PatientVoice.Web.FhirApi.Formats;
@@ -146,9 +147,11 @@ public static class BundleEndpoints
                 if (!create)
                 {
                     ResourceWriter.RequireTarget(entry.Type, entry.Id!, response);
-                    if (await submissions.UnchangedAsync(response, cancellationToken) is not null)
+                    if (await submissions.UnchangedAsync(response, cancellationToken) is { Json: { } stored })
                     {
-                        continue; // the same submission again: written as it is, it changes nothing
+                        // The same submission again: with the narrative it was stored with, writing it changes nothing.
+                        response.Text = (FhirResourceParser.Parse(stored, FhirFormat.Json) as QuestionnaireResponse)?.Text;
+                        continue;
                     }
                 }
 
