@@ -28,7 +28,7 @@ public sealed partial class SmartTokenClient(IHttpClientFactory httpClients, IOp
             new("code", code),
             new("redirect_uri", redirectUri.AbsoluteUri),
             new("code_verifier", codeVerifier),
-        ], requestedScope: null, cancellationToken);
+        ], requestedScope: null, readIdToken: true, cancellationToken);
     }
 
     /// <summary>
@@ -45,11 +45,12 @@ public sealed partial class SmartTokenClient(IHttpClientFactory httpClients, IOp
             form.Add(new("scope", scope));
         }
 
-        return RequestAsync(configuration, client, "refresh_token", form, scope, cancellationToken);
+        // fhirUser is settled at launch; a refreshed id_token is not read again.
+        return RequestAsync(configuration, client, "refresh_token", form, scope, readIdToken: false, cancellationToken);
     }
 
     private async Task<SmartTokenResponse> RequestAsync(
-        SmartConfiguration configuration, SmartClientCredentials client, string grant, List<KeyValuePair<string, string>> form, string? requestedScope, CancellationToken cancellationToken)
+        SmartConfiguration configuration, SmartClientCredentials client, string grant, List<KeyValuePair<string, string>> form, string? requestedScope, bool readIdToken, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(client);
@@ -111,7 +112,7 @@ public sealed partial class SmartTokenClient(IHttpClientFactory httpClients, IOp
         }
 
         var parsed = SmartTokenResponseParser.Parse(body, requestedScope);
-        var fhirUser = parsed.IdToken is null ? null : IdTokenReader.FhirUser(parsed.IdToken, client.ClientId, configuration.Issuer, time);
+        var fhirUser = parsed.IdToken is null || !readIdToken ? null : IdTokenReader.FhirUser(parsed.IdToken, client.ClientId, configuration.Issuer, time);
         LogOutcome(grant, endpoint.Host, "ok");
         return parsed with { FhirUser = fhirUser };
     }
