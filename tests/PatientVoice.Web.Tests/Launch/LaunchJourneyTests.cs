@@ -80,6 +80,22 @@ public sealed class LaunchJourneyTests(LaunchFixture fixture)
     }
 
     [Fact]
+    public async Task A_clinician_starting_standalone_gets_user_scopes_and_no_patient()
+    {
+        using var browser = new TestBrowser();
+
+        using var start = await fixture.OpenAsync(browser, "/launch/standalone?role=clinician");
+        Assert.Equal("openid fhirUser offline_access user/*.rs", HttpUtility.ParseQueryString(start.RedirectLocation().Query)["scope"]);
+        var callback = await LaunchFixture.SignInAtEhrAsync(browser, start.RedirectLocation(), "dr-silva");
+        using var signedIn = await browser.GetAsync(callback.AbsoluteUri);
+
+        Assert.Equal("/clinician", signedIn.RedirectLocation().OriginalString);
+        var session = await SessionAsync(browser);
+        Assert.Equal("Practitioner/dr-silva", session.GetProperty("fhirUser").GetString());
+        Assert.Equal(JsonValueKind.Null, session.GetProperty("patient").ValueKind);
+    }
+
+    [Fact]
     public async Task A_launch_naming_a_questionnaire_opens_that_questionnaire()
     {
         using var browser = new TestBrowser();
