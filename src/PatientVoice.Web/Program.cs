@@ -64,6 +64,7 @@ app.UseExceptionHandler();
 app.UseSwagger();
 app.UseSwaggerUI();
 app.MapGet("/", () => Results.Redirect("/swagger")).ExcludeFromDescription();
+app.UseSmartFraming();
 app.UseCookiePolicy();
 app.UseAuthentication();
 app.UseAuthorization();

@@ -28,6 +28,19 @@ public sealed class SessionTests(LaunchFixture fixture)
     }
 
     [Fact]
+    public async Task Pages_may_be_framed_by_the_configured_ehrs_and_by_no_one_else()
+    {
+        using var browser = new TestBrowser();
+
+        using var page = await fixture.OpenAsync(browser, "/session/required");
+
+        var policy = Assert.Single(page.Headers.GetValues("Content-Security-Policy"));
+        Assert.Equal($"frame-ancestors 'self' {fixture.Sandbox.EhrUrl.GetLeftPart(UriPartial.Authority)} {new Uri(fixture.OfflineFhirBase).GetLeftPart(UriPartial.Authority)}", policy);
+        Assert.False(page.Headers.Contains("X-Frame-Options"));
+        Assert.True(fixture.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Antiforgery.AntiforgeryOptions>>().Value.SuppressXFrameOptionsHeader);
+    }
+
+    [Fact]
     public async Task A_script_without_a_session_gets_401_not_a_redirect()
     {
         using var browser = new TestBrowser();
