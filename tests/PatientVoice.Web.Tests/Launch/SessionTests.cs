@@ -173,6 +173,42 @@ public sealed class SessionTests(LaunchFixture fixture)
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }
 
+    [Fact]
+    public async Task Signing_out_ends_the_session_on_the_server_and_in_the_browser()
+    {
+        using var browser = new TestBrowser();
+        var (session, _) = await LaunchAsync(browser, "rosa-hernandez");
+        using var offer = await fixture.OpenAsync(browser, "/session/end");
+        var form = await offer.Content.ReadAsStringAsync();
+        var token = System.Text.RegularExpressions.Regex.Match(form, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"").Groups[1].Value;
+        Assert.False(string.IsNullOrEmpty(token), form);
+
+        using var post = new HttpRequestMessage(HttpMethod.Post, new Uri(fixture.AppUrl, "/session/end"))
+        {
+            Content = new FormUrlEncodedContent([new("__RequestVerificationToken", token)]),
+        };
+        using var signedOut = await browser.SendAsync(post);
+
+        Assert.Equal(HttpStatusCode.OK, signedOut.StatusCode);
+        Assert.Contains("<h1>You have signed out of PatientVoice</h1>", await signedOut.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Null(await fixture.Services.GetRequiredService<SmartSessionStore>().GetAsync(session.Id, CancellationToken.None));
+        using var after = await fixture.OpenAsync(browser, "/session", "application/json");
+        Assert.Equal(HttpStatusCode.Unauthorized, after.StatusCode);
+    }
+
+    [Fact]
+    public async Task Signing_out_without_the_anti_forgery_token_is_refused()
+    {
+        using var browser = new TestBrowser();
+        var (session, _) = await LaunchAsync(browser, "miguel-hernandez");
+
+        using var post = new HttpRequestMessage(HttpMethod.Post, new Uri(fixture.AppUrl, "/session/end")) { Content = new FormUrlEncodedContent([]) };
+        using var response = await browser.SendAsync(post);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.NotNull(await fixture.Services.GetRequiredService<SmartSessionStore>().GetAsync(session.Id, CancellationToken.None));
+    }
+
     private async Task<(SmartSession Session, StoredSmartSession Stored)> LaunchAsync(TestBrowser browser, string patient)
     {
         using var signedIn = await fixture.LaunchAsync(browser, "/launch/standalone", patient);
