@@ -10,7 +10,7 @@ using PatientVoice.Storage.Search;
 namespace PatientVoice.Web.Submissions;
 
 /// <summary>
-/// Goals that live across responses (docs/adr/0007): a response pre-filled by $populate names, in a hidden
+/// Goals that live across responses (docs/adr/0008): a response pre-filled by $populate names, in a hidden
 /// <c>Goal.id</c> item, the Goal each carried goal already is, and says which response it was carried from. Submitting
 /// it updates those Goals (after checking they are this patient's, extracted by us) and ends the ones the earlier
 /// response held that the patient took out. Also what an earlier submission of a response extracted (its Provenance's

@@ -3,7 +3,7 @@ using Hl7.Fhir.Model;
 
 namespace PatientVoice.Web.Tests.Submissions;
 
-/// <summary>Populate from the last response, then submit the new one: goals keep their identity across responses (docs/adr/0007).</summary>
+/// <summary>Populate from the last response, then submit the new one: goals keep their identity across responses (docs/adr/0008).</summary>
 [Collection(FhirServerCollection.Name)]
 public sealed class CarryForwardSubmissionTests(FhirServerFixture server)
 {
