@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Abstractions;
+using PatientVoice.Sandbox.Keys;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace PatientVoice.Sandbox.Authorization;
@@ -10,7 +11,7 @@ namespace PatientVoice.Sandbox.Authorization;
 /// Creates the authorization server's database and registers PatientVoice as a confidential client (from
 /// <c>Sandbox:PatientVoiceClient</c>), replacing a previous registration so configuration changes take effect.
 /// </summary>
-internal sealed class ClientRegistration(IServiceProvider services, IOptions<SandboxOptions> options) : IHostedService
+internal sealed class ClientRegistration(IServiceProvider services, IOptions<SandboxOptions> options, SandboxKeys keys) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -43,10 +44,27 @@ internal sealed class ClientRegistration(IServiceProvider services, IOptions<San
         descriptor.Permissions.Add(Permissions.Endpoints.Revocation);
         await manager.CreateAsync(descriptor, cancellationToken);
 
-        foreach (var backend in options.Value.BackendClients.Where(b => !string.IsNullOrWhiteSpace(b.ClientId) && !string.IsNullOrWhiteSpace(b.Jwks)))
+        foreach (var backend in BackendClients(options.Value, keys))
         {
             await RegisterBackendClientAsync(manager, backend, cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// The configured backend clients that have keys (inline or by URL), and PatientVoice's write-back client with
+    /// the key pair in the data folder unless configuration gives that client id keys of its own.
+    /// </summary>
+    internal static IEnumerable<BackendClientOptions> BackendClients(SandboxOptions options, SandboxKeys keys)
+    {
+        var configured = options.BackendClients
+            .Where(b => !string.IsNullOrWhiteSpace(b.ClientId) && (!string.IsNullOrWhiteSpace(b.Jwks) || !string.IsNullOrWhiteSpace(b.JwksUrl)))
+            .ToList();
+        if (!configured.Any(b => b.ClientId == options.PatientVoiceBackendClientId))
+        {
+            configured.Add(new BackendClientOptions { ClientId = options.PatientVoiceBackendClientId, Jwks = keys.PatientVoiceBackend.PublicJwks() });
+        }
+
+        return configured;
     }
 
     /// <summary>
@@ -65,7 +83,8 @@ internal sealed class ClientRegistration(IServiceProvider services, IOptions<San
             ClientId = backend.ClientId,
             ClientType = ClientTypes.Confidential,
             DisplayName = backend.ClientId,
-            JsonWebKeySet = new JsonWebKeySet(backend.Jwks),
+            // A client whose keys are at a URL gets them from there when it authenticates (ClientJwksByUrl).
+            JsonWebKeySet = string.IsNullOrWhiteSpace(backend.Jwks) ? new JsonWebKeySet() : new JsonWebKeySet(backend.Jwks),
         };
         descriptor.Permissions.UnionWith([Permissions.Endpoints.Token, Permissions.GrantTypes.ClientCredentials]);
         await manager.CreateAsync(descriptor, cancellationToken);
