@@ -9,7 +9,9 @@ using PatientVoice.Sandbox.Ehr;
 using PatientVoice.Sandbox.Seeding;
 using PatientVoice.Sandbox.Chart;
 using PatientVoice.Sandbox.Faults;
+using PatientVoice.Sandbox.CdsHooks;
 using PatientVoice.Sandbox.Keys;
+using PatientVoice.Sandbox.Launcher;
 using PatientVoice.Sandbox.PatientVoiceApp;
 using PatientVoice.Sandbox.Users;
 using PatientVoice.Storage;
@@ -43,6 +45,12 @@ builder.Services.AddDiscoveryCors();
 // PatientVoice as a child process configured against this EHR (Sandbox:StartPatientVoice).
 builder.Services.AddSingleton<SandboxKeys>();
 builder.Services.AddHostedService<PatientVoiceProcess>();
+// The launcher and the CDS Hooks client of the chart (patient-view, signed JWTs, Sandbox:CdsServices).
+builder.Services.AddSingleton<EhrLaunches>();
+builder.Services.AddSingleton<CdsHooksSigner>();
+builder.Services.AddSingleton<PrefetchResolver>();
+builder.Services.AddSingleton<CdsHooksClient>();
+builder.Services.AddHttpClient(CdsHooksClient.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan);
 builder.Services.AddExceptionHandler<EhrOperationOutcomeHandler>();
 builder.Services.AddProblemDetails();
 
@@ -116,6 +124,7 @@ app.MapMethods("/connect/authorize", [HttpMethods.Get, HttpMethods.Post], Author
 app.MapPost("/connect/token", TokenEndpoint.HandleAsync).DisableAntiforgery();
 app.MapPost("/sandbox/launches", LaunchEndpoints.Create).DisableAntiforgery();
 app.MapSessionEndpoints();
+app.MapCdsHooksJwks();
 app.MapGet("/smart-style.json", () => Results.Json(new { color_background = "#f6f7f9", color_highlight = "#1d5fa8", font_family_base = "system-ui, sans-serif" }));
 app.MapEhrFhir(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme);
 app.MapRazorPages();
