@@ -78,6 +78,7 @@ builder.Services.AddOpenIddict()
         o.AddEventHandler(ClientJwksByUrl.Descriptor);
         // SMART online_access: a refresh token valid while the user's session lives (UserSessions).
         o.AddEventHandler(OnlineAccessRefreshTokens.Descriptor);
+        o.AddEventHandler(SmartIntrospectionClaims.Descriptor);
         o.SetAccessTokenLifetime(sandbox.AccessTokenLifetime);
         // SMART 2.2: S256 only; OpenIddict also accepts plain unless told otherwise.
         o.Configure(options => options.CodeChallengeMethods.Remove(OpenIddictConstants.CodeChallengeMethods.Plain));

@@ -43,9 +43,10 @@ internal sealed class SmartClient(HttpClient http)
         var url = QueryHelpers.AddQueryString("/connect/authorize", parameters.Where(p => p.Value is not null));
         var response = await http.GetAsync(url);
         var location = response.Headers.Location;
-        var back = location is null || string.IsNullOrEmpty(location.Query)
+        var query = location is null ? null : location.IsAbsoluteUri ? location.Query : new Uri(new Uri(SandboxFactory.EhrUrl), location).Query;
+        var back = string.IsNullOrEmpty(query)
             ? []
-            : QueryHelpers.ParseQuery(location.Query).ToDictionary(q => q.Key, q => q.Value.ToString());
+            : QueryHelpers.ParseQuery(query).ToDictionary(q => q.Key, q => q.Value.ToString());
         return (response.StatusCode, location, back);
     }
 
