@@ -83,14 +83,35 @@ internal sealed class ClientRegistration(IServiceProvider services, IOptions<San
             ClientId = backend.ClientId,
             ClientType = ClientTypes.Confidential,
             DisplayName = backend.ClientId,
-            // A client whose keys are at a URL gets them from there when it authenticates (ClientJwksByUrl).
-            JsonWebKeySet = string.IsNullOrWhiteSpace(backend.Jwks) ? new JsonWebKeySet() : new JsonWebKeySet(backend.Jwks),
+            JsonWebKeySet = string.IsNullOrWhiteSpace(backend.Jwks) ? UnusableKeySet() : new JsonWebKeySet(backend.Jwks),
         };
         descriptor.Permissions.UnionWith([Permissions.Endpoints.Token, Permissions.GrantTypes.ClientCredentials]);
         await manager.CreateAsync(descriptor, cancellationToken);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>
+    /// OpenIddict registers a secretless client only with a signing key. A client whose keys are at a URL gets
+    /// them from there when it authenticates (<see cref="ClientJwksByUrl"/>); what is stored is the public half of
+    /// a key made here and thrown away, which can verify nothing anyone can sign.
+    /// </summary>
+    private static JsonWebKeySet UnusableKeySet()
+    {
+        using var thrownAway = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP384);
+        var q = thrownAway.ExportParameters(includePrivateParameters: false).Q;
+        var set = new JsonWebKeySet();
+        set.Keys.Add(new JsonWebKey
+        {
+            Kty = JsonWebAlgorithmsKeyTypes.EllipticCurve,
+            Crv = JsonWebKeyECTypes.P384,
+            Use = JsonWebKeyUseNames.Sig,
+            Kid = "fetched-from-jwks-url",
+            X = Base64UrlEncoder.Encode(q.X),
+            Y = Base64UrlEncoder.Encode(q.Y),
+        });
+        return set;
+    }
 
     /// <summary>Authorization code with PKCE (required) and refresh; scopes are checked by the server, not per client.</summary>
     internal static void AddSmartPermissions(OpenIddictApplicationDescriptor descriptor)

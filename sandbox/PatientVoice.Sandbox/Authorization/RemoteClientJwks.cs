@@ -12,7 +12,7 @@ public sealed partial class RemoteClientJwks(IHttpClientFactory httpClients, Tim
 {
     public const string HttpClientName = "client-jwks";
     private static readonly TimeSpan CacheFor = TimeSpan.FromMinutes(5);
-    private static readonly TimeSpan MinRefetchInterval = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan MinRefetchInterval = TimeSpan.FromSeconds(1);
 
     private readonly ConcurrentDictionary<string, (IList<SecurityKey> Keys, DateTimeOffset Fetched)> _sets = new(StringComparer.Ordinal);
 
