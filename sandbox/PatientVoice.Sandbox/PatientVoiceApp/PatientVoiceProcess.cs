@@ -64,7 +64,19 @@ internal sealed partial class PatientVoiceProcess(
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         process.OutputDataReceived += (_, e) => Forward(e.Data);
         process.ErrorDataReceived += (_, e) => Forward(e.Data);
-        process.Start();
+        try
+        {
+            process.Start();
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            // No dotnet host to run it with: say so, and keep the EHR.
+            LogCouldNotStart(logger, start.FileName, e.Message);
+            process.Dispose();
+            StartupBanner.Write(sandbox, patientVoice: null);
+            return;
+        }
+
         _process = process;
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
@@ -238,6 +250,9 @@ internal sealed partial class PatientVoiceProcess(
 
     [LoggerMessage(EventId = 9105, Level = LogLevel.Error, Message = "PatientVoice is not built at {Path}: build the solution, set Sandbox:PatientVoicePath, or run the EHR alone with Sandbox:StartPatientVoice=false.")]
     private static partial void LogNotBuilt(ILogger logger, string path);
+
+    [LoggerMessage(EventId = 9107, Level = LogLevel.Error, Message = "PatientVoice could not be started with {Host}: {Error}. The sandbox EHR keeps running.")]
+    private static partial void LogCouldNotStart(ILogger logger, string host, string error);
 
     [LoggerMessage(EventId = 9106, Level = LogLevel.Warning, Message = "PatientVoice did not answer {AppUrl}/health/live within {Seconds} s; it keeps starting.")]
     private static partial void LogNotLive(ILogger logger, string appUrl, double seconds);
