@@ -4,7 +4,8 @@ using Microsoft.AspNetCore.WebUtilities;
 namespace PatientVoice.Sandbox.Tests;
 
 /// <summary>The login and consent pages, used as a person uses them: sign in, read the consent form, answer it.</summary>
-public sealed class ConsentTests(SandboxFactory factory) : IClassFixture<SandboxFactory>
+[Collection(SharedSandboxCollection.Name)]
+public sealed class ConsentTests(SandboxFactory factory)
 {
     [Fact]
     public async Task Deny_on_the_consent_page_sends_the_app_access_denied_with_its_state()

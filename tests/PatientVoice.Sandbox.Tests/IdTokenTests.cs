@@ -6,7 +6,8 @@ using Microsoft.IdentityModel.Tokens;
 namespace PatientVoice.Sandbox.Tests;
 
 /// <summary>The id_token as Inferno checks it: header, claims, and its signature against the published JWKS.</summary>
-public sealed class IdTokenTests(SandboxFactory factory) : IClassFixture<SandboxFactory>
+[Collection(SharedSandboxCollection.Name)]
+public sealed class IdTokenTests(SandboxFactory factory)
 {
     private readonly SmartClient _client = new(factory.CreateBrowserlessClient());
 

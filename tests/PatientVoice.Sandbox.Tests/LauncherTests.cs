@@ -7,7 +7,8 @@ using Microsoft.IdentityModel.JsonWebTokens;
 namespace PatientVoice.Sandbox.Tests;
 
 /// <summary>The launcher opens PatientVoice as EHRs do: inside the chart for a clinician, in the portal for a patient or family member.</summary>
-public sealed partial class LauncherTests(SandboxFactory factory) : IClassFixture<SandboxFactory>
+[Collection(SharedSandboxCollection.Name)]
+public sealed partial class LauncherTests(SandboxFactory factory)
 {
     private const string AppLaunch = "http://localhost:5000/launch";
 

@@ -5,7 +5,8 @@ using Microsoft.AspNetCore.WebUtilities;
 namespace PatientVoice.Sandbox.Tests;
 
 /// <summary><c>online_access</c>: a refresh token that works while the user's EHR session lives, and stops when it ends.</summary>
-public sealed class OnlineAccessTests(SandboxFactory factory) : IClassFixture<SandboxFactory>
+[Collection(SharedSandboxCollection.Name)]
+public sealed class OnlineAccessTests(SandboxFactory factory)
 {
     private readonly SmartClient _client = new(factory.CreateBrowserlessClient());
 

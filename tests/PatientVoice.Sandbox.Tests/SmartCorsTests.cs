@@ -3,7 +3,8 @@ using System.Net;
 namespace PatientVoice.Sandbox.Tests;
 
 /// <summary>Browser apps on other origins read the discovery documents and key sets (SMART App Launch 2.2 §CORS).</summary>
-public sealed class SmartCorsTests(SandboxFactory factory) : IClassFixture<SandboxFactory>
+[Collection(SharedSandboxCollection.Name)]
+public sealed class SmartCorsTests(SandboxFactory factory)
 {
     [Theory]
     [InlineData("/fhir/.well-known/smart-configuration")]

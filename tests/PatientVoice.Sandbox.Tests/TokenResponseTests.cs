@@ -26,7 +26,8 @@ public sealed class ShortLivedTokensFixture : IDisposable
 }
 
 /// <summary>Token responses, refresh and introspection as the Inferno SMART App Launch tests probe them.</summary>
-public sealed class TokenResponseTests(SandboxFactory factory) : IClassFixture<SandboxFactory>
+[Collection(SharedSandboxCollection.Name)]
+public sealed class TokenResponseTests(SandboxFactory factory)
 {
     private readonly SmartClient _client = new(factory.CreateBrowserlessClient());
 
