@@ -66,6 +66,24 @@ public sealed partial class LauncherTests(SandboxFactory factory)
     }
 
     [Fact]
+    public async Task A_launch_is_never_handed_to_an_app_the_ehr_does_not_know()
+    {
+        var browser = new BrowserSession(factory);
+        var chart = await browser.Http.GetStringAsync("/chart/linda-johnson");
+        var fields = BrowserSession.HiddenFields(chart);
+        fields["app"] = "https://elsewhere.example/steal";
+
+        var launched = await browser.Http.PostAsync("/chart/linda-johnson?handler=Launch", new FormUrlEncodedContent(fields));
+
+        Assert.Equal(HttpStatusCode.Redirect, launched.StatusCode);
+        Assert.DoesNotContain("elsewhere", launched.Headers.Location!.OriginalString, StringComparison.Ordinal);
+        var frame = FrameSource(await browser.Http.GetStringAsync(launched.Headers.Location.OriginalString));
+        Assert.StartsWith(AppLaunch + "?iss=", frame, StringComparison.Ordinal);
+        var forged = FrameSource(await browser.Http.GetStringAsync("/chart/linda-johnson?launch=abc&app=" + Uri.EscapeDataString("https://elsewhere.example/steal")));
+        Assert.StartsWith(AppLaunch + "?iss=", forged, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_launcher_offers_the_standalone_launch_of_patientvoice()
     {
         var page = await new BrowserSession(factory).Http.GetStringAsync("/");

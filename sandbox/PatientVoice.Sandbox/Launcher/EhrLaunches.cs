@@ -35,12 +35,29 @@ public sealed class EhrLaunches(LaunchContextStore launches, SandboxUserDirector
     /// <summary><c>{app}?iss=…&amp;launch=…</c>; the app is PatientVoice's <c>/launch</c> unless a CDS card's SMART link names another.</summary>
     public string AppUrl(string launch, string? app = null)
     {
-        var target = IsHttpUrl(app) ? app! : options.Value.AppBase + "/launch";
+        var target = IsKnownApp(app) ? app! : options.Value.AppBase + "/launch";
         var separator = target.Contains('?', StringComparison.Ordinal) ? '&' : '?';
         return $"{target}{separator}iss={Uri.EscapeDataString(options.Value.FhirBase)}&launch={Uri.EscapeDataString(launch)}";
     }
 
     public string StandaloneUrl => options.Value.AppBase + "/launch/standalone";
+
+    /// <summary>
+    /// Whether a launch may be handed to this URL: it lies on PatientVoice's origin or on that of a configured CDS
+    /// service (whose cards carry SMART links). A launch is a credential for the patient's chart; it is not sent to
+    /// any URL a query string names.
+    /// </summary>
+    public bool IsKnownApp(string? url)
+    {
+        if (!IsHttpUrl(url))
+        {
+            return false;
+        }
+
+        var origin = new Uri(url!).GetLeftPart(UriPartial.Authority);
+        return options.Value.CdsServiceUrls.Append(options.Value.AppBase)
+            .Any(known => Uri.TryCreate(known, UriKind.Absolute, out var uri) && string.Equals(uri.GetLeftPart(UriPartial.Authority), origin, StringComparison.OrdinalIgnoreCase));
+    }
 
     public static bool IsHttpUrl(string? url)
         => Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);

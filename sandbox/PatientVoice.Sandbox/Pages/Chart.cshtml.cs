@@ -51,7 +51,7 @@ public sealed class ChartModel(PatientChartReader reader, CdsHooksClient cds, Sa
 
         var clinician = Clinician(patientId, user);
         var launch = launches.ForClinician(patientId, clinician);
-        return RedirectToPage("/Chart", new { patientId, user = clinician.Login, launch, app = EhrLaunches.IsHttpUrl(app) ? app : null });
+        return RedirectToPage("/Chart", new { patientId, user = clinician.Login, launch, app = launches.IsKnownApp(app) ? app : null });
     }
 
     private SandboxUser Clinician(string patientId, string? login)
