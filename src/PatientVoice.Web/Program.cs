@@ -6,6 +6,7 @@ using PatientVoice.Fhir.Questionnaires.Extract;
 using PatientVoice.Storage;
 using PatientVoice.Storage.Indexing;
 using PatientVoice.Storage.Sqlite;
+using PatientVoice.Web.Clinicians;
 using PatientVoice.Web.FhirApi;
 using PatientVoice.Web.FhirApi.Capabilities;
 using PatientVoice.Web.FhirApi.Errors;
@@ -37,6 +38,8 @@ builder.Services.AddSingleton<FhirRequestBody>();
 builder.Services.AddSingleton<ResourceWriter>();
 builder.Services.AddSingleton<CapabilityStatementBuilder>();
 builder.Services.AddSingleton<IFhirAccessPolicy, OpenAccessPolicy>();
+// Clinician summary, its review actions and CDS Hooks (issue 7).
+builder.Services.AddClinicians();
 builder.Services.AddHealthChecks().AddCheck<ValidatorWarmHealthCheck>("validator", tags: ["ready"]);
 builder.Services.AddExceptionHandler<OperationOutcomeExceptionHandler>();
 builder.Services.AddProblemDetails();
