@@ -66,6 +66,8 @@ builder.Services.AddSwaggerGen(options => options.SwaggerDoc("v1", new OpenApiIn
 var app = builder.Build();
 
 app.UseExceptionHandler();
+// The clinician pages' script and style (wwwroot/clinician).
+app.UseStaticFiles();
 app.UseSwagger();
 app.UseSwaggerUI();
 app.MapGet("/", () => Results.Redirect("/swagger")).ExcludeFromDescription();

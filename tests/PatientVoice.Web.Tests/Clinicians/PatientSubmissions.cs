@@ -26,9 +26,23 @@ internal sealed class PatientSubmissions(HttpClient client)
         }
 
         change?.Invoke(response);
+        await WaitUntilReadyAsync();
         var posted = await client.PostAsync("QuestionnaireResponse", FhirJson.Content(response));
         Assert.True(posted.StatusCode == HttpStatusCode.Created, await posted.Content.ReadAsStringAsync());
         return await FhirJson.ReadAsync<QuestionnaireResponse>(posted);
+    }
+
+    // Submissions wait for the validator to warm up; on a busy machine that can outlast HttpClient's timeout.
+    private async Task WaitUntilReadyAsync()
+    {
+        for (var deadline = DateTime.UtcNow.AddMinutes(5); DateTime.UtcNow < deadline; await Task.Delay(500))
+        {
+            using var ready = await client.GetAsync(new Uri(client.BaseAddress!, "../health/ready"));
+            if (ready.IsSuccessStatusCode)
+            {
+                return;
+            }
+        }
     }
 
     public static QuestionnaireResponse.ItemComponent Item(QuestionnaireResponse response, string linkId) =>
