@@ -17,8 +17,9 @@ public sealed class ClinicianSummaryReader(SummaryStoreQueries queries, AgendaOu
 
     public async Task<ClinicianSummary> ReadAsync(string patient, CancellationToken cancellationToken)
     {
-        var responses = await queries.SearchAsync<QuestionnaireResponse>(
-            [P("subject", patient), P("status", "completed,amended"), P("_sort", "-authored")], MaxSubmissions, cancellationToken);
+        // Newest first, a page at a time, until each of our forms has its newest and previous response (or history ends).
+        var responses = await queries.SearchUntilAsync<QuestionnaireResponse>(
+            [P("subject", patient), P("status", "completed,amended"), P("_sort", "-authored")], 12, MaxSubmissions, HasTwoOfEachForm, cancellationToken);
         var readBy = await acknowledgements.ForPatientAsync(patient, cancellationToken);
         if (responses.Count == 0)
         {
@@ -65,6 +66,12 @@ public sealed class ClinicianSummaryReader(SummaryStoreQueries queries, AgendaOu
             ReadBy = readBy,
             PatientNote = notes.FirstOrDefault()?.Id,
         };
+    }
+
+    private static bool HasTwoOfEachForm(IReadOnlyList<QuestionnaireResponse> newestFirst)
+    {
+        var counts = newestFirst.GroupBy(r => Forms.Normalise(SummaryText.FormOf(r)), StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        return Forms.Ours.All(form => counts.GetValueOrDefault(form) >= 2);
     }
 
     private static Provenance? NewestFor(string responseId, IEnumerable<Provenance> provenances) => provenances

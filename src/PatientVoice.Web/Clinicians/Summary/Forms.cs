@@ -24,5 +24,8 @@ internal static class Forms
     public static string Normalise(string form) =>
         form.Length > 3 && form[^3] == '-' && char.IsLetter(form[^2]) && char.IsLetter(form[^1]) && !KnownForms.Contains(form) ? form[..^3] : form;
 
-    private static readonly HashSet<string> KnownForms = new(StringComparer.Ordinal) { BeforeYourVisit, MyGoals, MyCarePreferences, WhatIKnow };
+    /// <summary>The forms the summary reads.</summary>
+    public static readonly string[] Ours = [BeforeYourVisit, MyGoals, MyCarePreferences, WhatIKnow];
+
+    private static readonly HashSet<string> KnownForms = new(Ours, StringComparer.Ordinal);
 }

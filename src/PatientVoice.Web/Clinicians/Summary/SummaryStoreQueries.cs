@@ -19,6 +19,29 @@ public sealed class SummaryStoreQueries(IResourceStore store, SearchQueryParser 
         return result.Matches.Select(Parse).OfType<T>().ToList();
     }
 
+    /// <summary>
+    /// Pages through the matches (newest first when the parameters sort so) until <paramref name="enough"/> says the
+    /// ones read so far suffice, or <paramref name="max"/> were read: a long history is not parsed when its first page answers.
+    /// </summary>
+    public async Task<IReadOnlyList<T>> SearchUntilAsync<T>(IReadOnlyList<KeyValuePair<string, string>> parameters, int pageSize, int max, Func<IReadOnlyList<T>, bool> enough, CancellationToken cancellationToken)
+        where T : Resource
+    {
+        var type = ModelInfo.GetFhirTypeNameForType(typeof(T)) ?? typeof(T).Name;
+        var query = parser.Parse(type, parameters, strict: true) with { Count = Math.Min(pageSize, SearchQuery.MaxCount), Total = TotalMode.None };
+        var found = new List<T>();
+        while (true)
+        {
+            var result = await store.SearchAsync(query, cancellationToken);
+            found.AddRange(result.Matches.Select(Parse).OfType<T>());
+            if (result.NextCursor is null || found.Count >= max || enough(found))
+            {
+                return found;
+            }
+
+            query = query with { Cursor = result.NextCursor };
+        }
+    }
+
     /// <summary>Every version of one resource, oldest first (deleted versions left out).</summary>
     public async Task<IReadOnlyList<T>> HistoryAsync<T>(string id, CancellationToken cancellationToken)
         where T : Resource
