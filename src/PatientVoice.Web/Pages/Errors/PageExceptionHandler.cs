@@ -1,4 +1,5 @@
 using System.Text.Encodings.Web;
+using System.Text.Unicode;
 using Microsoft.AspNetCore.Diagnostics;
 using PatientVoice.Web.Localization;
 
@@ -11,6 +12,9 @@ namespace PatientVoice.Web.Pages.Errors;
 /// </summary>
 public sealed partial class PageExceptionHandler(ILogger<PageExceptionHandler> logger) : IExceptionHandler
 {
+    // Letters as they are (ó, not &#xF3;); markup characters still encoded.
+    private static readonly HtmlEncoder Html = HtmlEncoder.Create(UnicodeRanges.All);
+
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
         var request = httpContext.Request;
@@ -31,7 +35,6 @@ public sealed partial class PageExceptionHandler(ILogger<PageExceptionHandler> l
         }
 
         var text = httpContext.Text<LayoutText>();
-        var html = HtmlEncoder.Default;
         httpContext.Response.Clear();
         httpContext.Response.StatusCode = StatusCodes.Status500InternalServerError;
         httpContext.Response.ContentType = "text/html; charset=utf-8";
@@ -39,9 +42,9 @@ public sealed partial class PageExceptionHandler(ILogger<PageExceptionHandler> l
             $"""
             <!DOCTYPE html>
             <html lang="{httpContext.GetUiLanguage().Code()}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>{html.Encode(text.UnexpectedTitle)} · {html.Encode(text.AppName)}</title></head>
-            <body><main><h1>{html.Encode(text.UnexpectedTitle)}</h1><p>{html.Encode(text.UnexpectedBody)}</p>
-            <p>{html.Encode(text.Reference)}: {html.Encode(httpContext.TraceIdentifier)}</p></main></body></html>
+            <title>{Html.Encode(text.UnexpectedTitle)} · {Html.Encode(text.AppName)}</title></head>
+            <body><main><h1>{Html.Encode(text.UnexpectedTitle)}</h1><p>{Html.Encode(text.UnexpectedBody)}</p>
+            <p>{Html.Encode(text.Reference)}: {Html.Encode(httpContext.TraceIdentifier)}</p></main></body></html>
             """, cancellationToken);
         return true;
     }
