@@ -7,7 +7,7 @@ using FhirTask = Hl7.Fhir.Model.Task;
 namespace PatientVoice.Web.Clinicians.Review;
 
 /// <summary>
-/// Closing the loop on the patient's agenda (docs/adr/0008): one Task per agenda topic, <c>focus</c> the agenda
+/// Closing the loop on the patient's agenda (docs/adr/0011): one Task per agenda topic, <c>focus</c> the agenda
 /// List, <c>description</c> the topic in the patient's words, <c>businessStatus</c> addressed / deferred /
 /// next-visit (pv-agenda-outcome), <c>owner</c> the clinician. Marking a topic again is a new version of the same
 /// Task (identifier <c>{listId}/{rank}</c>), so its history shows every change. The patient's List is never touched.

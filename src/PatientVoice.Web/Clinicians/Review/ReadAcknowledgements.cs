@@ -7,7 +7,7 @@ using static PatientVoice.Web.Clinicians.Summary.SummaryStoreQueries;
 namespace PatientVoice.Web.Clinicians.Review;
 
 /// <summary>
-/// "I have read this" (docs/adr/0007): a Communication from the clinician to the patient, <c>about</c> the
+/// "I have read this" (docs/adr/0010): a Communication from the clinician to the patient, <c>about</c> the
 /// submission versions they read, so the patient can be told "your clinician has read this". Reading the same
 /// submissions twice records one.
 /// </summary>

@@ -1,6 +1,6 @@
 namespace PatientVoice.Web.Clinicians.Summary;
 
-/// <summary>What a clinician did about one agenda topic (docs/adr/0008).</summary>
+/// <summary>What a clinician did about one agenda topic (docs/adr/0011).</summary>
 public enum AgendaOutcome
 {
     Addressed,
