@@ -4,9 +4,9 @@ using Hl7.Fhir.Model;
 namespace PatientVoice.Web.Tests.Clinicians;
 
 /// <summary>Submits our hand-made completed responses for a fresh patient through the real FHIR API.</summary>
-internal sealed class PatientSubmissions(HttpClient client)
+internal sealed class PatientSubmissions(HttpClient client, string? patient = null)
 {
-    public string Patient { get; } = "Patient/p-" + Guid.NewGuid().ToString("N")[..12];
+    public string Patient { get; } = patient ?? "Patient/p-" + Guid.NewGuid().ToString("N")[..12];
 
     /// <summary>Submits the named form's completed response, as the patient wrote it, after <paramref name="change"/>.</summary>
     public async Task<QuestionnaireResponse> SubmitAsync(string form, DateTimeOffset authored, Action<QuestionnaireResponse>? change = null, string? author = null)
