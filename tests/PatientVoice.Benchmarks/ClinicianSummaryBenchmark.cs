@@ -85,7 +85,7 @@ internal static class ClinicianSummaryBenchmark
 
     private static async Task LoadAsync(string database, string patient, int months, int others, BenchmarkArguments args)
     {
-        var settings = new ServerSettings(database) { ExtraArguments = args.ServerArguments, ReadyTimeout = TimeSpan.FromMinutes(3) };
+        var settings = new ServerSettings(database) { ExtraArguments = args.ServerArguments, ReadyTimeout = TimeSpan.FromMinutes(10) };
         await using var server = await ServerProcess.StartAsync(settings, CancellationToken.None);
         using var http = LoopbackClient.Create(server.BaseAddress, 1);
         var clock = Stopwatch.StartNew();

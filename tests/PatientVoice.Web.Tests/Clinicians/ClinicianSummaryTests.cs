@@ -134,4 +134,29 @@ public sealed class ClinicianSummaryTests(FhirServerFixture server)
         Assert.Equal(ChangeKind.New, summary.Goals[1].Change);
         Assert.Contains(summary.Changes, c => c.Area == "Goals" && c.Kind == ChangeKind.NoLongerMentioned && c.Before == "Sleep through the night");
     }
+
+    [Fact]
+    public async Task A_response_flagged_for_safety_puts_the_flag_first_with_what_the_patient_wrote()
+    {
+        await _patient.SubmitAsync("before-your-visit", ThisWeek, r =>
+        {
+            PatientSubmissions.Answer(r, "visit-worries", "Some days I do not want to go on");
+            r.Meta ??= new Meta();
+            r.Meta.Tag.Add(new Coding("http://patientvoice.example.org/fhir/CodeSystem/pv-review-flag", "safety-terms", "Free text with words that may need prompt attention"));
+        });
+
+        var summary = await Reader.ReadAsync(_patient.Patient, CancellationToken.None);
+
+        Assert.Contains(summary.SafetyFlags, f => f.PatientWrote == "Some days I do not want to go on");
+        Assert.All(summary.SafetyFlags, f => Assert.Equal("Free text with words that may need prompt attention", f.Reason));
+        Assert.Equal("warning", PatientVoice.Web.CdsHooks.CdsCardBuilder.For(summary, "patient-view", new Uri("http://localhost/launch/clinician"))!.Indicator);
+    }
+
+    [Fact]
+    public async Task A_response_without_a_flag_raises_none()
+    {
+        await _patient.SubmitAsync("before-your-visit", ThisWeek);
+
+        Assert.Empty((await Reader.ReadAsync(_patient.Patient, CancellationToken.None)).SafetyFlags);
+    }
 }
