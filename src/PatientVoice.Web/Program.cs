@@ -13,6 +13,7 @@ using PatientVoice.Web.FhirApi.Formats;
 using PatientVoice.Web.FhirApi.Validation;
 using PatientVoice.Web.FhirApi.Write;
 using PatientVoice.Web.Health;
+using PatientVoice.Web.Patients;
 using PatientVoice.Web.Submissions;
 using PatientVoice.Web.Security;
 
@@ -40,6 +41,8 @@ builder.Services.AddSingleton<IFhirAccessPolicy, OpenAccessPolicy>();
 builder.Services.AddHealthChecks().AddCheck<ValidatorWarmHealthCheck>("validator", tags: ["ready"]);
 builder.Services.AddExceptionHandler<OperationOutcomeExceptionHandler>();
 builder.Services.AddProblemDetails();
+// Patient pages (Pages/Patient, Patients/): Razor Pages, localization, static LHC-Forms, safety terms.
+builder.Services.AddPatientPages();
 builder.Services.AddEndpointsApiExplorer();
 builder.Services.AddSwaggerGen(options => options.SwaggerDoc("v1", new OpenApiInfo
 {
@@ -53,10 +56,12 @@ builder.Services.AddSwaggerGen(options => options.SwaggerDoc("v1", new OpenApiIn
 var app = builder.Build();
 
 app.UseExceptionHandler();
+app.UsePatientPages();
 app.UseSwagger();
 app.UseSwaggerUI();
 app.MapGet("/", () => Results.Redirect("/swagger")).ExcludeFromDescription();
 app.MapFhirApi();
+app.MapRazorPages();
 // Liveness: the process answers. Readiness: it can also validate without waiting (see ValidatorWarmHealthCheck).
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });

@@ -1,0 +1,86 @@
+using System.Globalization;
+using System.IO.Compression;
+using Microsoft.AspNetCore.Localization;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.ResponseCompression;
+using PatientVoice.Web.Launch;
+
+namespace PatientVoice.Web.Patients;
+
+/// <summary>Composition of the patient pages (Pages/Patient, Patients/, wwwroot): one call each from Program.cs.</summary>
+public static class PatientPagesServiceCollectionExtensions
+{
+    public static IServiceCollection AddPatientPages(this IServiceCollection services)
+    {
+        services.AddRazorPages();
+        services.Configure<RazorPagesOptions>(options =>
+        {
+            options.Conventions.AuthorizeFolder("/Patient", SmartSessionPolicies.Patient);
+            options.Conventions.AllowAnonymousToPage("/Patient/Error");
+        });
+        services.AddLocalization(options => options.ResourcesPath = "Resources");
+        services.Configure<RequestLocalizationOptions>(options =>
+        {
+            var cultures = PatientText.Languages.Select(l => new CultureInfo(l)).ToList();
+            options.DefaultRequestCulture = new RequestCulture(cultures[0]);
+            options.SupportedCultures = cultures;
+            options.SupportedUICultures = cultures;
+            options.FallBackToParentCultures = true;
+            options.FallBackToParentUICultures = true;
+            // The choice the person made (cookie), else the browser; the patient's preferred language from the EHR
+            // comes in between, once the session is known (PatientPageModel).
+            options.RequestCultureProviders = [new CookieRequestCultureProvider(), new AcceptLanguageHeaderRequestCultureProvider()];
+        });
+        services.AddResponseCompression(options =>
+        {
+            options.EnableForHttps = true;
+            options.Providers.Add<BrotliCompressionProvider>();
+            options.Providers.Add<GzipCompressionProvider>();
+        });
+        services.Configure<BrotliCompressionProviderOptions>(options => options.Level = CompressionLevel.Optimal);
+        services.Configure<GzipCompressionProviderOptions>(options => options.Level = CompressionLevel.Optimal);
+        services.AddSingleton(SafetyTerms.Load());
+        services.AddSingleton<PatientContentSecurityPolicy>();
+        services.AddScoped<PatientContextAccessor>();
+        services.AddScoped<PatientStore>();
+        services.AddScoped<PatientQuestionnaires>();
+        services.AddScoped<PatientResponses>();
+        services.AddScoped<PatientGoals>();
+        services.AddScoped<PatientObservations>();
+        return services;
+    }
+
+    /// <summary>
+    /// Static files (LHC-Forms under a versioned path, cached for a year; compressed, public files only), the page
+    /// language, the patient pages' error page and their Content-Security-Policy. Call before authentication.
+    /// </summary>
+    public static WebApplication UsePatientPages(this WebApplication app)
+    {
+        app.UseWhen(IsStaticAsset, branch => branch.UseResponseCompression());
+        app.UseStaticFiles(new StaticFileOptions
+        {
+            OnPrepareResponse = context =>
+            {
+                if (context.Context.Request.Path.StartsWithSegments("/lib/lforms", StringComparison.Ordinal))
+                {
+                    context.Context.Response.Headers.CacheControl = "public, max-age=31536000, immutable";
+                }
+            },
+        });
+        app.UseRequestLocalization();
+        app.UseWhen(
+            context => context.Request.Path.StartsWithSegments("/patient", StringComparison.OrdinalIgnoreCase),
+            branch =>
+            {
+                branch.UseExceptionHandler("/patient/error");
+                branch.UseStatusCodePagesWithReExecute("/patient/error");
+                branch.UseMiddleware<PatientContentSecurityPolicy.Middleware>();
+            });
+        return app;
+    }
+
+    private static bool IsStaticAsset(HttpContext context)
+        => context.Request.Path.StartsWithSegments("/lib", StringComparison.Ordinal)
+           || context.Request.Path.StartsWithSegments("/css", StringComparison.Ordinal)
+           || context.Request.Path.StartsWithSegments("/js", StringComparison.Ordinal);
+}
