@@ -17,6 +17,10 @@ public sealed partial class IndexModel(PatientContextAccessor contexts, IEhrFhir
 
     public IReadOnlyList<SharedResponse> Shared { get; private set; } = [];
 
+    /// <summary>The Appointment a portal launch named (<c>/patient?appointment={id}</c>).</summary>
+    [Microsoft.AspNetCore.Mvc.BindProperty(SupportsGet = true)]
+    public string? Appointment { get; set; }
+
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
         Visit = await NextVisitAsync(cancellationToken);
@@ -40,7 +44,9 @@ public sealed partial class IndexModel(PatientContextAccessor contexts, IEhrFhir
         try
         {
             Appointment? appointment = null;
-            if (Patient.Session.FhirContext.FirstOrDefault(r => r.StartsWith("Appointment/", StringComparison.Ordinal)) is { } named)
+            var named = Patient.Session.FhirContext.FirstOrDefault(r => r.StartsWith("Appointment/", StringComparison.Ordinal))
+                ?? (Appointment is { Length: > 0 } id && !id.Contains('/', StringComparison.Ordinal) ? "Appointment/" + id : null);
+            if (named is not null)
             {
                 appointment = await ehr.ReadAsync(Patient.Session, named, cancellationToken) as Appointment;
             }
