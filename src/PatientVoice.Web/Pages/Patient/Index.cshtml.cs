@@ -18,8 +18,8 @@ public sealed partial class IndexModel(PatientContextAccessor contexts, IEhrFhir
     public IReadOnlyList<SharedResponse> Shared { get; private set; } = [];
 
     /// <summary>The Appointment a portal launch named (<c>/patient?appointment={id}</c>).</summary>
-    [Microsoft.AspNetCore.Mvc.BindProperty(SupportsGet = true)]
-    public string? Appointment { get; set; }
+    [Microsoft.AspNetCore.Mvc.BindProperty(SupportsGet = true, Name = "appointment")]
+    public string? AppointmentId { get; set; }
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
@@ -45,7 +45,7 @@ public sealed partial class IndexModel(PatientContextAccessor contexts, IEhrFhir
         {
             Appointment? appointment = null;
             var named = Patient.Session.FhirContext.FirstOrDefault(r => r.StartsWith("Appointment/", StringComparison.Ordinal))
-                ?? (Appointment is { Length: > 0 } id && !id.Contains('/', StringComparison.Ordinal) ? "Appointment/" + id : null);
+                ?? (AppointmentId is { Length: > 0 } id && !id.Contains('/', StringComparison.Ordinal) ? "Appointment/" + id : null);
             if (named is not null)
             {
                 appointment = await ehr.ReadAsync(Patient.Session, named, cancellationToken) as Appointment;
