@@ -115,5 +115,5 @@ internal sealed class PortalStack : IAsyncDisposable
 
     // The tests run from bin/{Configuration}/net10.0; the sandbox was built with the same configuration.
     private static string BuildConfiguration()
-        => new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent?.Parent?.Name ?? "Debug";
+        => new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent?.Name ?? "Debug";
 }
