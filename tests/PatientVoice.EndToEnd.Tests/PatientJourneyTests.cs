@@ -15,13 +15,13 @@ public sealed class PatientJourneyTests(PortalFixture fixture)
         await Assertions.Expect(page.Locator("#pv-visit")).ToBeVisibleAsync();
 
         await page.GotoAsync(new Uri(fixture.Stack.AppUrl, "/patient/questionnaire/my-goals").AbsoluteUri);
-        await FormReadyAsync(page);
+        await fixture.FormReadyAsync(page);
         var goal = "Sleep through the night without a seizure " + Guid.NewGuid().ToString("N")[..6];
         await page.GetByLabel("What is your goal? Use your own words.").First.FillAsync(goal);
         await Assertions.Expect(page.Locator("#pv-save-state")).ToContainTextAsync("Saved", new() { Timeout = 15_000 });
 
         await page.ReloadAsync();
-        await FormReadyAsync(page);
+        await fixture.FormReadyAsync(page);
         await Assertions.Expect(page.GetByLabel("What is your goal? Use your own words.").First).ToHaveValueAsync(goal);
 
         await page.ClickAsync("#pv-review");
@@ -45,7 +45,7 @@ public sealed class PatientJourneyTests(PortalFixture fixture)
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Antes de su visita");
 
         await page.GotoAsync(new Uri(fixture.Stack.AppUrl, "/patient/questionnaire/my-goals").AbsoluteUri);
-        await FormReadyAsync(page);
+        await fixture.FormReadyAsync(page);
         var meta = "Caminar con mi nieta a la escuela " + Guid.NewGuid().ToString("N")[..6];
         await page.GetByLabel("¿Cuál es su meta? Use sus propias palabras.").First.FillAsync(meta);
         await Assertions.Expect(page.Locator("#pv-save-state")).ToContainTextAsync("Guardado", new() { Timeout = 15_000 });
@@ -67,7 +67,7 @@ public sealed class PatientJourneyTests(PortalFixture fixture)
         await Assertions.Expect(page.Locator("#pv-who .family-label")).ToBeVisibleAsync();
 
         await page.GotoAsync(new Uri(fixture.Stack.AppUrl, "/patient/questionnaire/before-your-visit").AbsoluteUri);
-        await FormReadyAsync(page);
+        await fixture.FormReadyAsync(page);
         await Assertions.Expect(page.Locator("#pv-who .family-label")).ToBeVisibleAsync();
         var topic = "Her sugar is high in the mornings " + Guid.NewGuid().ToString("N")[..6];
         await page.Locator("#pv-form textarea, #pv-form input[type=text]").Nth(0).FillAsync(topic);
@@ -87,9 +87,6 @@ public sealed class PatientJourneyTests(PortalFixture fixture)
         await page.GotoAsync(new Uri(fixture.Stack.AppUrl, "/patient/my-copy").AbsoluteUri);
         await Assertions.Expect(page.Locator(".badge.family").First).ToBeVisibleAsync();
     }
-
-    internal static async Task FormReadyAsync(IPage page)
-        => await page.WaitForSelectorAsync("#pv-form[data-ready=true]", new() { Timeout = 30_000 });
 
     private async Task<IReadOnlyList<JsonElement>> SearchAsync(string query)
     {

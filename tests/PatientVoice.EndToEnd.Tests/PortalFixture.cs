@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Playwright;
 using PatientVoice.Testing.Portal;
 
@@ -9,6 +10,7 @@ public sealed class PortalFixture : IAsyncLifetime
     private PortalStack? _stack;
     private IPlaywright? _playwright;
     private IBrowser? _browser;
+    private readonly ConcurrentDictionary<IPage, ConcurrentQueue<string>> _logs = new();
 
     internal PortalStack Stack => _stack ?? throw new InvalidOperationException("Not started.");
 
@@ -42,8 +44,27 @@ public sealed class PortalFixture : IAsyncLifetime
         });
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(20_000);
+        var log = _logs.GetOrAdd(page, _ => new ConcurrentQueue<string>());
+        page.Console += (_, message) => log.Enqueue($"console.{message.Type}: {message.Text}");
+        page.PageError += (_, error) => log.Enqueue("page error: " + error);
         return page;
     }
+
+    /// <summary>Waits until LHC-Forms has rendered the questionnaire; on timeout, fails with what the browser logged (CSP reports included).</summary>
+    public async Task FormReadyAsync(IPage page)
+    {
+        try
+        {
+            await page.WaitForSelectorAsync("#pv-form[data-ready=true]", new() { Timeout = 30_000, State = WaitForSelectorState.Attached });
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException("The form did not render. The browser said:\n" + string.Join('\n', BrowserLog(page)));
+        }
+    }
+
+    /// <summary>What the page logged to its console, and its uncaught errors.</summary>
+    public IReadOnlyList<string> BrowserLog(IPage page) => _logs.TryGetValue(page, out var log) ? log.ToList() : [];
 
     /// <summary>Opens PatientVoice from the portal for <paramref name="patient"/>, signed in as <paramref name="user"/>; returns on the first patient page.</summary>
     public async Task<IPage> LaunchAsync(string patient, string user, string locale = "en-US", int width = 390)

@@ -27,9 +27,14 @@ public static class PatientPagesServiceCollectionExtensions
             options.SupportedUICultures = cultures;
             options.FallBackToParentCultures = true;
             options.FallBackToParentUICultures = true;
-            // The choice the person made (cookie), else the browser; the patient's preferred language from the EHR
-            // comes in between, once the session is known (PatientPageModel).
-            options.RequestCultureProviders = [new CookieRequestCultureProvider(), new AcceptLanguageHeaderRequestCultureProvider()];
+            // The choice the person made (the lang cookie), else the browser; on patient pages the patient's preferred
+            // language from the EHR comes in between (PatientLanguageMiddleware).
+            options.RequestCultureProviders =
+            [
+                new CustomRequestCultureProvider(context => Task.FromResult(
+                    PatientText.Supported(context.Request.Cookies[PatientLanguageMiddleware.CookieName]) is { } chosen ? new ProviderCultureResult(chosen) : null)),
+                new AcceptLanguageHeaderRequestCultureProvider(),
+            ];
         });
         services.AddResponseCompression(options =>
         {
@@ -75,6 +80,7 @@ public static class PatientPagesServiceCollectionExtensions
                 branch.UseExceptionHandler("/patient/error");
                 branch.UseStatusCodePagesWithReExecute("/patient/error");
                 branch.UseMiddleware<PatientContentSecurityPolicy.Middleware>();
+                branch.UseMiddleware<PatientLanguageMiddleware>();
             });
         return app;
     }

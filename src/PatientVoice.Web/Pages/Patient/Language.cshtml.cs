@@ -10,7 +10,7 @@ public sealed class LanguageModel(PatientContextAccessor contexts) : PatientPage
     {
         if (PatientText.Supported(culture) is { } language)
         {
-            UseLanguage(HttpContext, language);
+            PatientLanguageMiddleware.Remember(HttpContext, language);
         }
 
         // Only back into this site: never an open redirect.
