@@ -47,6 +47,13 @@ public sealed class PortalFixture : IAsyncLifetime
         var log = _logs.GetOrAdd(page, _ => new ConcurrentQueue<string>());
         page.Console += (_, message) => log.Enqueue($"console.{message.Type}: {message.Text}");
         page.PageError += (_, error) => log.Enqueue("page error: " + error);
+        page.Response += (_, response) =>
+        {
+            if (response.Status >= 400)
+            {
+                log.Enqueue($"HTTP {response.Status} {response.Url}");
+            }
+        };
         return page;
     }
 

@@ -62,8 +62,13 @@ public static class PatientPagesServiceCollectionExtensions
     public static WebApplication UsePatientPages(this WebApplication app)
     {
         app.UseWhen(IsStaticAsset, branch => branch.UseResponseCompression());
+        // UTF-8 said in the header: LHC-Forms' FHIRPath parser holds non-ASCII data that breaks if read as Latin-1.
+        var types = new Microsoft.AspNetCore.StaticFiles.FileExtensionContentTypeProvider();
+        types.Mappings[".js"] = "text/javascript; charset=utf-8";
+        types.Mappings[".css"] = "text/css; charset=utf-8";
         app.UseStaticFiles(new StaticFileOptions
         {
+            ContentTypeProvider = types,
             OnPrepareResponse = context =>
             {
                 if (context.Context.Request.Path.StartsWithSegments("/lib/lforms", StringComparison.Ordinal))
