@@ -52,7 +52,7 @@ internal sealed class PortalStack : IAsyncDisposable
                     ["Logging__LogLevel__Default"] = "Warning",
                 },
                 [],
-                TimeSpan.FromSeconds(90));
+                TimeSpan.FromSeconds(180));
             var app = await HostProcess.StartAsync(
                 Path.Combine(AppContext.BaseDirectory, "PatientVoice.Web.dll"),
                 appPort,
@@ -70,7 +70,7 @@ internal sealed class PortalStack : IAsyncDisposable
                     ["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information",
                 },
                 ["--contentRoot", Path.Combine(RepositoryPaths.Root, "src", "PatientVoice.Web"), .. appArguments ?? []],
-                TimeSpan.FromSeconds(120));
+                TimeSpan.FromSeconds(300));
             return new PortalStack(data, sandbox, app);
         }
         catch
