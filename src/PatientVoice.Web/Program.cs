@@ -18,6 +18,7 @@ using PatientVoice.Web.Health;
 using PatientVoice.Web.Launch;
 using PatientVoice.Web.Localization;
 using PatientVoice.Web.Pages.Errors;
+using PatientVoice.Web.Patients;
 using PatientVoice.Web.Submissions;
 using PatientVoice.Web.Security;
 
@@ -53,6 +54,8 @@ builder.Services.AddRazorPages();
 builder.Services.AddExceptionHandler<PageExceptionHandler>();
 builder.Services.AddExceptionHandler<OperationOutcomeExceptionHandler>();
 builder.Services.AddProblemDetails();
+// Patient pages (Pages/Patient, Patients/): Razor Pages, localization, static LHC-Forms, safety terms.
+builder.Services.AddPatientPages();
 builder.Services.AddEndpointsApiExplorer();
 builder.Services.AddSwaggerGen(options => options.SwaggerDoc("v1", new OpenApiInfo
 {
@@ -66,8 +69,7 @@ builder.Services.AddSwaggerGen(options => options.SwaggerDoc("v1", new OpenApiIn
 var app = builder.Build();
 
 app.UseExceptionHandler();
-// The clinician pages' script and style (wwwroot/clinician).
-app.UseStaticFiles();
+app.UsePatientPages();
 app.UseSwagger();
 app.UseSwaggerUI();
 app.MapGet("/", () => Results.Redirect("/swagger")).ExcludeFromDescription();
