@@ -73,6 +73,7 @@ app.UsePatientPages();
 app.UseSwagger();
 app.UseSwaggerUI();
 app.MapGet("/", () => Results.Redirect("/swagger")).ExcludeFromDescription();
+app.UseSmartFraming();
 app.UseCookiePolicy();
 app.UseAuthentication();
 app.UseAuthorization();

@@ -117,7 +117,8 @@ internal sealed class SandboxProcess : IAsyncDisposable
         process.BeginErrorReadLine();
         try
         {
-            await sandbox.WaitUntilReadyAsync(TimeSpan.FromSeconds(60), cancellationToken);
+            // Generous: on a loaded CI machine the sandbox can take a while to seed and bind.
+            await sandbox.WaitUntilReadyAsync(TimeSpan.FromSeconds(180), cancellationToken);
             return sandbox;
         }
         catch

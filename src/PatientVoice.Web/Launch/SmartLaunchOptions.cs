@@ -20,6 +20,12 @@ public sealed class SmartLaunchOptions
     /// <summary>A session ends after this long without a request (the cookie and the server-side record slide together).</summary>
     public TimeSpan SessionIdleTimeout { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>
+    /// Origins besides PatientVoice's own and the configured EHRs' that may show PatientVoice in a frame
+    /// (e.g. <c>https://ehr-ui.example.org</c>); see <see cref="FramingPolicy"/>.
+    /// </summary>
+    public List<string> FrameAncestors { get; set; } = [];
+
     /// <summary>An access token this close to its expiry is refreshed before it is used.</summary>
     public TimeSpan RefreshBeforeExpiry { get; set; } = TimeSpan.FromMinutes(2);
 }

@@ -55,7 +55,13 @@ public static class SmartLaunchServiceCollectionExtensions
                 .RequireClaim(SmartSessionClaims.Role, nameof(SessionRole.Practitioner)))
             .AddPolicy(SmartSessionClaims.AnySessionPolicy, p => p.AddAuthenticationSchemes(SmartSessionPolicies.CookieScheme).RequireAuthenticatedUser());
 
-        services.AddAntiforgery(o => o.Cookie.Name = AntiforgeryCookie);
+        services.AddSingleton<FramingPolicy>();
+        services.AddAntiforgery(o =>
+        {
+            o.Cookie.Name = AntiforgeryCookie;
+            // X-Frame-Options: SAMEORIGIN would forbid every EHR iframe; FramingPolicy's frame-ancestors decides instead.
+            o.SuppressXFrameOptionsHeader = true;
+        });
         services.Configure<CookiePolicyOptions>(o =>
         {
             o.OnAppendCookie = c => MarkOurs(c.CookieName, c.Context, c.CookieOptions);
@@ -73,11 +79,12 @@ public static class SmartLaunchServiceCollectionExtensions
     }
 
     /// <summary>Fails start-up on a bad <c>Smart:Ehrs</c> entry, with the key named, instead of at the first launch.</summary>
-    private sealed class EhrDirectoryCheck(EhrDirectory directory) : IHostedService
+    private sealed class EhrDirectoryCheck(EhrDirectory directory, FramingPolicy framing) : IHostedService
     {
         public Task StartAsync(CancellationToken cancellationToken)
         {
             _ = directory.All;
+            _ = framing.HeaderValue;
             return Task.CompletedTask;
         }
 

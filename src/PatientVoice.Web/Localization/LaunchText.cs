@@ -34,6 +34,12 @@ public sealed record LaunchText : ILocalizedText<LaunchText>
     /// <summary>A session exists but is not allowed this page (a patient on a clinician page, or the reverse).</summary>
     public required FailureText SessionDenied { get; init; }
 
+    public required string SignOutTitle { get; init; }
+
+    public required string SignOutBody { get; init; }
+
+    public required string SignOutButton { get; init; }
+
     public required string SignedOutTitle { get; init; }
 
     public required string SignedOutBody { get; init; }
@@ -93,6 +99,9 @@ public sealed record LaunchText : ILocalizedText<LaunchText>
         SessionDenied = new("This page is not available to you",
             "You are signed in, but this page is for a different kind of user.",
             OpenAgainEn),
+        SignOutTitle = "Sign out of PatientVoice",
+        SignOutBody = "Signing out ends your session on this device. What you have already shared stays with your care team.",
+        SignOutButton = "Sign out",
         SignedOutTitle = "You have signed out of PatientVoice",
         SignedOutBody = "Your session has ended on this device. You can close this window.",
     };
@@ -135,6 +144,9 @@ public sealed record LaunchText : ILocalizedText<LaunchText>
         SessionDenied = new("Esta página no está disponible para usted",
             "Ha iniciado sesión, pero esta página es para otro tipo de usuario.",
             OpenAgainEs),
+        SignOutTitle = "Cerrar sesión en PatientVoice",
+        SignOutBody = "Al cerrar sesión, su sesión termina en este dispositivo. Lo que ya compartió sigue con su equipo de atención.",
+        SignOutButton = "Cerrar sesión",
         SignedOutTitle = "Ha cerrado su sesión de PatientVoice",
         SignedOutBody = "Su sesión terminó en este dispositivo. Puede cerrar esta ventana.",
     };

@@ -96,6 +96,19 @@ public sealed class LaunchJourneyTests(LaunchFixture fixture)
     }
 
     [Fact]
+    public async Task A_portal_link_with_only_iss_starts_a_standalone_launch_at_that_ehr()
+    {
+        using var browser = new TestBrowser();
+
+        using var start = await fixture.OpenAsync(browser, $"/launch?iss={fixture.Iss}");
+        var authorize = HttpUtility.ParseQueryString(start.RedirectLocation().Query);
+
+        Assert.StartsWith(fixture.Sandbox.EhrUrl.AbsoluteUri, start.RedirectLocation().AbsoluteUri, StringComparison.Ordinal);
+        Assert.Null(authorize["launch"]);
+        Assert.Equal("launch/patient openid fhirUser offline_access patient/*.rs", authorize["scope"]);
+    }
+
+    [Fact]
     public async Task A_launch_naming_a_questionnaire_opens_that_questionnaire()
     {
         using var browser = new TestBrowser();

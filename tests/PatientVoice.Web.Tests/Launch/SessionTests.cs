@@ -28,6 +28,19 @@ public sealed class SessionTests(LaunchFixture fixture)
     }
 
     [Fact]
+    public async Task Pages_may_be_framed_by_the_configured_ehrs_and_by_no_one_else()
+    {
+        using var browser = new TestBrowser();
+
+        using var page = await fixture.OpenAsync(browser, "/session/required");
+
+        var policy = Assert.Single(page.Headers.GetValues("Content-Security-Policy"));
+        Assert.Equal($"frame-ancestors 'self' {fixture.Sandbox.EhrUrl.GetLeftPart(UriPartial.Authority)} {new Uri(fixture.OfflineFhirBase).GetLeftPart(UriPartial.Authority)}", policy);
+        Assert.False(page.Headers.Contains("X-Frame-Options"));
+        Assert.True(fixture.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Antiforgery.AntiforgeryOptions>>().Value.SuppressXFrameOptionsHeader);
+    }
+
+    [Fact]
     public async Task A_script_without_a_session_gets_401_not_a_redirect()
     {
         using var browser = new TestBrowser();
@@ -158,6 +171,42 @@ public sealed class SessionTests(LaunchFixture fixture)
         using var response = await fixture.OpenAsync(browser, "/session", "application/json");
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Signing_out_ends_the_session_on_the_server_and_in_the_browser()
+    {
+        using var browser = new TestBrowser();
+        var (session, _) = await LaunchAsync(browser, "rosa-hernandez");
+        using var offer = await fixture.OpenAsync(browser, "/session/end");
+        var form = await offer.Content.ReadAsStringAsync();
+        var token = System.Text.RegularExpressions.Regex.Match(form, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"").Groups[1].Value;
+        Assert.False(string.IsNullOrEmpty(token), form);
+
+        using var post = new HttpRequestMessage(HttpMethod.Post, new Uri(fixture.AppUrl, "/session/end"))
+        {
+            Content = new FormUrlEncodedContent([new("__RequestVerificationToken", token)]),
+        };
+        using var signedOut = await browser.SendAsync(post);
+
+        Assert.Equal(HttpStatusCode.OK, signedOut.StatusCode);
+        Assert.Contains("<h1>You have signed out of PatientVoice</h1>", await signedOut.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Null(await fixture.Services.GetRequiredService<SmartSessionStore>().GetAsync(session.Id, CancellationToken.None));
+        using var after = await fixture.OpenAsync(browser, "/session", "application/json");
+        Assert.Equal(HttpStatusCode.Unauthorized, after.StatusCode);
+    }
+
+    [Fact]
+    public async Task Signing_out_without_the_anti_forgery_token_is_refused()
+    {
+        using var browser = new TestBrowser();
+        var (session, _) = await LaunchAsync(browser, "miguel-hernandez");
+
+        using var post = new HttpRequestMessage(HttpMethod.Post, new Uri(fixture.AppUrl, "/session/end")) { Content = new FormUrlEncodedContent([]) };
+        using var response = await browser.SendAsync(post);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.NotNull(await fixture.Services.GetRequiredService<SmartSessionStore>().GetAsync(session.Id, CancellationToken.None));
     }
 
     private async Task<(SmartSession Session, StoredSmartSession Stored)> LaunchAsync(TestBrowser browser, string patient)

@@ -7,23 +7,28 @@ using PatientVoice.Web.Launch;
 namespace PatientVoice.Web.Pages.Session;
 
 /// <summary>
-/// <c>POST /session/end</c> (a form with the anti-forgery token): ends this browser's session on the server and
-/// drops the cookie. The EHR's tokens are forgotten, not revoked.
+/// <c>GET /session/end</c> offers to sign out (a form with the anti-forgery token); <c>POST /session/end</c> ends this
+/// browser's session on the server and drops the cookie. The EHR's tokens are forgotten, not revoked.
 /// </summary>
 [AllowAnonymous]
 [ResponseCache(NoStore = true, Location = ResponseCacheLocation.None)]
-public sealed class EndModel(SmartSessionStore sessions, ILogger<EndModel> logger) : PageModel
+public sealed class EndModel(ISmartSessionAccessor sessions, SmartSessionStore store, ILogger<EndModel> logger) : PageModel
 {
+    public bool SignedIn { get; private set; }
+
+    public async Task OnGetAsync(CancellationToken cancellationToken)
+        => SignedIn = await sessions.GetAsync(HttpContext, cancellationToken) is not null;
+
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
-        var result = await HttpContext.AuthenticateAsync(SmartSessionPolicies.CookieScheme);
-        if (result.Principal?.FindFirst(SmartSessionClaims.SessionId)?.Value is { } sessionId)
+        if (await sessions.GetAsync(HttpContext, cancellationToken) is { } session)
         {
-            await sessions.RemoveAsync(sessionId, cancellationToken);
-            LaunchLog.SessionEnded(logger, sessionId, "signed out");
+            await store.RemoveAsync(session.Id, cancellationToken);
+            LaunchLog.SessionEnded(logger, session.Id, "signed out");
         }
 
         await HttpContext.SignOutAsync(SmartSessionPolicies.CookieScheme);
+        SignedIn = false;
         return Page();
     }
 }
