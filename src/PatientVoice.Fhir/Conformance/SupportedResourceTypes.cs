@@ -15,6 +15,8 @@ public static class SupportedResourceTypes
         "DocumentReference",
         "Provenance",
         "List",
+        "Task",
+        "Communication",
     ];
 
     private static readonly HashSet<string> Lookup = new(All, StringComparer.Ordinal);
