@@ -36,7 +36,8 @@ builder.Services.AddSingleton<IResourceTransitionRule, QuestionnaireResponseStat
 builder.Services.AddSingleton<FhirRequestBody>();
 builder.Services.AddSingleton<ResourceWriter>();
 builder.Services.AddSingleton<CapabilityStatementBuilder>();
-builder.Services.AddSingleton<IFhirAccessPolicy, OpenAccessPolicy>();
+// FHIR API security: bearer JWTs from Security:Issuers (and Security:Entra), SMART scopes, audit (after the store: it wraps it).
+builder.Services.AddFhirApiSecurity(builder.Configuration);
 builder.Services.AddHealthChecks().AddCheck<ValidatorWarmHealthCheck>("validator", tags: ["ready"]);
 builder.Services.AddExceptionHandler<OperationOutcomeExceptionHandler>();
 builder.Services.AddProblemDetails();
@@ -53,6 +54,8 @@ builder.Services.AddSwaggerGen(options => options.SwaggerDoc("v1", new OpenApiIn
 var app = builder.Build();
 
 app.UseExceptionHandler();
+app.UseAuthentication();
+app.UseAuthorization();
 app.UseSwagger();
 app.UseSwaggerUI();
 app.MapGet("/", () => Results.Redirect("/swagger")).ExcludeFromDescription();

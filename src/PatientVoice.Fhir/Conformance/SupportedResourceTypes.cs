@@ -15,6 +15,7 @@ public static class SupportedResourceTypes
         "DocumentReference",
         "Provenance",
         "List",
+        "AuditEvent",
     ];
 
     private static readonly HashSet<string> Lookup = new(All, StringComparer.Ordinal);

@@ -19,7 +19,7 @@ public static class BundleEndpoints
     public static void Map(RouteGroupBuilder fhir)
         => fhir.MapPost("/", ProcessAsync).WithName("batch-transaction").WithSummary("Process a batch or transaction Bundle");
 
-    private static async Task<IResult> ProcessAsync(HttpRequest request, FhirRequestBody body, IResourceStore store, ResourceWriter writer, SearchQueryParser parser, IOptions<FhirApiOptions> options, CancellationToken cancellationToken)
+    private static async Task<IResult> ProcessAsync(HttpRequest request, FhirRequestBody body, IResourceStore store, ResourceWriter writer, SearchQueryParser parser, IOptions<FhirApiOptions> options, Security.IFhirAccessPolicy access, CancellationToken cancellationToken)
     {
         var resource = await body.ReadAsync(request, cancellationToken);
         if (resource is not Bundle bundle)
@@ -34,11 +34,25 @@ public static class BundleEndpoints
         switch (bundle.Type)
         {
             case Bundle.BundleType.Transaction:
+                // Every entry is authorized as its own request before anything runs: one refusal refuses the transaction.
+                foreach (var entry in entries)
+                {
+                    entry.ThrowIfInvalid();
+                    try
+                    {
+                        await Security.FhirAccessFilter.AuthorizeEntryAsync(access, request.HttpContext, entry.Method, entry.Type, entry.Id, cancellationToken);
+                    }
+                    catch (FhirException e)
+                    {
+                        throw new BundleEntryFailedException(entry.Index, e);
+                    }
+                }
+
                 responses = await TransactionAsync(entries, store, writer, processor, cancellationToken);
                 responseType = Bundle.BundleType.TransactionResponse;
                 break;
             case Bundle.BundleType.Batch:
-                responses = await BatchAsync(entries, store, writer, processor, cancellationToken);
+                responses = await BatchAsync(entries, store, writer, processor, entry => Security.FhirAccessFilter.AuthorizeEntryAsync(access, request.HttpContext, entry.Method, entry.Type, entry.Id, cancellationToken), cancellationToken);
                 responseType = Bundle.BundleType.BatchResponse;
                 break;
             default:
@@ -112,7 +126,7 @@ public static class BundleEndpoints
         }
     }
 
-    private static async Task<List<BundleEntryModel>> BatchAsync(List<BundleRequest> entries, IResourceStore store, ResourceWriter writer, BundleEntryProcessor processor, CancellationToken cancellationToken)
+    private static async Task<List<BundleEntryModel>> BatchAsync(List<BundleRequest> entries, IResourceStore store, ResourceWriter writer, BundleEntryProcessor processor, Func<BundleRequest, Task> authorize, CancellationToken cancellationToken)
     {
         var responses = new List<BundleEntryModel>(entries.Count);
         foreach (var entry in entries)
@@ -120,6 +134,7 @@ public static class BundleEndpoints
             try
             {
                 entry.ThrowIfInvalid();
+                await authorize(entry);
                 if (entry.Resource is not null)
                 {
                     entry.Prepared = await writer.PrepareAsync(entry.Resource, cancellationToken);
