@@ -38,6 +38,19 @@ public sealed class SandboxOptions
     public TimeSpan MaxClientAssertionLifetime { get; set; } = TimeSpan.FromMinutes(5);
 
     public string FhirBase => EhrUrl.TrimEnd('/') + "/fhir";
+
+    /// <summary>PatientVoice's own FHIR API (<c>{AppUrl}/fhir</c>): the other audience this authorization server issues tokens for.</summary>
+    public string AppFhirBase => AppUrl.TrimEnd('/') + "/fhir";
+
+    /// <summary>
+    /// The resource server a token is for, from the client's <c>aud</c>: this EHR's FHIR base (the default), or
+    /// PatientVoice's; null for anything else.
+    /// </summary>
+    public string? AudienceFor(string? aud)
+    {
+        var requested = string.IsNullOrEmpty(aud) ? FhirBase : aud.TrimEnd('/');
+        return requested == FhirBase || requested == AppFhirBase ? requested : null;
+    }
 }
 
 /// <summary>The pre-registered confidential client for PatientVoice (<c>Sandbox:PatientVoiceClient</c>).</summary>
