@@ -64,6 +64,9 @@ internal static class TestTokens
         return Sign(payload, Key, KeyId);
     }
 
+    /// <summary>Signs <paramref name="payload"/> (any claims, e.g. with one left out) with the test issuer's own key.</summary>
+    public static string Sign(JsonObject payload) => Sign(payload, Key, KeyId);
+
     /// <summary>Signs <paramref name="payload"/> with ES256 under <paramref name="key"/>.</summary>
     public static string Sign(JsonObject payload, ECDsa key, string keyId)
     {
