@@ -65,19 +65,27 @@ public static class FhirApiSecurity
             });
         }
 
-        // With no issuer at all, a scheme that trusts nothing: every token is a 401, never a 500.
-        var fallback = issuers.Count > 0 ? IssuerScheme(0) : entra.Exists() ? EntraScheme : $"{Scheme}.None";
-        if (issuers.Count == 0 && !entra.Exists())
+        // A token of no trusted issuer (or no token) goes to a scheme that trusts nothing and fetches nothing:
+        // always a 401 challenge, never a key download on an attacker's say-so.
+        const string untrusted = Scheme + ".Untrusted";
+        authentication.AddJwtBearer(untrusted, options =>
         {
-            authentication.AddJwtBearer(fallback, options =>
+            options.MapInboundClaims = false;
+            options.TokenValidationParameters = new TokenValidationParameters
             {
-                options.TokenValidationParameters = new TokenValidationParameters { ValidateIssuer = true, ValidIssuers = [], ValidAlgorithms = Algorithms };
-                options.Events = FhirBearerEvents.Create();
-            });
-        }
+                ValidateIssuer = true,
+                ValidIssuers = [],
+                ValidateAudience = true,
+                ValidAudiences = [],
+                RequireSignedTokens = true,
+                ValidAlgorithms = Algorithms,
+                IssuerSigningKeys = [],
+            };
+            options.Events = FhirBearerEvents.Create();
+        });
 
         authentication.AddPolicyScheme(Scheme, "FHIR API bearer token", options =>
-            options.ForwardDefaultSelector = context => SchemeFor(context.Request.Headers.Authorization.ToString(), schemeByIssuer, entra.Exists()) ?? fallback);
+            options.ForwardDefaultSelector = context => SchemeFor(context.Request.Headers.Authorization.ToString(), schemeByIssuer, entra.Exists()) ?? untrusted);
         services.AddAuthorizationBuilder().AddPolicy(Policy, policy => policy.AddAuthenticationSchemes(Scheme).RequireAuthenticatedUser());
 
         services.AddHttpContextAccessor();
