@@ -108,7 +108,7 @@ internal sealed class SandboxProcess : IAsyncDisposable
     private async Task WaitUntilServingAsync(CancellationToken cancellationToken)
     {
         using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
-        var deadline = DateTime.UtcNow.AddSeconds(90);
+        var deadline = DateTime.UtcNow.AddSeconds(240);
         while (true)
         {
             if (_process.HasExited || DateTime.UtcNow > deadline)

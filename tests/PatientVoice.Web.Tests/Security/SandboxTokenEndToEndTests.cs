@@ -94,6 +94,8 @@ public sealed class SandboxTokenEndToEndTests : IAsyncLifetime
     {
         var client = _patientVoice.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = new Uri(AppFhirBase + "/"), AllowAutoRedirect = false });
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        // The first write waits for this fresh host's validator to warm (seconds; minutes on a busy machine).
+        client.Timeout = TimeSpan.FromMinutes(5);
         client.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/fhir+json"));
         return client;
     }
