@@ -5,11 +5,15 @@ namespace PatientVoice.Web.Security.Audit;
 /// <summary>
 /// Stores the audit trail: takes what requests enqueued on <see cref="AuditTrail"/> and writes it as
 /// AuditEvents, as many as are waiting (up to <see cref="BatchSize"/>) in one transaction, so a busy server
-/// pays one commit per batch rather than one per request. On shutdown it stores what is still waiting.
+/// pays one commit per batch rather than one per request: after the first record of a batch it waits
+/// <see cref="BatchWindow"/> for more. On shutdown it stores what is still waiting.
 /// </summary>
 public sealed partial class AuditEventWriter(AuditTrail trail, IResourceStore store, ILogger<AuditEventWriter> logger) : BackgroundService
 {
     public const int BatchSize = 256;
+
+    /// <summary>How long a batch gathers after its first record (an audit event is stored this much later at most, plus the write).</summary>
+    public static readonly TimeSpan BatchWindow = TimeSpan.FromMilliseconds(200);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -19,6 +23,7 @@ public sealed partial class AuditEventWriter(AuditTrail trail, IResourceStore st
         {
             while (await reader.WaitToReadAsync(stoppingToken))
             {
+                await Task.Delay(BatchWindow, stoppingToken);
                 await DrainAsync(batch, stoppingToken);
             }
         }
