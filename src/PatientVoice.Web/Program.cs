@@ -13,6 +13,9 @@ using PatientVoice.Web.FhirApi.Formats;
 using PatientVoice.Web.FhirApi.Validation;
 using PatientVoice.Web.FhirApi.Write;
 using PatientVoice.Web.Health;
+using PatientVoice.Web.Launch;
+using PatientVoice.Web.Localization;
+using PatientVoice.Web.Pages.Errors;
 using PatientVoice.Web.Submissions;
 using PatientVoice.Web.Security;
 
@@ -31,6 +34,9 @@ builder.Services.AddSingleton<ResourceValidation>();
 builder.Services.AddSingleton<QuestionnaireLookup>();
 builder.Services.AddSingleton<QuestionnaireResponseExtractor>();
 builder.Services.AddSingleton<SubmissionService>();
+builder.Services.AddSingleton<CarriedGoals>();
+builder.Services.AddSingleton<PreviousResponses>();
+builder.Services.AddSingleton<PatientVoice.Web.FhirApi.Operations.PopulateServices>();
 builder.Services.AddSingleton<IResourceWriteValidator, ProfileWriteValidator>();
 builder.Services.AddSingleton<IResourceTransitionRule, QuestionnaireResponseStatusRule>();
 builder.Services.AddSingleton<FhirRequestBody>();
@@ -39,6 +45,11 @@ builder.Services.AddSingleton<CapabilityStatementBuilder>();
 // FHIR API security: bearer JWTs from Security:Issuers (and Security:Entra), SMART scopes, audit (after the store: it wraps it).
 builder.Services.AddFhirApiSecurity(builder.Configuration);
 builder.Services.AddHealthChecks().AddCheck<ValidatorWarmHealthCheck>("validator", tags: ["ready"]);
+// Pages: SMART launch and sessions (Web/Launch), error pages in the user's language (Web/Localization).
+builder.Services.AddUiLocalization();
+builder.Services.AddSmartLaunch(builder.Configuration);
+builder.Services.AddRazorPages();
+builder.Services.AddExceptionHandler<PageExceptionHandler>();
 builder.Services.AddExceptionHandler<OperationOutcomeExceptionHandler>();
 builder.Services.AddProblemDetails();
 builder.Services.AddEndpointsApiExplorer();
@@ -54,11 +65,15 @@ builder.Services.AddSwaggerGen(options => options.SwaggerDoc("v1", new OpenApiIn
 var app = builder.Build();
 
 app.UseExceptionHandler();
-app.UseAuthentication();
-app.UseAuthorization();
 app.UseSwagger();
 app.UseSwaggerUI();
 app.MapGet("/", () => Results.Redirect("/swagger")).ExcludeFromDescription();
+app.UseSmartFraming();
+app.UseCookiePolicy();
+app.UseAuthentication();
+app.UseAuthorization();
+app.MapRazorPages();
+app.MapSmartSession();
 app.MapFhirApi();
 // Liveness: the process answers. Readiness: it can also validate without waiting (see ValidatorWarmHealthCheck).
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });

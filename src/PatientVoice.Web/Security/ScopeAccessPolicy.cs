@@ -5,7 +5,7 @@ using PatientVoice.Storage;
 namespace PatientVoice.Web.Security;
 
 /// <summary>
-/// The FHIR API's authorization point (SMART v2 scopes, docs/adr/0007): decides, per interaction and per
+/// The FHIR API's authorization point (SMART v2 scopes, docs/adr/0010): decides, per interaction and per
 /// Bundle entry, whether the token's letters allow it. Which patients it may touch is then enforced by
 /// <see cref="CompartmentResourceStore"/> on every store access. Refusals: 403 when the letters are
 /// missing for something the token could otherwise see, 404 when the resource lies outside its reach

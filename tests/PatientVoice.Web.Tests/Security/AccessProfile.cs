@@ -11,7 +11,7 @@ public enum Reach
 /// <summary>
 /// One row of the authorization matrix's token table: the scopes (and context claims) a token carries, and
 /// what they must give on Goal: the letters granted and the patients reached. The expected status of each
-/// interaction follows from these two by the rules of docs/adr/0007 (<see cref="Expected"/>).
+/// interaction follows from these two by the rules of docs/adr/0010 (<see cref="Expected"/>).
 /// </summary>
 public sealed record AccessProfile(string Scope, string? Patient, string? FhirUser, string GoalLetters, Reach Reach)
 {
