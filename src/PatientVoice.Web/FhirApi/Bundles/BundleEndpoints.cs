@@ -136,7 +136,7 @@ public static class BundleEndpoints
     /// references resolve) followed by what it yields, its Provenance and the goals it ends. Conditional forms cannot
     /// be expanded (the id must be known before extraction) and are refused with a 422 naming the direct endpoint.
     /// </summary>
-    private static async Task<List<BundleRequest>> WithSubmissionsAsync(List<BundleRequest> entries, SubmissionService submissions, Func<BundleRequest, Task> authorize, CancellationToken cancellationToken)
+    private static async Task<List<BundleRequest>> WithSubmissionsAsync(List<BundleRequest> entries, SubmissionService submissions, CancellationToken cancellationToken)
     {
         var expanded = new List<BundleRequest>(entries);
         foreach (var entry in entries)
