@@ -37,6 +37,8 @@ public sealed class FhirServerFixture : WebApplicationFactory<Program>
     {
         var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, BaseAddress = new Uri("http://localhost/fhir/") });
         client.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/fhir+json"));
+        // The first write waits for the validator to warm (about 20 s; over 100 s on a machine shared by many builds).
+        client.Timeout = TimeSpan.FromMinutes(5);
         if (accessToken is not null)
         {
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
