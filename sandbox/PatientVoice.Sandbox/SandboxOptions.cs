@@ -39,6 +39,19 @@ public sealed class SandboxOptions
 
     public string FhirBase => EhrUrl.TrimEnd('/') + "/fhir";
 
+    /// <summary>PatientVoice's own FHIR API (<c>{AppUrl}/fhir</c>): the other audience this authorization server issues tokens for.</summary>
+    public string AppFhirBase => AppUrl.TrimEnd('/') + "/fhir";
+
+    /// <summary>
+    /// The resource server a token is for, from the client's <c>aud</c>: this EHR's FHIR base (the default), or
+    /// PatientVoice's; null for anything else.
+    /// </summary>
+    public string? AudienceFor(string? aud)
+    {
+        var requested = string.IsNullOrEmpty(aud) ? FhirBase : aud.TrimEnd('/');
+        return requested == FhirBase || requested == AppFhirBase ? requested : null;
+    }
+
     /// <summary>Start PatientVoice as a child process configured against this EHR (the one command); false runs the EHR alone.</summary>
     public bool StartPatientVoice { get; set; } = true;
 

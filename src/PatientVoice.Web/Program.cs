@@ -45,7 +45,8 @@ builder.Services.AddSingleton<IResourceTransitionRule, QuestionnaireResponseStat
 builder.Services.AddSingleton<FhirRequestBody>();
 builder.Services.AddSingleton<ResourceWriter>();
 builder.Services.AddSingleton<CapabilityStatementBuilder>();
-builder.Services.AddSingleton<IFhirAccessPolicy, OpenAccessPolicy>();
+// FHIR API security: bearer JWTs from Security:Issuers (and Security:Entra), SMART scopes, audit (after the store: it wraps it).
+builder.Services.AddFhirApiSecurity(builder.Configuration);
 // Clinician summary, its review actions and CDS Hooks (issue 7).
 builder.Services.AddClinicians();
 builder.Services.AddCdsHooks(builder.Configuration);

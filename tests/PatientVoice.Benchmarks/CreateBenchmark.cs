@@ -25,6 +25,8 @@ internal static class CreateBenchmark
         using var directory = new ScratchDirectory(args.String("dir"));
         var settings = new ServerSettings(Path.Combine(directory.Path, "create.db"))
         {
+            // A busy shared machine can take longer than the default 90 s to warm the validator.
+            ReadyTimeout = TimeSpan.FromMinutes(5),
             RequestLogging = args.Flag("request-logging"),
             Synchronous = args.String("synchronous"),
             ExtraArguments = args.ServerArguments,

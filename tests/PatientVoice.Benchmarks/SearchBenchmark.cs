@@ -30,7 +30,7 @@ internal static class SearchBenchmark
             await DatasetLoader.LoadAsync(database, dataset, args.Int("batch", 5_000), CancellationToken.None);
         }
 
-        var settings = new ServerSettings(database) { RequestLogging = args.Flag("request-logging"), ExtraArguments = args.ServerArguments };
+        var settings = new ServerSettings(database) { RequestLogging = args.Flag("request-logging"), ExtraArguments = args.ServerArguments, ReadyTimeout = TimeSpan.FromMinutes(5) };
         await using var server = await ServerProcess.StartAsync(settings, CancellationToken.None);
         Console.WriteLine(FormattableString.Invariant($"server ready (/health/ready 200) {server.TimeToReady.TotalSeconds:F1} s after launch"));
         using var http = LoopbackClient.Create(server.BaseAddress, clients);

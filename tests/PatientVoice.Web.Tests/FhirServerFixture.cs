@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using PatientVoice.Testing;
 
 namespace PatientVoice.Web.Tests;
 
@@ -18,14 +19,37 @@ public sealed class FhirServerFixture : WebApplicationFactory<Program>
     {
         builder.UseSetting("Storage:Sqlite:Path", DatabasePath);
         builder.UseSetting("Fhir:MaxBodyBytes", (256 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        // The FHIR API takes bearer tokens: trust the tests' issuer (a real ES256 JWT, validated by the real pipeline).
+        foreach (var (key, value) in TestTokens.ServerSettings(Audience))
+        {
+            builder.UseSetting(key, value);
+        }
     }
 
-    public HttpClient CreateFhirClient()
+    /// <summary>The FHIR base as the in-process clients call it: the aud of the tests' tokens.</summary>
+    public const string Audience = "http://localhost/fhir";
+
+    /// <summary>A client with a token for every type and every patient (and the audit trail).</summary>
+    public HttpClient CreateFhirClient() => CreateFhirClient(TestTokens.Create(Audience, TestTokens.AllAccess));
+
+    /// <summary>A client that sends <paramref name="accessToken"/> as its bearer token (none when null).</summary>
+    public HttpClient CreateFhirClient(string? accessToken)
     {
         var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, BaseAddress = new Uri("http://localhost/fhir/") });
         client.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/fhir+json"));
+        // The first write waits for the validator to warm (about 20 s; over 100 s on a machine shared by many builds).
+        client.Timeout = TimeSpan.FromMinutes(5);
+        if (accessToken is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
+        }
+
         return client;
     }
+
+    /// <summary>A valid token of the tests' issuer for this server.</summary>
+    public static string Token(string scope, string? patient = null, string? fhirUser = null, string clientId = "test-client")
+        => TestTokens.Create(Audience, scope, patient, fhirUser, clientId);
 
     protected override void Dispose(bool disposing)
     {

@@ -36,6 +36,12 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     private ServerProcess(Process process) => _process = process;
 
+    /// <summary>The <c>aud</c> the server's test issuer accepts.</summary>
+    public const string Audience = "urn:patientvoice:tests";
+
+    /// <summary>The Authorization header value of a valid test token (every type, every patient, unless <paramref name="scope"/> says less).</summary>
+    public static string Authorization(string scope = TestTokens.AllAccess) => "Bearer " + TestTokens.Create(Audience, scope);
+
     public Uri BaseAddress { get; private set; } = null!;
 
     public int ProcessId => _process.Id;
@@ -91,6 +97,12 @@ internal sealed class ServerProcess : IAsyncDisposable
         };
         start.Environment["Storage__Sqlite__Path"] = Path.GetFullPath(settings.DatabasePath);
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        // The FHIR API needs a bearer token: trust the test issuer (TestTokens) for tokens meant for this server.
+        foreach (var (key, value) in TestTokens.ServerSettings(Audience))
+        {
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
         if (settings.Synchronous is not null)
         {
             start.Environment["Storage__Sqlite__Synchronous"] = settings.Synchronous;

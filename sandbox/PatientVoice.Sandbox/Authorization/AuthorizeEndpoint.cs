@@ -46,9 +46,11 @@ internal static class AuthorizeEndpoint
             return Results.BadRequest("The consent form was not sent by this EHR's consent page (anti-forgery check failed). Start again from the app.");
         }
 
-        if (!string.Equals(((string?)request["aud"])?.TrimEnd('/'), sandbox.FhirBase, StringComparison.Ordinal))
+        // SMART requires aud; the token is then for that resource server: this EHR, or PatientVoice's own API.
+        var audience = string.IsNullOrEmpty((string?)request["aud"]) ? null : sandbox.AudienceFor((string?)request["aud"]);
+        if (audience is null)
         {
-            return Refuse(Errors.InvalidRequest, $"aud must be the FHIR base URL of this EHR, {sandbox.FhirBase}.");
+            return Refuse(Errors.InvalidRequest, $"aud must be the FHIR base URL of this EHR, {sandbox.FhirBase}, or of PatientVoice, {sandbox.AppFhirBase}.");
         }
 
         LaunchContext? launch = null;
@@ -126,7 +128,7 @@ internal static class AuthorizeEndpoint
         }
 
         identity.SetScopes(scopes);
-        identity.SetResources(sandbox.FhirBase);
+        identity.SetResources(audience);
         identity.SetDestinations(claim => Destinations(claim, scopes));
         return Results.SignIn(new ClaimsPrincipal(identity), properties: null, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }

@@ -104,10 +104,22 @@ internal static class TokenEndpoint
                 [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
         }
 
+        // An optional aud (as in SMART's authorize request) names PatientVoice's API instead of this EHR's.
+        if (options.AudienceFor((string?)request["aud"]) is not { } audience)
+        {
+            return Results.Forbid(
+                new AuthenticationProperties(new Dictionary<string, string?>
+                {
+                    [OpenIddictServerAspNetCoreConstants.Properties.Error] = Errors.InvalidRequest,
+                    [OpenIddictServerAspNetCoreConstants.Properties.ErrorDescription] = $"aud must be {options.FhirBase} (the default) or {options.AppFhirBase}.",
+                }),
+                [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
+        }
+
         var identity = new ClaimsIdentity(TokenValidationParameters.DefaultAuthenticationType, Claims.Name, Claims.Role);
         identity.SetClaim(Claims.Subject, request.ClientId);
         identity.SetScopes(scopes);
-        identity.SetResources(options.FhirBase);
+        identity.SetResources(audience);
         identity.SetDestinations(claim => claim.Type == Claims.Subject ? [Destinations.AccessToken] : []);
         return Results.SignIn(
             new ClaimsPrincipal(identity),

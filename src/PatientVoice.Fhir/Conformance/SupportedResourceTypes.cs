@@ -17,6 +17,7 @@ public static class SupportedResourceTypes
         "List",
         "Task",
         "Communication",
+        "AuditEvent",
     ];
 
     private static readonly HashSet<string> Lookup = new(All, StringComparer.Ordinal);

@@ -16,11 +16,13 @@ public static class FhirApiEndpoints
     public static RouteGroupBuilder MapFhirApi(this IEndpointRouteBuilder endpoints)
     {
         var fhir = endpoints.MapGroup(FhirRequest.BasePath)
+            .RequireAuthorization(FhirApiSecurity.Policy)
             .AddEndpointFilter<FhirAccessFilter>()
             .AddEndpointFilter<FormatNegotiationFilter>()
             .WithTags("FHIR R4");
 
         CapabilityEndpoints.Map(fhir);
+        SmartSecurityMetadata.Map(fhir);
         BundleEndpoints.Map(fhir);
         ValidateOperation.Map(fhir);
         ExtractOperation.Map(fhir);

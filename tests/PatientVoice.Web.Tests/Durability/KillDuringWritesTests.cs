@@ -75,9 +75,14 @@ public sealed class KillDuringWritesTests(ITestOutputHelper output)
         }
     }
 
-    private static HttpClient NewClient(Uri baseAddress) => new(new SocketsHttpHandler { MaxConnectionsPerServer = Clients, UseProxy = false })
+    private static HttpClient NewClient(Uri baseAddress)
     {
-        BaseAddress = baseAddress,
-        Timeout = TimeSpan.FromSeconds(30),
-    };
+        var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Clients, UseProxy = false })
+        {
+            BaseAddress = baseAddress,
+            Timeout = TimeSpan.FromSeconds(30),
+        };
+        client.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", ServerProcess.Authorization());
+        return client;
+    }
 }

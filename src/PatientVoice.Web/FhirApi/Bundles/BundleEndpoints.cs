@@ -21,7 +21,7 @@ public static class BundleEndpoints
     public static void Map(RouteGroupBuilder fhir)
         => fhir.MapPost("/", ProcessAsync).WithName("batch-transaction").WithSummary("Process a batch or transaction Bundle");
 
-    private static async Task<IResult> ProcessAsync(HttpRequest request, FhirRequestBody body, IResourceStore store, ResourceWriter writer, SearchQueryParser parser, IOptions<FhirApiOptions> options, SubmissionService submissions, CancellationToken cancellationToken)
+    private static async Task<IResult> ProcessAsync(HttpRequest request, FhirRequestBody body, IResourceStore store, ResourceWriter writer, SearchQueryParser parser, IOptions<FhirApiOptions> options, SubmissionService submissions, Security.IFhirAccessPolicy access, CancellationToken cancellationToken)
     {
         var resource = await body.ReadAsync(request, cancellationToken);
         if (resource is not Bundle bundle)
@@ -36,13 +36,27 @@ public static class BundleEndpoints
         switch (bundle.Type)
         {
             case Bundle.BundleType.Transaction:
+                // Every entry is authorized as its own request before anything runs: one refusal refuses the transaction.
+                foreach (var entry in entries)
+                {
+                    entry.ThrowIfInvalid();
+                    try
+                    {
+                        await Security.FhirAccessFilter.AuthorizeEntryAsync(access, request.HttpContext, entry.Method, entry.Type, entry.Id, cancellationToken);
+                    }
+                    catch (FhirException e)
+                    {
+                        throw new BundleEntryFailedException(entry.Index, e);
+                    }
+                }
+
                 // A submitted response is extracted in the same transaction; the client sees one answer per entry it sent.
                 var sent = entries.Count;
                 responses = [.. (await TransactionAsync(await WithSubmissionsAsync(entries, submissions, cancellationToken), store, writer, processor, cancellationToken)).Take(sent)];
                 responseType = Bundle.BundleType.TransactionResponse;
                 break;
             case Bundle.BundleType.Batch:
-                responses = await BatchAsync(request, entries, store, writer, processor, submissions, cancellationToken);
+                responses = await BatchAsync(request, entries, store, writer, processor, submissions, entry => Security.FhirAccessFilter.AuthorizeEntryAsync(access, request.HttpContext, entry.Method, entry.Type, entry.Id, cancellationToken), cancellationToken);
                 responseType = Bundle.BundleType.BatchResponse;
                 break;
             default:
@@ -171,7 +185,7 @@ public static class BundleEndpoints
         return expanded;
     }
 
-    private static async Task<List<BundleEntryModel>> BatchAsync(HttpRequest request, List<BundleRequest> entries, IResourceStore store, ResourceWriter writer, BundleEntryProcessor processor, SubmissionService submissions, CancellationToken cancellationToken)
+    private static async Task<List<BundleEntryModel>> BatchAsync(HttpRequest request, List<BundleRequest> entries, IResourceStore store, ResourceWriter writer, BundleEntryProcessor processor, SubmissionService submissions, Func<BundleRequest, Task> authorize, CancellationToken cancellationToken)
     {
         var responses = new List<BundleEntryModel>(entries.Count);
         foreach (var entry in entries)
@@ -179,6 +193,7 @@ public static class BundleEndpoints
             try
             {
                 entry.ThrowIfInvalid();
+                await authorize(entry);
                 if (entry.Resource is QuestionnaireResponse submitted && SubmissionService.IsSubmission(submitted) && entry.Type == "QuestionnaireResponse"
                     && string.IsNullOrEmpty(entry.IfNoneExist) && (entry.Method == Bundle.HTTPVerb.POST || (entry.Method == Bundle.HTTPVerb.PUT && entry.Id is not null)))
                 {

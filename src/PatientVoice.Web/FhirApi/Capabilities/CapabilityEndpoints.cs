@@ -5,5 +5,6 @@ public static class CapabilityEndpoints
 {
     public static void Map(RouteGroupBuilder fhir)
         => fhir.MapGet("/metadata", (HttpRequest request, CapabilityStatementBuilder builder) => FhirResult.Of(StatusCodes.Status200OK, builder.Build(FhirRequest.BaseUrl(request))))
-            .WithName("capabilities").WithSummary("The CapabilityStatement of this server");
+            .WithName("capabilities").WithSummary("The CapabilityStatement of this server")
+            .AllowAnonymous();
 }

@@ -8,7 +8,7 @@ namespace PatientVoice.Web.FhirApi.Capabilities;
 /// Builds the CapabilityStatement from the same lists the server runs on: the supported types and the
 /// search parameters the index knows for each. Nothing is claimed that is not wired.
 /// </summary>
-public sealed class CapabilityStatementBuilder(SearchParameterRegistry searchParameters, ConformancePackage package, TimeProvider time)
+public sealed class CapabilityStatementBuilder(SearchParameterRegistry searchParameters, ConformancePackage package, TimeProvider time, Security.SmartSecurityMetadata security)
 {
     private static readonly CapabilityStatement.TypeRestfulInteraction[] Interactions =
     [
@@ -19,6 +19,14 @@ public sealed class CapabilityStatementBuilder(SearchParameterRegistry searchPar
         CapabilityStatement.TypeRestfulInteraction.HistoryInstance,
         CapabilityStatement.TypeRestfulInteraction.HistoryType,
         CapabilityStatement.TypeRestfulInteraction.Create,
+        CapabilityStatement.TypeRestfulInteraction.SearchType,
+    ];
+
+    // The audit trail is written by the server only: read and search it.
+    private static readonly CapabilityStatement.TypeRestfulInteraction[] AuditInteractions =
+    [
+        CapabilityStatement.TypeRestfulInteraction.Read,
+        CapabilityStatement.TypeRestfulInteraction.Vread,
         CapabilityStatement.TypeRestfulInteraction.SearchType,
     ];
 
@@ -35,6 +43,7 @@ public sealed class CapabilityStatementBuilder(SearchParameterRegistry searchPar
         var rest = new CapabilityStatement.RestComponent
         {
             Mode = CapabilityStatement.RestfulCapabilityMode.Server,
+            Security = security.Security(),
             Documentation = "PatientVoice FHIR R4 API: the patient's own words as Questionnaire, QuestionnaireResponse, Goal, Observation, DocumentReference, Provenance and List.",
             Interaction =
             [
@@ -62,7 +71,8 @@ public sealed class CapabilityStatementBuilder(SearchParameterRegistry searchPar
                         ? [new CapabilityStatement.OperationComponent { Name = "populate", Definition = "http://hl7.org/fhir/uv/sdc/OperationDefinition/Questionnaire-populate" }]
                         : Array.Empty<CapabilityStatement.OperationComponent>(),
                 ],
-                Interaction = Interactions.Select(i => new CapabilityStatement.ResourceInteractionComponent { Code = i }).ToList(),
+                Interaction = Interactions.Where(i => type != Security.FhirAccessGrant.AuditEventType || AuditInteractions.Contains(i))
+                    .Select(i => new CapabilityStatement.ResourceInteractionComponent { Code = i }).ToList(),
                 Versioning = CapabilityStatement.ResourceVersionPolicy.Versioned,
                 ReadHistory = true,
                 UpdateCreate = true,
