@@ -71,6 +71,20 @@ public sealed class PortalFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>Sends the reviewed answers and waits for the confirmation; on failure, says what the page showed instead.</summary>
+    public async Task SendAsync(IPage page)
+    {
+        await page.ClickAsync("#pv-send");
+        try
+        {
+            await page.WaitForURLAsync("**/sent**");
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"No confirmation; at {page.Url}: {await page.InnerTextAsync("main")}\n" + string.Join('\n', BrowserLog(page)));
+        }
+    }
+
     /// <summary>What the page logged to its console, and its uncaught errors.</summary>
     public IReadOnlyList<string> BrowserLog(IPage page) => _logs.TryGetValue(page, out var log) ? log.ToList() : [];
 
