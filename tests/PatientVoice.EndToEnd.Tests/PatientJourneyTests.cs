@@ -68,7 +68,7 @@ public sealed class PatientJourneyTests(PortalFixture fixture)
         await fixture.FormReadyAsync(page);
         await Assertions.Expect(page.Locator("#pv-who .family-label")).ToBeVisibleAsync();
         var topic = "Her sugar is high in the mornings " + Guid.NewGuid().ToString("N")[..6];
-        await page.GetByLabel("What do you most want to talk about?").First.FillAsync(topic);
+        await page.Locator("#pv-form textarea[id^='visit-hopes/']").FillAsync(topic);
         await Assertions.Expect(page.Locator("#pv-save-state")).Not.ToBeEmptyAsync(new() { Timeout = 15_000 });
         await page.ClickAsync("#pv-review");
         await page.WaitForURLAsync("**/review");
