@@ -1,12 +1,24 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh Debian machine: installs what the tests need, then runs them.
-# Today the suite needs only the .NET SDK (SQLite is embedded); later steps add Chromium and PostgreSQL here.
+# The suite needs the .NET SDK, Node.js/npm (the build installs LHC-Forms) and Debian's chromium (installed below).
 set -euo pipefail
 cd "$(dirname "$0")"
 
 if ! command -v dotnet >/dev/null 2>&1; then
   echo "test.sh: the .NET SDK (10.0.x) is required: https://learn.microsoft.com/dotnet/core/install/linux-debian" >&2
   exit 1
+fi
+
+# The browser tests drive Debian's chromium (never a downloaded browser).
+if [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
+  elif command -v sudo >/dev/null 2>&1; then
+    sudo apt-get update && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
+  else
+    echo "test.sh: /usr/bin/chromium is missing and this user cannot install it: run 'apt-get install -y chromium' as root." >&2
+    exit 1
+  fi
 fi
 
 log=$(mktemp)

@@ -27,8 +27,7 @@ public sealed class PatientJourneyTests(PortalFixture fixture)
         await page.ClickAsync("#pv-review");
         await page.WaitForURLAsync("**/review");
         await Assertions.Expect(page.Locator("#pv-answers")).ToContainTextAsync(goal);
-        await page.ClickAsync("#pv-send");
-        await page.WaitForURLAsync("**/sent**");
+        await fixture.SendAsync(page);
         await Assertions.Expect(page.Locator("main")).ToContainTextAsync("Your care team will see this before your visit");
 
         var goals = await SearchAsync("Goal?subject=Patient/james-okafor");
@@ -51,8 +50,7 @@ public sealed class PatientJourneyTests(PortalFixture fixture)
         await Assertions.Expect(page.Locator("#pv-save-state")).ToContainTextAsync("Guardado", new() { Timeout = 15_000 });
         await page.ClickAsync("#pv-review");
         await page.WaitForURLAsync("**/review");
-        await page.ClickAsync("#pv-send");
-        await page.WaitForURLAsync("**/sent**");
+        await fixture.SendAsync(page);
         await Assertions.Expect(page.Locator("main")).ToContainTextAsync("Su equipo de atención verá esto antes de su visita");
 
         var goals = await SearchAsync("Goal?subject=Patient/maria-garcia");
@@ -70,12 +68,11 @@ public sealed class PatientJourneyTests(PortalFixture fixture)
         await fixture.FormReadyAsync(page);
         await Assertions.Expect(page.Locator("#pv-who .family-label")).ToBeVisibleAsync();
         var topic = "Her sugar is high in the mornings " + Guid.NewGuid().ToString("N")[..6];
-        await page.Locator("#pv-form textarea, #pv-form input[type=text]").Nth(0).FillAsync(topic);
+        await page.Locator("#pv-form textarea[id^='visit-hopes/']").FillAsync(topic);
         await Assertions.Expect(page.Locator("#pv-save-state")).Not.ToBeEmptyAsync(new() { Timeout = 15_000 });
         await page.ClickAsync("#pv-review");
         await page.WaitForURLAsync("**/review");
-        await page.ClickAsync("#pv-send");
-        await page.WaitForURLAsync("**/sent**");
+        await fixture.SendAsync(page);
 
         var responses = await SearchAsync("QuestionnaireResponse?subject=Patient/maria-garcia&status=completed");
         var response = responses.Single(r => r.GetRawText().Contains(topic, StringComparison.Ordinal));

@@ -66,7 +66,22 @@ public sealed class PortalFixture : IAsyncLifetime
         }
         catch (TimeoutException)
         {
-            throw new TimeoutException("The form did not render. The browser said:\n" + string.Join('\n', BrowserLog(page)));
+            var state = await page.EvaluateAsync<string>("() => document.getElementById('pv-save-state')?.textContent + ' | LForms: ' + typeof window.LForms + ' | ' + (document.getElementById('pv-form')?.outerHTML ?? 'no form').slice(0, 300)");
+            throw new TimeoutException($"The form did not render at {page.Url}: {state}\nThe browser said:\n" + string.Join('\n', BrowserLog(page)));
+        }
+    }
+
+    /// <summary>Sends the reviewed answers and waits for the confirmation; on failure, says what the page showed instead.</summary>
+    public async Task SendAsync(IPage page)
+    {
+        await page.ClickAsync("#pv-send");
+        try
+        {
+            await page.WaitForURLAsync("**/sent**");
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"No confirmation; at {page.Url}: {await page.InnerTextAsync("main")}\n" + string.Join('\n', BrowserLog(page)));
         }
     }
 

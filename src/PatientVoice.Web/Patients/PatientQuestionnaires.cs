@@ -36,11 +36,18 @@ public sealed class PatientQuestionnaires(PatientStore store, QuestionnaireLooku
             .ToList();
     }
 
-    /// <summary>The questionnaire with this id, or null.</summary>
+    /// <summary>
+    /// The questionnaire with this id in the store, or else one of ours by the last segment of its canonical URL
+    /// (<c>my-goals</c>: links and launches name ours that way whatever id the store gave them); null when neither.
+    /// </summary>
     public async Task<PatientQuestionnaire?> FindAsync(string id, CancellationToken cancellationToken)
     {
-        var read = await store.ReadAsync<Questionnaire>(id, cancellationToken);
-        return read is { Resource: var q } ? new PatientQuestionnaire(q, EstimateMinutes(q)) : null;
+        if (await store.ReadAsync<Questionnaire>(id, cancellationToken) is { Resource: var q })
+        {
+            return new PatientQuestionnaire(q, EstimateMinutes(q));
+        }
+
+        return (await ListAsync(cancellationToken)).FirstOrDefault(p => p.Questionnaire.Url == Base + id);
     }
 
     /// <summary>The questionnaire a response names (<c>url|version</c>), or null.</summary>

@@ -76,7 +76,6 @@ public sealed partial class PatientResponses(PatientStore store, SubmissionServi
         var draft = await RequireOwnAsync(context, id, cancellationToken);
         var response = Own(context, questionnaire, draft, QuestionnaireResponse.QuestionnaireResponseStatus.Completed);
         response.Id = id;
-        response.Meta = new Meta { Tag = draft.Meta?.Tag.Where(t => t.System != ReviewFlag.System).ToList() ?? [] };
         var flagged = ReviewFlag.Apply(response, safetyTerms);
         var outcome = await submissions.SubmitAsync(request, response, version, create: false, cancellationToken);
         LogSubmitted(outcome.Stored.Id, outcome.Stored.VersionId, flagged);

@@ -24,6 +24,11 @@ public static class ReviewFlag
         {
             response.Meta.Tag.Add(new Coding(System, SafetyTerms, "Free text with words that may need prompt attention"));
         }
+        else if (response.Meta.Tag.Count == 0 && response.Meta.Profile.Any() == false && response.Meta.Security.Count == 0)
+        {
+            // An empty meta breaks ele-1 ("a value or children").
+            response.Meta = null;
+        }
 
         return flagged;
     }

@@ -49,6 +49,7 @@ internal sealed class PortalStack : IAsyncDisposable
                     ["Sandbox__EhrUrl"] = ehrUrl,
                     ["Sandbox__AppUrl"] = appUrl,
                     ["Sandbox__DataDirectory"] = Path.Combine(data.Path, "sandbox"),
+                    ["Sandbox__StartPatientVoice"] = "false",
                     ["Logging__LogLevel__Default"] = "Warning",
                 },
                 [],

@@ -97,8 +97,9 @@
     lastSaved = answersOf(current());
     checkSafety(freeText(response.item, []));
     host.setAttribute('data-ready', 'true');
-  }, function () {
+  }, function (error) {
     setState(host.dataset.textLoadingFailed, true);
+    if (window.console) { console.error('LHC-Forms could not render the questionnaire', error); }
   });
 
   host.addEventListener('input', function (e) {
