@@ -6,6 +6,7 @@ using PatientVoice.Fhir.Questionnaires.Extract;
 using PatientVoice.Storage;
 using PatientVoice.Storage.Indexing;
 using PatientVoice.Storage.Sqlite;
+using PatientVoice.Web.EhrSync;
 using PatientVoice.Web.FhirApi;
 using PatientVoice.Web.FhirApi.Capabilities;
 using PatientVoice.Web.FhirApi.Errors;
@@ -31,6 +32,9 @@ builder.Services.AddSingleton<ResourceValidation>();
 builder.Services.AddSingleton<QuestionnaireLookup>();
 builder.Services.AddSingleton<QuestionnaireResponseExtractor>();
 builder.Services.AddSingleton<SubmissionService>();
+// Write-back to the EHR: an outbox filled by submissions, a worker delivering it (off unless EhrSync:Enabled).
+builder.Services.AddEhrSync(builder.Configuration);
+builder.Services.AddRazorPages();
 builder.Services.AddSingleton<IResourceWriteValidator, ProfileWriteValidator>();
 builder.Services.AddSingleton<IResourceTransitionRule, QuestionnaireResponseStatusRule>();
 builder.Services.AddSingleton<FhirRequestBody>();
@@ -57,6 +61,7 @@ app.UseSwagger();
 app.UseSwaggerUI();
 app.MapGet("/", () => Results.Redirect("/swagger")).ExcludeFromDescription();
 app.MapFhirApi();
+app.MapRazorPages();
 // Liveness: the process answers. Readiness: it can also validate without waiting (see ValidatorWarmHealthCheck).
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });

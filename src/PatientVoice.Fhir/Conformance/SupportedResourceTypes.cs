@@ -15,6 +15,8 @@ public static class SupportedResourceTypes
         "DocumentReference",
         "Provenance",
         "List",
+        // Status of the write-back to the EHR, one per submission (docs/adr/0007); written by the server.
+        "Task",
     ];
 
     private static readonly HashSet<string> Lookup = new(All, StringComparer.Ordinal);
