@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using PatientVoice.Smart.Backend;
 
@@ -31,7 +32,15 @@ public static class EhrSyncServiceCollectionExtensions
         // Per attempt timeout, retries with backoff on 408/429/5xx/timeouts honouring Retry-After, a circuit breaker:
         // the standard handler, tunable under EhrSync:Resilience (HttpStandardResilienceOptions).
         services.AddHttpClient(EhrWriteClient.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)
-            .AddStandardResilienceHandler(section.GetSection("Resilience"));
+            .AddStandardResilienceHandler(section.GetSection("Resilience"))
+            .Configure(o =>
+            {
+                // A Retry-After longer than half the request's budget is not waited out inside the request (the total
+                // timeout would end it anyway, and the EHR's answer would be lost): the outbox waits it out instead.
+                var longest = o.TotalRequestTimeout.Timeout / 2;
+                o.Retry.ShouldHandle = args => ValueTask.FromResult(HttpClientResiliencePredicates.IsTransient(args.Outcome)
+                    && !(args.Outcome.Result?.Headers.RetryAfter?.Delta > longest));
+            });
         // Token requests are not retried inside one call: a resent client assertion would reuse its jti, which the
         // authorization server refuses as a replay. The outbox retries the delivery instead.
         services.AddHttpClient(nameof(BackendServicesTokenClient), c => c.Timeout = options.TokenTimeout);

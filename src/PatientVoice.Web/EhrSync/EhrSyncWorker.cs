@@ -6,8 +6,8 @@ namespace PatientVoice.Web.EhrSync;
 
 /// <summary>
 /// The outbox worker: claims due write-backs under a lease, delivers each (<see cref="SubmissionDelivery"/>), records the
-/// outcome in its Task, and completes, reschedules (backoff doubling from <c>EhrSync:RetryDelay</c>, at least the EHR's
-/// Retry-After) or fails the message. A crash leaves claims leased; they come back when the lease runs out, and since
+/// outcome in its Task, and completes, reschedules (backoff doubling from <c>EhrSync:RetryDelay</c> up to
+/// <c>EhrSync:MaxRetryDelay</c>, and no sooner than the EHR's Retry-After within that cap) or fails the message. A crash leaves claims leased; they come back when the lease runs out, and since
 /// every write is idempotent, a delivery run twice puts everything in the EHR once.
 /// </summary>
 public sealed partial class EhrSyncWorker(IOutbox outbox, IResourceStore store, SubmissionDelivery delivery, EhrSyncSignal signal,
@@ -76,10 +76,11 @@ public sealed partial class EhrSyncWorker(IOutbox outbox, IResourceStore store, 
                 await outbox.FailAsync(claim, report.Reason ?? "failed", stoppingToken);
                 break;
             default:
+                // Retry-After is honoured up to MaxRetryDelay: an EHR asking for a day does not park the patient's words for a day.
                 var delay = Backoff(claim.Attempt, settings);
                 if (report.RetryAfter is { } retryAfter && retryAfter > delay)
                 {
-                    delay = retryAfter;
+                    delay = retryAfter < settings.MaxRetryDelay ? retryAfter : settings.MaxRetryDelay;
                 }
 
                 LogRetrying(claim.Key, claim.Attempt, (int)delay.TotalMilliseconds);
