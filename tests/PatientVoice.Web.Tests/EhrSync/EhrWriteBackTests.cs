@@ -74,6 +74,23 @@ public sealed class EhrWriteBackTests(EhrWriteBackFixture fixture, ITestOutputHe
         Assert.Equal("amended", response.GetProperty("status").GetString());
     }
 
+    [Fact]
+    public async Task The_operator_page_lists_each_write_back_with_its_status_and_task()
+    {
+        using var client = _env.PatientVoiceClient();
+        var submitted = await _env.SubmitAsync(client, "my-goals", NewPatient());
+        await _env.WaitForTaskAsync(client, submitted.Id, 1, "delivered", Patience);
+
+        using var page = await client.GetAsync(new Uri(_env.PatientVoice.BaseAddress, "/operator/ehr-sync?state=completed"));
+        var html = await page.Content.ReadAsStringAsync();
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains($"{submitted.Id}/1", html, StringComparison.Ordinal);
+        Assert.Contains($"/fhir/Task/ehrsync-{submitted.Id}-1", html, StringComparison.Ordinal);
+        Assert.Contains("delivered", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("Walk my granddaughter", html, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("unavailable", "503")]
     [InlineData("too-many-requests", "429")]
