@@ -97,10 +97,24 @@ public sealed partial class EhrSyncWorker(IOutbox outbox, IResourceStore store, 
         return TimeSpan.FromMilliseconds(delay * (1 + (Random.Shared.NextDouble() * 0.2)));
     }
 
+    // A retry that ends as the last one did (same state, same reason, same items) adds no Task version: during a long
+    // outage the Task keeps the time the EHR was first found down instead of a version per attempt.
     private async Task WriteTaskAsync(EhrSyncMessage message, DeliveryReport report, DateTimeOffset queuedAt, CancellationToken cancellationToken)
     {
         var task = EhrSyncTask.Create(message, report.State, report.Reason, report.Items, queuedAt, StoreClock.Now(time));
         await using var session = await store.BeginWriteAsync(cancellationToken);
+        if (await session.ReadAsync("Task", message.TaskId, cancellationToken) is { Json: { } json }
+            && System.Text.Json.JsonSerializer.Deserialize<Hl7.Fhir.Model.Resource>(json, PatientVoice.Fhir.Serialization.FhirSerializer.JsonOptions) is Hl7.Fhir.Model.Task current)
+        {
+            task.LastModifiedElement = current.LastModifiedElement;
+            task.Meta = current.Meta;
+            if (!string.Equals(PatientVoice.Fhir.Serialization.FhirSerializer.ToJson(task), json, StringComparison.Ordinal))
+            {
+                task.Meta = null;
+                task.LastModifiedElement = new Hl7.Fhir.Model.FhirDateTime(StoreClock.Now(time));
+            }
+        }
+
         await session.PutAsync(task, ifMatchVersion: null, cancellationToken);
         await session.CommitAsync(cancellationToken);
     }
