@@ -14,6 +14,9 @@ using PatientVoice.Web.FhirApi.Formats;
 using PatientVoice.Web.FhirApi.Validation;
 using PatientVoice.Web.FhirApi.Write;
 using PatientVoice.Web.Health;
+using PatientVoice.Web.Launch;
+using PatientVoice.Web.Localization;
+using PatientVoice.Web.Pages.Errors;
 using PatientVoice.Web.Submissions;
 using PatientVoice.Web.Security;
 
@@ -34,7 +37,6 @@ builder.Services.AddSingleton<QuestionnaireResponseExtractor>();
 builder.Services.AddSingleton<SubmissionService>();
 // Write-back to the EHR: an outbox filled by submissions, a worker delivering it (off unless EhrSync:Enabled).
 builder.Services.AddEhrSync(builder.Configuration);
-builder.Services.AddRazorPages();
 builder.Services.AddSingleton<IResourceWriteValidator, ProfileWriteValidator>();
 builder.Services.AddSingleton<IResourceTransitionRule, QuestionnaireResponseStatusRule>();
 builder.Services.AddSingleton<FhirRequestBody>();
@@ -42,6 +44,11 @@ builder.Services.AddSingleton<ResourceWriter>();
 builder.Services.AddSingleton<CapabilityStatementBuilder>();
 builder.Services.AddSingleton<IFhirAccessPolicy, OpenAccessPolicy>();
 builder.Services.AddHealthChecks().AddCheck<ValidatorWarmHealthCheck>("validator", tags: ["ready"]);
+// Pages: SMART launch and sessions (Web/Launch), error pages in the user's language (Web/Localization).
+builder.Services.AddUiLocalization();
+builder.Services.AddSmartLaunch(builder.Configuration);
+builder.Services.AddRazorPages();
+builder.Services.AddExceptionHandler<PageExceptionHandler>();
 builder.Services.AddExceptionHandler<OperationOutcomeExceptionHandler>();
 builder.Services.AddProblemDetails();
 builder.Services.AddEndpointsApiExplorer();
@@ -60,8 +67,13 @@ app.UseExceptionHandler();
 app.UseSwagger();
 app.UseSwaggerUI();
 app.MapGet("/", () => Results.Redirect("/swagger")).ExcludeFromDescription();
-app.MapFhirApi();
+app.UseSmartFraming();
+app.UseCookiePolicy();
+app.UseAuthentication();
+app.UseAuthorization();
 app.MapRazorPages();
+app.MapSmartSession();
+app.MapFhirApi();
 // Liveness: the process answers. Readiness: it can also validate without waiting (see ValidatorWarmHealthCheck).
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using PatientVoice.Smart.Backend;
+using PatientVoice.Smart.ClientAuthentication;
 
 namespace PatientVoice.Web.EhrSync;
 
@@ -47,7 +48,7 @@ public static class EhrSyncServiceCollectionExtensions
         services.AddSingleton(sp =>
         {
             var settings = sp.GetRequiredService<IOptions<EhrSyncOptions>>().Value;
-            var credentials = BackendSigningKey.FromPem(File.ReadAllText(settings.PrivateKeyPath!), settings.KeyId);
+            var credentials = SigningKeyPem.LoadFile(settings.PrivateKeyPath!, settings.KeyId);
             return new BackendServicesTokenClient(
                 sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(BackendServicesTokenClient)),
                 new BackendServicesClientSettings(new Uri(settings.FhirBaseUrl!), settings.ClientId!, credentials, settings.Scope),

@@ -11,12 +11,7 @@ public sealed class EhrFallbackFixture : IAsyncLifetime
     internal EhrSyncEnvironment Environment { get; private set; } = null!;
 
     public async Task InitializeAsync() => Environment = await EhrSyncEnvironment.StartAsync(
-        new Dictionary<string, string>
-        {
-            ["Sandbox__UnlistedTypes__0"] = "QuestionnaireResponse",
-            ["Sandbox__RefusedTypes__0"] = "Goal",
-            ["Sandbox__RefusedTypes__1"] = "Observation",
-        },
+        ["--Sandbox:UnlistedTypes:0=QuestionnaireResponse", "--Sandbox:RefusedTypes:0=Goal", "--Sandbox:RefusedTypes:1=Observation"],
         ["--EhrSync:Fallbacks:Observation:0=Observation"]);
 
     public async Task DisposeAsync()

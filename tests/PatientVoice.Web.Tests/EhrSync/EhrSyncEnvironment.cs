@@ -33,20 +33,22 @@ internal sealed class EhrSyncEnvironment : IAsyncDisposable
 
     public string DatabasePath => Path.Combine(_directory.Path, "patientvoice.db");
 
-    /// <summary>Starts the sandbox (with <paramref name="sandboxSettings"/>, e.g. <c>Sandbox__RefusedTypes__0=Goal</c>) and PatientVoice.</summary>
-    public static async Task<EhrSyncEnvironment> StartAsync(IReadOnlyDictionary<string, string>? sandboxSettings = null, IReadOnlyList<string>? patientVoiceArguments = null,
+    /// <summary>Starts the sandbox (with <paramref name="sandboxArguments"/>, e.g. <c>--Sandbox:RefusedTypes:0=Goal</c>) and PatientVoice.</summary>
+    public static async Task<EhrSyncEnvironment> StartAsync(IReadOnlyList<string>? sandboxArguments = null, IReadOnlyList<string>? patientVoiceArguments = null,
         CancellationToken cancellationToken = default)
     {
         var environment = new EhrSyncEnvironment { _extraArguments = patientVoiceArguments ?? [] };
         try
         {
-            var settings = new Dictionary<string, string>(sandboxSettings ?? new Dictionary<string, string>())
+            environment.Sandbox = await SandboxProcess.StartAsync(new SandboxSettings
             {
-                ["Sandbox__BackendClients__0__ClientId"] = ClientId,
-                ["Sandbox__BackendClients__0__Jwks"] = environment.PublicJwks(),
-            };
-            Directory.CreateDirectory(Path.Combine(environment._directory.Path, "sandbox"));
-            environment.Sandbox = await SandboxProcess.StartAsync(Path.Combine(environment._directory.Path, "sandbox"), settings, cancellationToken);
+                ExtraArguments =
+                [
+                    $"--Sandbox:BackendClients:0:ClientId={ClientId}",
+                    $"--Sandbox:BackendClients:0:Jwks={environment.PublicJwks()}",
+                    .. sandboxArguments ?? [],
+                ],
+            }, cancellationToken);
             await File.WriteAllTextAsync(environment.KeyPath, environment._key.ExportPkcs8PrivateKeyPem(), cancellationToken);
             await environment.StartPatientVoiceAsync(cancellationToken);
             return environment;
@@ -141,10 +143,10 @@ internal sealed class EhrSyncEnvironment : IAsyncDisposable
     /// <summary>Searches the sandbox's FHIR endpoint with a system token of the test's own (same client and key).</summary>
     public async Task<List<JsonElement>> SearchEhrAsync(string query)
     {
-        _ehrReader ??= new BackendServicesTokenClient(Sandbox.Client(),
+        _ehrReader ??= new BackendServicesTokenClient(SandboxClient(),
             new BackendServicesClientSettings(new Uri(Sandbox.FhirBase), ClientId, new SigningCredentials(new ECDsaSecurityKey(_key) { KeyId = KeyId }, SecurityAlgorithms.EcdsaSha384), "system/*.rs"),
             TimeProvider.System, NullLogger<BackendServicesTokenClient>.Instance);
-        using var http = Sandbox.Client();
+        using var http = SandboxClient();
         using var request = new HttpRequestMessage(HttpMethod.Get, $"/fhir/{query}");
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await _ehrReader.GetAccessTokenAsync(default));
         using var response = await http.SendAsync(request);
@@ -155,6 +157,8 @@ internal sealed class EhrSyncEnvironment : IAsyncDisposable
             ? [.. entries.EnumerateArray().Select(e => e.GetProperty("resource").Clone())]
             : [];
     }
+
+    private HttpClient SandboxClient() => new(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = Sandbox.EhrUrl, Timeout = TimeSpan.FromSeconds(60) };
 
     public async ValueTask DisposeAsync()
     {

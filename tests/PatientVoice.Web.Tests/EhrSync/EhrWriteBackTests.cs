@@ -99,7 +99,7 @@ public sealed class EhrWriteBackTests(EhrWriteBackFixture fixture, ITestOutputHe
     {
         using var client = _env.PatientVoiceClient();
         var patient = NewPatient();
-        await _env.Sandbox.FaultAsync(fault, 120);
+        await _env.Sandbox.TurnFaultOnAsync(fault, 120);
         try
         {
             var submitted = await _env.SubmitAsync(client, "my-goals", patient);
@@ -107,7 +107,7 @@ public sealed class EhrWriteBackTests(EhrWriteBackFixture fixture, ITestOutputHe
             Assert.Equal(Hl7.Fhir.Model.Task.TaskStatus.InProgress, retrying.Status);
             Assert.Contains(reason, retrying.StatusReason?.Text, StringComparison.Ordinal);
             
-            await _env.Sandbox.ClearFaultsAsync();
+            await _env.Sandbox.TurnFaultsOffAsync();
             var back = DateTimeOffset.UtcNow;
             await _env.WaitForTaskAsync(client, submitted.Id, 1, "delivered", Patience);
             output.WriteLine($"{fault}: reason while down \"{retrying.StatusReason.Text}\"; delivered {(DateTimeOffset.UtcNow - back).TotalSeconds:F1} s after the EHR came back.");
@@ -115,7 +115,7 @@ public sealed class EhrWriteBackTests(EhrWriteBackFixture fixture, ITestOutputHe
         }
         finally
         {
-            await _env.Sandbox.ClearFaultsAsync();
+            await _env.Sandbox.TurnFaultsOffAsync();
         }
     }
 
