@@ -10,7 +10,8 @@ namespace PatientVoice.Web.Tests.EhrSync;
 [Collection(FhirServerCollection.Name)]
 public sealed class EhrSyncStatusTests(FhirServerFixture server)
 {
-    private readonly HttpClient _client = server.CreateFhirClient();
+    // The first submission waits for the shared validator to warm up: minutes on a loaded machine, not 100 s.
+    private readonly HttpClient _client = Patient(server.CreateFhirClient());
 
     [Fact]
     public async Task With_write_back_off_a_submission_queues_nothing_and_has_no_status()
@@ -48,6 +49,12 @@ public sealed class EhrSyncStatusTests(FhirServerFixture server)
         Assert.Equal($"ehrsync-{responseId}-2", status.TaskId);
         Assert.Contains(words, status.PatientMessage, StringComparison.Ordinal);
         Assert.DoesNotContain("422", status.PatientMessage, StringComparison.Ordinal);
+    }
+
+    private static HttpClient Patient(HttpClient client)
+    {
+        client.Timeout = TimeSpan.FromMinutes(5);
+        return client;
     }
 
     private async System.Threading.Tasks.Task WriteAsync(Resource resource)
