@@ -35,6 +35,9 @@ builder.Services.AddSingleton<ResourceValidation>();
 builder.Services.AddSingleton<QuestionnaireLookup>();
 builder.Services.AddSingleton<QuestionnaireResponseExtractor>();
 builder.Services.AddSingleton<SubmissionService>();
+builder.Services.AddSingleton<CarriedGoals>();
+builder.Services.AddSingleton<PreviousResponses>();
+builder.Services.AddSingleton<PatientVoice.Web.FhirApi.Operations.PopulateServices>();
 // Write-back to the EHR: an outbox filled by submissions, a worker delivering it (off unless EhrSync:Enabled).
 builder.Services.AddEhrSync(builder.Configuration);
 builder.Services.AddSingleton<IResourceWriteValidator, ProfileWriteValidator>();

@@ -15,7 +15,7 @@ public static class SupportedResourceTypes
         "DocumentReference",
         "Provenance",
         "List",
-        // Status of the write-back to the EHR, one per submission (docs/adr/0009); written by the server.
+        // Status of the write-back to the EHR, one per submission (docs/adr/0010); written by the server.
         "Task",
     ];
 
