@@ -6,6 +6,8 @@ using PatientVoice.Fhir.Questionnaires.Extract;
 using PatientVoice.Storage;
 using PatientVoice.Storage.Indexing;
 using PatientVoice.Storage.Sqlite;
+using PatientVoice.Web.CdsHooks;
+using PatientVoice.Web.Clinicians;
 using PatientVoice.Web.EhrSync;
 using PatientVoice.Web.FhirApi;
 using PatientVoice.Web.FhirApi.Capabilities;
@@ -17,6 +19,7 @@ using PatientVoice.Web.Health;
 using PatientVoice.Web.Launch;
 using PatientVoice.Web.Localization;
 using PatientVoice.Web.Pages.Errors;
+using PatientVoice.Web.Patients;
 using PatientVoice.Web.Submissions;
 using PatientVoice.Web.Security;
 
@@ -46,6 +49,9 @@ builder.Services.AddSingleton<FhirRequestBody>();
 builder.Services.AddSingleton<ResourceWriter>();
 builder.Services.AddSingleton<CapabilityStatementBuilder>();
 builder.Services.AddSingleton<IFhirAccessPolicy, OpenAccessPolicy>();
+// Clinician summary, its review actions and CDS Hooks (issue 7).
+builder.Services.AddClinicians();
+builder.Services.AddCdsHooks(builder.Configuration);
 builder.Services.AddHealthChecks().AddCheck<ValidatorWarmHealthCheck>("validator", tags: ["ready"]);
 // Pages: SMART launch and sessions (Web/Launch), error pages in the user's language (Web/Localization).
 builder.Services.AddUiLocalization();
@@ -54,6 +60,8 @@ builder.Services.AddRazorPages();
 builder.Services.AddExceptionHandler<PageExceptionHandler>();
 builder.Services.AddExceptionHandler<OperationOutcomeExceptionHandler>();
 builder.Services.AddProblemDetails();
+// Patient pages (Pages/Patient, Patients/): Razor Pages, localization, static LHC-Forms, safety terms.
+builder.Services.AddPatientPages();
 builder.Services.AddEndpointsApiExplorer();
 builder.Services.AddSwaggerGen(options => options.SwaggerDoc("v1", new OpenApiInfo
 {
@@ -67,6 +75,7 @@ builder.Services.AddSwaggerGen(options => options.SwaggerDoc("v1", new OpenApiIn
 var app = builder.Build();
 
 app.UseExceptionHandler();
+app.UsePatientPages();
 app.UseSwagger();
 app.UseSwaggerUI();
 app.MapGet("/", () => Results.Redirect("/swagger")).ExcludeFromDescription();
@@ -77,6 +86,7 @@ app.UseAuthorization();
 app.MapRazorPages();
 app.MapSmartSession();
 app.MapFhirApi();
+app.MapCdsHooks();
 // Liveness: the process answers. Readiness: it can also validate without waiting (see ValidatorWarmHealthCheck).
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });

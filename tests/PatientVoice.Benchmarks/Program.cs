@@ -12,6 +12,9 @@ const string Usage = """
     (e.g. --Fhir:ValidateAgainstDefaultProfiles=false). Both wait for /health/ready before the load starts.
     submit [--clients 16] [--seconds 20] [--warmup 5]
         POST completed "My goals" responses (3 goals each): validate + extract + store in one transaction.
+    clinician-summary [--months 60] [--other-patients 200] [--iterations 500] [--warmup 50] [--db FILE]
+        Submit five years of monthly responses (all four forms) for one patient through the server, then time
+        building that patient's clinician summary from the store (searches, parsing, model, copy-to-note text).
     validation [iterations]
         Cold and warm profile validation time per resource, in this process.
     """;
@@ -37,5 +40,6 @@ return args[0] switch
     "create" => await CreateBenchmark.RunAsync(options),
     "submit" => await CreateBenchmark.RunAsync(options, submissions: true),
     "search" => await SearchBenchmark.RunAsync(options),
+    "clinician-summary" => await ClinicianSummaryBenchmark.RunAsync(options),
     _ => throw new ArgumentException($"Unknown benchmark '{args[0]}'.\n{Usage}"),
 };

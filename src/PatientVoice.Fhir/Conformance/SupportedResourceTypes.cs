@@ -15,8 +15,9 @@ public static class SupportedResourceTypes
         "DocumentReference",
         "Provenance",
         "List",
-        // Status of the write-back to the EHR, one per submission (docs/adr/0010); written by the server.
+        // Task: agenda outcomes (docs/adr/0011) and the write-back status to the EHR, one per submission (docs/adr/0013).
         "Task",
+        "Communication",
     ];
 
     private static readonly HashSet<string> Lookup = new(All, StringComparer.Ordinal);

@@ -8,7 +8,7 @@ namespace PatientVoice.Web.EhrSync;
 /// (<c>Task?focus=QuestionnaireResponse/{id}</c>, <c>Task?code=…|ehr-write-back&amp;status=failed</c>). <c>status</c> follows
 /// the delivery (requested, in-progress, completed, failed), <c>businessStatus</c> says queued / retrying / delivered /
 /// failed, <c>statusReason</c> why, and one <c>output</c> per item: its outcome code, our reference in <c>type.text</c>,
-/// the EHR's resource (or the reason) as the value. See docs/adr/0010.
+/// the EHR's resource (or the reason) as the value. See docs/adr/0013.
 /// </summary>
 public static class EhrSyncTask
 {

@@ -1,0 +1,30 @@
+using Hl7.Fhir.Model;
+using PatientVoice.Web.Launch;
+
+namespace PatientVoice.Web.Clinicians.Presentation;
+
+/// <summary>The patient banner (shown when the EHR says <c>need_patient_banner</c>): name, birth date, gender, id; read from the EHR.</summary>
+public sealed record PatientBanner(string Id, string? Name, string? BirthDate, string? Gender)
+{
+    /// <summary>Reads the patient from the EHR; an unreachable EHR still gives a banner with the id (never a failed page).</summary>
+    public static async Task<PatientBanner> ReadAsync(IEhrFhirClient ehr, SmartSession session, string patientId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ehr);
+        try
+        {
+            if (await ehr.ReadAsync(session, "Patient/" + patientId, cancellationToken) is Patient patient)
+            {
+                var name = patient.Name.FirstOrDefault(n => n.Use is HumanName.NameUse.Official) ?? patient.Name.FirstOrDefault();
+                var text = name?.Text ?? string.Join(' ', (name?.Given ?? []).Append(name?.Family).Where(s => !string.IsNullOrWhiteSpace(s)));
+                return new PatientBanner(patientId, string.IsNullOrWhiteSpace(text) ? null : text, patient.BirthDate,
+                    patient.Gender is { } g ? Hl7.Fhir.Utility.EnumUtility.GetLiteral(g) : null);
+            }
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The banner is a courtesy; the summary is ours and is shown regardless.
+        }
+
+        return new PatientBanner(patientId, null, null, null);
+    }
+}

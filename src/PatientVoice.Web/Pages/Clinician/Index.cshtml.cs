@@ -1,0 +1,135 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using PatientVoice.Fhir.Errors;
+using PatientVoice.Web.Clinicians.Presentation;
+using PatientVoice.Web.Clinicians.Review;
+using PatientVoice.Web.Clinicians.Summary;
+using PatientVoice.Web.Launch;
+
+namespace PatientVoice.Web.Pages.Clinician;
+
+/// <summary>
+/// <c>/clinician</c>: the summary of the launch patient (or, from the clinic list of a launch without a patient,
+/// <c>?patient={id}</c>), and the clinician's actions on it: acknowledge, close the loop on agenda topics, agree a goal.
+/// Every action posts, records in FHIR and comes back here (post/redirect/get).
+/// </summary>
+[Authorize(Policy = SmartSessionPolicies.Clinician)]
+public sealed class IndexModel(
+    IEhrFhirClient ehr,
+    ClinicianSummaryReader summaries,
+    ReadAcknowledgements acknowledgements,
+    AgendaOutcomeRecorder agendaOutcomes,
+    GoalAgreement goals) : ClinicianPageModel
+{
+    public ClinicianSummary Summary { get; private set; } = new() { Patient = string.Empty };
+
+    public PatientBanner? Banner { get; private set; }
+
+    public string NoteText { get; private set; } = string.Empty;
+
+    /// <summary><c>?patient=</c>: the patient chosen on the clinic list, when the launch named none.</summary>
+    [BindProperty(SupportsGet = true, Name = "patient")]
+    public string? ChosenPatient { get; set; }
+
+    /// <summary>What the last action did (<c>?done=</c>) or why it failed (<c>?problem=</c>).</summary>
+    [BindProperty(SupportsGet = true, Name = "done")]
+    public string? Done { get; set; }
+
+    [BindProperty(SupportsGet = true, Name = "problem")]
+    public string? Problem { get; set; }
+
+    public string? PatientId => Session?.Patient ?? (IsFhirId(ChosenPatient) ? ChosenPatient : null);
+
+    public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
+    {
+        if (PatientId is not { } patient)
+        {
+            return RedirectToPage("/Clinician/Clinic");
+        }
+
+        Summary = await summaries.ReadAsync("Patient/" + patient, cancellationToken);
+        NoteText = CopyToNoteText.For(Summary);
+        if (Session!.NeedPatientBanner || Session.Patient is null)
+        {
+            Banner = await PatientBanner.ReadAsync(ehr, Session, patient, cancellationToken);
+        }
+
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostAcknowledgeAsync(CancellationToken cancellationToken) =>
+        await ActAsync("read", async (patient, clinician) =>
+        {
+            var summary = await summaries.ReadAsync(patient, cancellationToken);
+            await acknowledgements.AcknowledgeAsync(patient, clinician, summary.Submissions, cancellationToken);
+        });
+
+    public async Task<IActionResult> OnPostAgendaAsync(string listId, int rank, string outcome, CancellationToken cancellationToken) =>
+        await ActAsync("agenda", async (patient, clinician) =>
+        {
+            var chosen = AgendaOutcomes.Parse(outcome) ?? throw new BadRequestException("Choose addressed, deferred or next visit.", "outcome");
+            await agendaOutcomes.RecordAsync(patient, listId ?? string.Empty, rank, chosen, clinician, cancellationToken);
+        });
+
+    public async Task<IActionResult> OnPostAgreeGoalAsync(string goalId, int version, string? note, CancellationToken cancellationToken) =>
+        await ActAsync("goal", async (patient, clinician) =>
+        {
+            if (note?.Length > 2000)
+            {
+                throw new BadRequestException("A note can be at most 2,000 characters.", "note");
+            }
+
+            await goals.AgreeAsync(patient, goalId ?? string.Empty, version, clinician, note, cancellationToken);
+        });
+
+    private async Task<IActionResult> ActAsync(string done, Func<string, Hl7.Fhir.Model.ResourceReference, Task> action)
+    {
+        if (PatientId is not { } patient)
+        {
+            return RedirectToPage("/Clinician/Clinic");
+        }
+
+        if (Clinician is not { } clinician)
+        {
+            return Back(problem: "no-user");
+        }
+
+        try
+        {
+            await action("Patient/" + patient, clinician);
+        }
+        catch (FhirException e)
+        {
+            return Back(problem: e.StatusCode switch
+            {
+                StatusCodes.Status412PreconditionFailed => "changed",
+                StatusCodes.Status404NotFound => "not-found",
+                StatusCodes.Status409Conflict => "ended",
+                _ => "invalid",
+            });
+        }
+
+        return Back(done: done);
+    }
+
+    private RedirectToPageResult Back(string? done = null, string? problem = null) =>
+        RedirectToPage("/Clinician/Index", new { patient = Session?.Patient is null ? ChosenPatient : null, done, problem });
+
+    public string? DoneMessage => Done switch
+    {
+        "read" => "Recorded: you have read this. The patient will see that their clinician has read it.",
+        "agenda" => "Recorded. The patient will see what became of this topic.",
+        "goal" => "Recorded: you and the patient agreed this goal.",
+        _ => null,
+    };
+
+    public string? ProblemMessage => Problem switch
+    {
+        "changed" => "This goal changed while you were reading (the patient may have updated it). Here it is as it is now; please look again.",
+        "not-found" => "That is no longer part of this patient's record.",
+        "ended" => "This goal has ended, so it cannot be agreed.",
+        "no-user" => "The EHR did not say who you are, so nothing can be recorded in your name.",
+        "invalid" => "That could not be recorded. Please try again.",
+        _ => null,
+    };
+}

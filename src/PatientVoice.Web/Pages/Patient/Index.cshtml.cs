@@ -1,0 +1,99 @@
+using Hl7.Fhir.Model;
+using PatientVoice.Web.Launch;
+using PatientVoice.Web.Patients;
+using PatientVoice.Web.Submissions;
+
+namespace PatientVoice.Web.Pages.Patient;
+
+/// <summary>Home: the next visit, what to fill in before it (and how long it takes), what was already shared.</summary>
+public sealed partial class IndexModel(PatientContextAccessor contexts, IEhrFhirClient ehr, PatientQuestionnaires questionnaires, PatientResponses responses, ILogger<IndexModel> logger)
+    : PatientPageModel(contexts)
+{
+    public UpcomingVisit? Visit { get; private set; }
+
+    public bool VisitUnknown { get; private set; }
+
+    public IReadOnlyList<QuestionnaireStatus> ToFillIn { get; private set; } = [];
+
+    public IReadOnlyList<SharedResponse> Shared { get; private set; } = [];
+
+    /// <summary>The Appointment a portal launch named (<c>/patient?appointment={id}</c>).</summary>
+    [Microsoft.AspNetCore.Mvc.BindProperty(SupportsGet = true, Name = "appointment")]
+    public string? AppointmentId { get; set; }
+
+    public async Task OnGetAsync(CancellationToken cancellationToken)
+    {
+        Visit = await NextVisitAsync(cancellationToken);
+        var all = await responses.AllAsync(Patient, cancellationToken);
+        var offered = await questionnaires.ListAsync(cancellationToken);
+        ToFillIn = offered.Select(q =>
+        {
+            var mine = all.Where(r => PatientQuestionnaires.UrlOf(r.Response.Questionnaire) == q.Questionnaire.Url).ToList();
+            var draft = mine.FirstOrDefault(r => r.Response.Status == QuestionnaireResponse.QuestionnaireResponseStatus.InProgress);
+            var sent = mine.FirstOrDefault(r => SubmissionService.IsSubmission(r.Response));
+            return new QuestionnaireStatus(q, draft.Response is not null ? draft.Stored.LastUpdated : null, sent.Response is not null ? sent.Stored.LastUpdated : null);
+        }).ToList();
+        Shared = all.Where(r => SubmissionService.IsSubmission(r.Response))
+            .Select(r => new SharedResponse(offered.FirstOrDefault(q => q.Questionnaire.Url == PatientQuestionnaires.UrlOf(r.Response.Questionnaire)), r.Stored.LastUpdated))
+            .ToList();
+    }
+
+    // The Appointment the launch named, else the next booked one the EHR knows for this patient.
+    private async Task<UpcomingVisit?> NextVisitAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            Appointment? appointment = null;
+            var named = Patient.Session.FhirContext.FirstOrDefault(r => r.StartsWith("Appointment/", StringComparison.Ordinal))
+                ?? (AppointmentId is { Length: > 0 } id && !id.Contains('/', StringComparison.Ordinal) ? "Appointment/" + id : null);
+            if (named is not null)
+            {
+                appointment = await ehr.ReadAsync(Patient.Session, named, cancellationToken) as Appointment;
+            }
+
+            if (appointment is null)
+            {
+                var today = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+                var found = await ehr.SearchAsync(Patient.Session, "Appointment", $"patient={Uri.EscapeDataString(Patient.PatientReference)}&date=ge{today}", cancellationToken);
+                appointment = found.Entry.Select(e => e.Resource).OfType<Appointment>()
+                    .Where(a => a.Status is Appointment.AppointmentStatus.Booked or Appointment.AppointmentStatus.Pending or Appointment.AppointmentStatus.Proposed && a.Start is not null)
+                    .OrderBy(a => a.Start)
+                    .FirstOrDefault();
+            }
+
+            if (appointment is null)
+            {
+                return null;
+            }
+
+            var clinician = appointment.Participant.Select(p => p.Actor).FirstOrDefault(a => a?.Reference?.StartsWith("Practitioner/", StringComparison.Ordinal) == true);
+            var clinicianName = clinician?.Display;
+            if (clinicianName is null && clinician?.Reference is { } practitioner
+                && await ehr.ReadAsync(Patient.Session, practitioner, cancellationToken) is Practitioner p && p.Name.FirstOrDefault() is { } name)
+            {
+                clinicianName = string.Join(' ', name.Prefix.Concat(name.Given).Append(name.Family).Where(s => !string.IsNullOrWhiteSpace(s)));
+            }
+
+            return new UpcomingVisit(appointment.Start, clinicianName);
+        }
+        catch (Exception failure) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The visit is useful context, not a reason to stop the patient from answering.
+            LogVisitUnavailable(failure.GetType().Name);
+            VisitUnknown = true;
+            return null;
+        }
+    }
+
+    [LoggerMessage(EventId = 6030, Level = LogLevel.Warning, Message = "Patient home: the next visit could not be read from the EHR ({Failure})")]
+    private partial void LogVisitUnavailable(string failure);
+}
+
+/// <summary>The next visit: when, and with whom (as the EHR names the clinician).</summary>
+public sealed record UpcomingVisit(DateTimeOffset? Start, string? Clinician);
+
+/// <summary>A questionnaire on the home page: whether a draft waits and when it was last shared.</summary>
+public sealed record QuestionnaireStatus(PatientQuestionnaire Questionnaire, DateTimeOffset? DraftSaved, DateTimeOffset? LastShared);
+
+/// <summary>A submission already shared with the care team.</summary>
+public sealed record SharedResponse(PatientQuestionnaire? Questionnaire, DateTimeOffset When);

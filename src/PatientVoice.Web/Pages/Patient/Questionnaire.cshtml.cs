@@ -1,0 +1,110 @@
+using System.Text.Json;
+using Hl7.Fhir.Model;
+using Microsoft.AspNetCore.Mvc;
+using PatientVoice.Fhir.Errors;
+using PatientVoice.Fhir.Serialization;
+using PatientVoice.Web.Patients;
+
+namespace PatientVoice.Web.Pages.Patient;
+
+/// <summary>
+/// One questionnaire in LHC-Forms. The page opens with the patient's draft (else the last answers they shared),
+/// and wwwroot/js/patient-form.js saves the answers as a draft every few seconds and when the page is left
+/// (<see cref="OnPostDraftAsync"/>), then moves on to the review step.
+/// </summary>
+public sealed class QuestionnaireModel(PatientContextAccessor contexts, PatientQuestionnaires questionnaires, PatientResponses responses)
+    : PatientPageModel(contexts)
+{
+    public PatientQuestionnaire Form { get; private set; } = null!;
+
+    /// <summary>The questionnaire in the page language, as FHIR JSON for LHC-Forms.</summary>
+    public string QuestionnaireJson { get; private set; } = "";
+
+    /// <summary>The answers the form opens with, as FHIR JSON.</summary>
+    public string ResponseJson { get; private set; } = "";
+
+    public string? DraftId { get; private set; }
+
+    public int? DraftVersion { get; private set; }
+
+    public DateTimeOffset? DraftSaved { get; private set; }
+
+    public string Title { get; private set; } = "";
+
+    public async Task<IActionResult> OnGetAsync(string id, CancellationToken cancellationToken)
+    {
+        if (await questionnaires.FindAsync(id, cancellationToken) is not { } form)
+        {
+            return NotThePatients();
+        }
+
+        Form = form;
+        var localized = QuestionnaireLocalizer.Localize(form.Questionnaire, PatientText.Language);
+        Title = localized.Title ?? localized.Name ?? localized.Id ?? "";
+        QuestionnaireJson = FhirSerializer.ToJson(localized);
+        if (await responses.DraftAsync(Patient, form, cancellationToken) is { } draft)
+        {
+            DraftId = draft.Stored.Id;
+            DraftVersion = draft.Stored.VersionId;
+            DraftSaved = draft.Stored.LastUpdated;
+            ResponseJson = FhirSerializer.ToJson(draft.Response);
+        }
+        else
+        {
+            ResponseJson = FhirSerializer.ToJson(await responses.StartingPointAsync(Patient, form, cancellationToken));
+        }
+
+        return Page();
+    }
+
+    /// <summary>
+    /// Saves the form's answers as a draft. Body: <c>{"id": …, "version": …, "response": {QuestionnaireResponse}}</c>.
+    /// Answers <c>{"id", "version", "saved"}</c>; 409 with the current version when another tab saved first.
+    /// </summary>
+    public async Task<IActionResult> OnPostDraftAsync(string id, CancellationToken cancellationToken)
+    {
+        if (await questionnaires.FindAsync(id, cancellationToken) is not { } form)
+        {
+            return NotFound();
+        }
+
+        DraftRequest? request;
+        QuestionnaireResponse? fromForm;
+        try
+        {
+            request = await JsonSerializer.DeserializeAsync<DraftRequest>(Request.Body, JsonSerializerOptions.Web, cancellationToken);
+            fromForm = request?.Response is { } body ? JsonSerializer.Deserialize<Resource>(body.GetRawText(), FhirSerializer.JsonOptions) as QuestionnaireResponse : null;
+        }
+        catch (JsonException)
+        {
+            return BadRequest(new { error = "bad-json" });
+        }
+
+        if (request is null || fromForm is null)
+        {
+            return BadRequest(new { error = "no-response" });
+        }
+
+        try
+        {
+            var stored = await responses.SaveDraftAsync(Patient, form, fromForm, request.Id, request.Version, cancellationToken);
+            return new JsonResult(new { id = stored.Id, version = stored.VersionId, saved = stored.LastUpdated });
+        }
+        catch (PreconditionFailedException)
+        {
+            return new ConflictObjectResult(new { error = "changed-elsewhere" });
+        }
+        catch (KeyNotFoundException)
+        {
+            return NotFound();
+        }
+        catch (FhirException failure)
+        {
+            // The answers do not fit the questionnaire (e.g. a number out of range): the form says so, nothing is stored.
+            return new UnprocessableEntityObjectResult(new { error = "invalid", issues = failure.ToOperationOutcome().Issue.Select(i => i.Diagnostics).ToList() });
+        }
+    }
+
+    /// <summary>What the page's script sends.</summary>
+    public sealed record DraftRequest(string? Id, int? Version, JsonElement? Response);
+}

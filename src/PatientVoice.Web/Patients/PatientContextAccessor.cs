@@ -1,0 +1,82 @@
+using Hl7.Fhir.Model;
+using PatientVoice.Web.Launch;
+
+namespace PatientVoice.Web.Patients;
+
+/// <summary>Builds the <see cref="PatientContext"/> of a request once (kept in <see cref="HttpContext.Items"/>).</summary>
+public sealed partial class PatientContextAccessor(ISmartSessionAccessor sessions, IEhrFhirClient ehr, ILogger<PatientContextAccessor> logger)
+{
+    private static readonly object Key = new();
+
+    /// <summary>The context, or null when the request has no session with a patient in it.</summary>
+    public async Task<PatientContext?> GetAsync(HttpContext http, CancellationToken cancellationToken)
+    {
+        if (http.Items.TryGetValue(Key, out var cached))
+        {
+            return cached as PatientContext;
+        }
+
+        var session = await sessions.GetAsync(http, cancellationToken);
+        PatientContext? context = null;
+        if (session?.PatientReference is { } patient && session.Role != SessionRole.Practitioner)
+        {
+            var user = session.FhirUser is { Length: > 0 } fhirUser ? fhirUser : patient;
+            var patientResource = await ReadAsync(session, patient, cancellationToken) as Patient;
+            var userResource = user == patient ? patientResource : await ReadAsync(session, user, cancellationToken);
+            context = new PatientContext(session, patient, user, NameOf(patientResource), NameOf(userResource));
+            http.Items[PreferredLanguageKey] = PreferredLanguage(patientResource);
+        }
+
+        http.Items[Key] = context;
+        return context;
+    }
+
+    /// <summary>Key of the patient's preferred language (<c>Patient.communication</c>, preferred first) in <see cref="HttpContext.Items"/>.</summary>
+    public static readonly object PreferredLanguageKey = new();
+
+    private async Task<Resource?> ReadAsync(SmartSession session, string reference, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ehr.ReadAsync(session, reference, cancellationToken);
+        }
+        catch (Exception failure) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The pages work without names: the EHR being slow or down must not stop a patient from answering.
+            LogEhrReadFailed(reference.Split('/')[0], failure.GetType().Name);
+            return null;
+        }
+    }
+
+    private static string? NameOf(Resource? resource)
+    {
+        var name = resource switch
+        {
+            Patient p => p.Name.FirstOrDefault(),
+            RelatedPerson r => r.Name.FirstOrDefault(),
+            _ => null,
+        };
+        if (name is null)
+        {
+            return null;
+        }
+
+        if (!string.IsNullOrWhiteSpace(name.Text))
+        {
+            return name.Text;
+        }
+
+        var parts = name.Given.Append(name.Family).Where(p => !string.IsNullOrWhiteSpace(p));
+        var joined = string.Join(' ', parts);
+        return joined.Length > 0 ? joined : null;
+    }
+
+    private static string? PreferredLanguage(Patient? patient)
+    {
+        var communication = patient?.Communication.OrderByDescending(c => c.Preferred == true).FirstOrDefault();
+        return communication?.Language?.Coding.Select(c => c.Code).FirstOrDefault(c => !string.IsNullOrEmpty(c));
+    }
+
+    [LoggerMessage(EventId = 6001, Level = LogLevel.Warning, Message = "Patient pages: reading {ResourceType} from the EHR failed ({Failure}); names left out")]
+    private partial void LogEhrReadFailed(string resourceType, string failure);
+}

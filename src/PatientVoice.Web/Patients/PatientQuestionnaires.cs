@@ -1,0 +1,68 @@
+using Hl7.Fhir.Model;
+using PatientVoice.Fhir.Questionnaires;
+using PatientVoice.Web.FhirApi.Validation;
+
+namespace PatientVoice.Web.Patients;
+
+/// <summary>A questionnaire the patient can fill in, with roughly how long it takes.</summary>
+public sealed record PatientQuestionnaire(Questionnaire Questionnaire, int Minutes)
+{
+    public string Id => Questionnaire.Id ?? "";
+
+    /// <summary><c>url|version</c>, what a response's <c>questionnaire</c> names.</summary>
+    public string Canonical => Questionnaire.Version is { Length: > 0 } v ? $"{Questionnaire.Url}|{v}" : Questionnaire.Url ?? "";
+}
+
+/// <summary>
+/// The questionnaires offered to patients: ours first, in the order a visit needs them, then any other active
+/// Questionnaire an integrator stored (LHC-Forms renders SDC questionnaires in general).
+/// </summary>
+public sealed class PatientQuestionnaires(PatientStore store, QuestionnaireLookup lookup)
+{
+    private static readonly string[] OurOrder = ["before-your-visit", "my-goals", "my-care-preferences", "what-i-know-about-my-condition"];
+
+    public const string Base = "http://patientvoice.example.org/fhir/Questionnaire/";
+
+    public async Task<IReadOnlyList<PatientQuestionnaire>> ListAsync(CancellationToken cancellationToken)
+    {
+        var found = await store.SearchAsync<Questionnaire>([new("status", "active")], cancellationToken);
+        // One entry per url: the newest version.
+        return found.Select(f => f.Resource)
+            .GroupBy(q => q.Url ?? q.Id, StringComparer.Ordinal)
+            .Select(g => g.First())
+            .OrderBy(q => Array.IndexOf(OurOrder, q.Id) is var i && i >= 0 ? i : OurOrder.Length)
+            .ThenBy(q => q.Title ?? q.Name ?? q.Id, StringComparer.OrdinalIgnoreCase)
+            .Select(q => new PatientQuestionnaire(q, EstimateMinutes(q)))
+            .ToList();
+    }
+
+    /// <summary>The questionnaire with this id, or null.</summary>
+    public async Task<PatientQuestionnaire?> FindAsync(string id, CancellationToken cancellationToken)
+    {
+        var read = await store.ReadAsync<Questionnaire>(id, cancellationToken);
+        return read is { Resource: var q } ? new PatientQuestionnaire(q, EstimateMinutes(q)) : null;
+    }
+
+    /// <summary>The questionnaire a response names (<c>url|version</c>), or null.</summary>
+    public async Task<PatientQuestionnaire?> ForResponseAsync(QuestionnaireResponse response, CancellationToken cancellationToken)
+        => await lookup.FindAsync(response.Questionnaire ?? "", cancellationToken) is { } q ? new PatientQuestionnaire(q, EstimateMinutes(q)) : null;
+
+    /// <summary>The canonical URL without its version.</summary>
+    public static string UrlOf(string? canonical) => QuestionnaireCanonical.Parse(canonical ?? "").Url;
+
+    // About 20 s for a question answered in one's own words (most are skipped or short), 10 s for a choice or a short field; at least a minute.
+    // A repeating group counts once (the estimate is per goal or per condition, as our intros say).
+    private static int EstimateMinutes(Questionnaire questionnaire)
+    {
+        var seconds = Items(questionnaire.Item).Sum(i => i.Type == Questionnaire.QuestionnaireItemType.Text ? 20 : 10);
+        return Math.Max(1, (int)Math.Round(seconds / 60.0, MidpointRounding.AwayFromZero));
+    }
+
+    private static IEnumerable<Questionnaire.ItemComponent> Items(IEnumerable<Questionnaire.ItemComponent> items)
+        => items.SelectMany(i => i.Type switch
+        {
+            Questionnaire.QuestionnaireItemType.Display => [],
+            Questionnaire.QuestionnaireItemType.Group => Items(i.Item),
+            _ => [i],
+        });
+}

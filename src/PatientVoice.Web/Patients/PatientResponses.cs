@@ -1,0 +1,149 @@
+using Hl7.Fhir.Model;
+using PatientVoice.Storage;
+using PatientVoice.Web.Submissions;
+
+namespace PatientVoice.Web.Patients;
+
+/// <summary>
+/// The patient's QuestionnaireResponses: drafts (<c>in-progress</c>, saved with If-Match so two tabs cannot
+/// overwrite each other silently) and submission through <see cref="SubmissionService"/> (validated, extracted,
+/// stored with its Goals, Observations, note and Provenance in one transaction). Who the response is about and who
+/// wrote it always come from the session, never from the browser.
+/// </summary>
+public sealed partial class PatientResponses(PatientStore store, SubmissionService submissions, SafetyTerms safetyTerms, TimeProvider time, ILogger<PatientResponses> logger)
+{
+    private const string RespondentLinkId = "respondent";
+    private const string RespondentSystem = "http://patientvoice.example.org/fhir/CodeSystem/pv-respondent";
+
+    /// <summary>Every response about the patient, newest first.</summary>
+    public async Task<IReadOnlyList<(QuestionnaireResponse Response, StoredResource Stored)>> AllAsync(PatientContext context, CancellationToken cancellationToken)
+        => await store.SearchAsync<QuestionnaireResponse>([new("subject", context.PatientReference)], cancellationToken);
+
+    /// <summary>The newest draft of <paramref name="questionnaire"/> (any version of it), or null.</summary>
+    public async Task<(QuestionnaireResponse Response, StoredResource Stored)?> DraftAsync(PatientContext context, PatientQuestionnaire questionnaire, CancellationToken cancellationToken)
+    {
+        var drafts = await store.SearchAsync<QuestionnaireResponse>([new("subject", context.PatientReference), new("status", "in-progress")], cancellationToken);
+        return drafts.FirstOrDefault(d => PatientQuestionnaires.UrlOf(d.Resource.Questionnaire) == questionnaire.Questionnaire.Url) is { Resource: not null } found ? found : null;
+    }
+
+    /// <summary>The newest submitted (completed or amended) response to <paramref name="questionnaire"/>, or null.</summary>
+    public async Task<(QuestionnaireResponse Response, StoredResource Stored)?> LastSubmittedAsync(PatientContext context, PatientQuestionnaire questionnaire, CancellationToken cancellationToken)
+    {
+        var all = await AllAsync(context, cancellationToken);
+        return all.FirstOrDefault(r => SubmissionService.IsSubmission(r.Response) && PatientQuestionnaires.UrlOf(r.Response.Questionnaire) == questionnaire.Questionnaire.Url) is { Response: not null } found ? found : null;
+    }
+
+    /// <summary>
+    /// What the form opens with when there is no draft: the answers of the last submission (so updating preferences
+    /// starts from what the patient said), else only who is filling it in.
+    /// </summary>
+    public async Task<QuestionnaireResponse> StartingPointAsync(PatientContext context, PatientQuestionnaire questionnaire, CancellationToken cancellationToken)
+    {
+        var start = new QuestionnaireResponse { Status = QuestionnaireResponse.QuestionnaireResponseStatus.InProgress };
+        if (await LastSubmittedAsync(context, questionnaire, cancellationToken) is { Response: var last })
+        {
+            start.Item = last.Item.Select(i => (QuestionnaireResponse.ItemComponent)i.DeepCopy()).ToList();
+        }
+
+        SetRespondent(start, questionnaire.Questionnaire, context);
+        return start;
+    }
+
+    /// <summary>
+    /// Saves the form's answers as a draft: a new response when <paramref name="id"/> is null, else a new version of it
+    /// (412 when <paramref name="version"/> is no longer current).
+    /// </summary>
+    public async Task<StoredResource> SaveDraftAsync(PatientContext context, PatientQuestionnaire questionnaire, QuestionnaireResponse fromForm, string? id, int? version, CancellationToken cancellationToken)
+    {
+        var response = Own(context, questionnaire, fromForm, QuestionnaireResponse.QuestionnaireResponseStatus.InProgress);
+        if (id is null)
+        {
+            var created = await store.CreateAsync(response, cancellationToken);
+            LogDraftSaved(created.Id, created.VersionId);
+            return created;
+        }
+
+        await RequireOwnAsync(context, id, cancellationToken);
+        response.Id = id;
+        var stored = await store.UpdateAsync(response, version, cancellationToken);
+        LogDraftSaved(stored.Id, stored.VersionId);
+        return stored;
+    }
+
+    /// <summary>Submits the draft <paramref name="id"/> at <paramref name="version"/>; flags it when its free text has safety terms.</summary>
+    public async Task<(StoredResource Stored, bool Flagged)> SubmitAsync(HttpRequest request, PatientContext context, PatientQuestionnaire questionnaire, string id, int version, CancellationToken cancellationToken)
+    {
+        var draft = await RequireOwnAsync(context, id, cancellationToken);
+        var response = Own(context, questionnaire, draft, QuestionnaireResponse.QuestionnaireResponseStatus.Completed);
+        response.Id = id;
+        response.Meta = new Meta { Tag = draft.Meta?.Tag.Where(t => t.System != ReviewFlag.System).ToList() ?? [] };
+        var flagged = ReviewFlag.Apply(response, safetyTerms);
+        var outcome = await submissions.SubmitAsync(request, response, version, create: false, cancellationToken);
+        LogSubmitted(outcome.Stored.Id, outcome.Stored.VersionId, flagged);
+        return (outcome.Stored, flagged);
+    }
+
+    /// <summary>The patient's response <paramref name="id"/>; 404 (as <see cref="KeyNotFoundException"/>) when it is not theirs.</summary>
+    public async Task<QuestionnaireResponse> RequireOwnAsync(PatientContext context, string id, CancellationToken cancellationToken)
+    {
+        if (await store.ReadAsync<QuestionnaireResponse>(id, cancellationToken) is { Resource: var response }
+            && response.Subject?.Reference == context.PatientReference)
+        {
+            return response;
+        }
+
+        throw new KeyNotFoundException("No such response for this patient.");
+    }
+
+    // The browser sends answers; everything else is the server's to say.
+    private QuestionnaireResponse Own(PatientContext context, PatientQuestionnaire questionnaire, QuestionnaireResponse fromForm, QuestionnaireResponse.QuestionnaireResponseStatus status)
+    {
+        var response = new QuestionnaireResponse
+        {
+            Status = status,
+            Questionnaire = questionnaire.Canonical,
+            Subject = new ResourceReference(context.PatientReference),
+            Author = new ResourceReference(context.UserReference),
+            Source = new ResourceReference(context.UserReference),
+            AuthoredElement = new FhirDateTime(time.GetUtcNow()),
+            Item = fromForm.Item.Select(i => (QuestionnaireResponse.ItemComponent)i.DeepCopy()).ToList(),
+        };
+        if (context.Session.Encounter is { Length: > 0 } encounter)
+        {
+            response.Encounter = new ResourceReference("Encounter/" + encounter);
+        }
+
+        return response;
+    }
+
+    // "Who is filling this in?" starts with what the session knows; the person can still change it.
+    private static void SetRespondent(QuestionnaireResponse response, Questionnaire questionnaire, PatientContext context)
+    {
+        if (questionnaire.Item.FirstOrDefault(i => i.LinkId == RespondentLinkId) is null || response.Item.Any(i => i.LinkId == RespondentLinkId))
+        {
+            return;
+        }
+
+        var code = context.IsFamilyMember ? "family-or-friend" : "self";
+        var option = questionnaire.Item.First(i => i.LinkId == RespondentLinkId).AnswerOption.Select(o => o.Value).OfType<Coding>()
+            .FirstOrDefault(c => c.System == RespondentSystem && c.Code == code);
+        if (option is null)
+        {
+            return;
+        }
+
+        var item = new QuestionnaireResponse.ItemComponent { LinkId = RespondentLinkId };
+        item.Answer.Add(new QuestionnaireResponse.AnswerComponent { Value = new Coding(option.System, option.Code, option.Display) });
+        var at = questionnaire.Item.FindIndex(i => i.LinkId == RespondentLinkId);
+        // Keep the questionnaire's order: after the items that come before it in the questionnaire.
+        var before = questionnaire.Item.Take(at).Select(i => i.LinkId).ToHashSet(StringComparer.Ordinal);
+        var index = response.Item.FindLastIndex(i => before.Contains(i.LinkId)) + 1;
+        response.Item.Insert(index, item);
+    }
+
+    [LoggerMessage(EventId = 6010, Level = LogLevel.Information, Message = "Draft saved: QuestionnaireResponse/{Id} version {Version}")]
+    private partial void LogDraftSaved(string id, int version);
+
+    [LoggerMessage(EventId = 6011, Level = LogLevel.Information, Message = "Submitted from the patient pages: QuestionnaireResponse/{Id} version {Version}, flagged for review {Flagged}")]
+    private partial void LogSubmitted(string id, int version, bool flagged);
+}

@@ -1,0 +1,122 @@
+// The questionnaire page: renders the form with LHC-Forms, saves the answers as a draft every few seconds and when
+// the page is left (with a visible "saved" state), shows the help message when free text has danger words, and
+// saves before moving on (review, language switch).
+(function () {
+  'use strict';
+  var host = document.getElementById('pv-form');
+  if (!host) { return; }
+  var SAVE_EVERY_MS = 3000;
+  var token = document.querySelector('input[name="__RequestVerificationToken"]').value;
+  var state = document.getElementById('pv-save-state');
+  var safetyBox = document.getElementById('pv-safety');
+  var safety = window.PatientVoiceSafety.create(JSON.parse(host.dataset.safetyTerms || '[]'));
+  var draftId = host.dataset.draftId || null;
+  var draftVersion = host.dataset.draftVersion ? parseInt(host.dataset.draftVersion, 10) : null;
+  var questionnaire = JSON.parse(host.dataset.questionnaire);
+  var response = JSON.parse(host.dataset.response);
+  var ready = false;
+  var lastSaved = null;
+  var saving = null;
+
+  function setState(text, problem) {
+    state.textContent = text;
+    state.classList.toggle('problem', !!problem);
+  }
+
+  function clock() {
+    var d = new Date();
+    return String(d.getHours()).padStart(2, '0') + ':' + String(d.getMinutes()).padStart(2, '0');
+  }
+
+  function current() { return LForms.Util.getFormFHIRData('QuestionnaireResponse', 'R4', host); }
+
+  function answersOf(qr) { return JSON.stringify((qr && qr.item) || []); }
+
+  function freeText(items, out) {
+    (items || []).forEach(function (item) {
+      (item.answer || []).forEach(function (a) {
+        if (typeof a.valueString === 'string') { out.push(a.valueString); }
+        freeText(a.item, out);
+      });
+      freeText(item.item, out);
+    });
+    return out;
+  }
+
+  function checkSafety(texts) {
+    if (texts.some(function (t) { return safety.matches(t); }) && safetyBox.hidden) {
+      safetyBox.hidden = false;
+    }
+  }
+
+  // Resolves true once the answers on screen are stored.
+  // force: store a draft even when nothing changed since the page opened (before the review step).
+  function save(keepalive, force) {
+    if (!ready) { return Promise.resolve(false); }
+    if (saving) { return saving.then(function () { return save(keepalive, force); }); }
+    var qr = current();
+    var answers = answersOf(qr);
+    if (answers === lastSaved && (draftId || !force)) { return Promise.resolve(true); }
+    setState(host.dataset.textSaving);
+    saving = fetch(host.dataset.saveUrl, {
+      method: 'POST',
+      credentials: 'same-origin',
+      keepalive: !!keepalive,
+      headers: { 'Content-Type': 'application/json', 'RequestVerificationToken': token },
+      body: JSON.stringify({ id: draftId, version: draftVersion, response: qr })
+    }).then(function (r) {
+      if (r.ok) {
+        return r.json().then(function (saved) {
+          draftId = saved.id;
+          draftVersion = saved.version;
+          host.dataset.draftId = saved.id;
+          host.dataset.draftVersion = saved.version;
+          lastSaved = answers;
+          setState(host.dataset.textSaved.replace('{0}', clock()));
+          return true;
+        });
+      }
+      setState(r.status === 409 ? host.dataset.textConflict : r.status === 422 ? host.dataset.textInvalid : host.dataset.textNotSaved, true);
+      return false;
+    }, function () {
+      setState(host.dataset.textNotSaved, true);
+      return false;
+    }).finally(function () { saving = null; });
+    return saving;
+  }
+
+  function saveThenGo(url) {
+    save(false, url === host.dataset.reviewUrl).then(function (ok) { if (ok) { window.location.assign(url); } });
+  }
+
+  var options = { fhirVersion: 'R4' };
+  if (response && response.item && response.item.length) { options.questionnaireResponse = response; }
+  LForms.Util.addFormToPage(questionnaire, host, options).then(function () {
+    ready = true;
+    // Only a change makes a draft: opening a questionnaire to look at it stores nothing.
+    lastSaved = answersOf(current());
+    checkSafety(freeText(response.item, []));
+    host.setAttribute('data-ready', 'true');
+  }, function () {
+    setState(host.dataset.textLoadingFailed, true);
+  });
+
+  host.addEventListener('input', function (e) {
+    if (e.target && typeof e.target.value === 'string') { checkSafety([e.target.value]); }
+  });
+  host.addEventListener('change', function (e) {
+    if (e.target && typeof e.target.value === 'string') { checkSafety([e.target.value]); }
+  });
+
+  setInterval(function () { save(false); }, SAVE_EVERY_MS);
+  document.addEventListener('visibilitychange', function () { if (document.visibilityState === 'hidden') { save(true); } });
+  window.addEventListener('pagehide', function () { save(true); });
+
+  document.getElementById('pv-review').addEventListener('click', function () { saveThenGo(host.dataset.reviewUrl); });
+  ['pv-language', 'pv-later'].forEach(function (id) {
+    var link = document.getElementById(id);
+    if (link) {
+      link.addEventListener('click', function (e) { e.preventDefault(); saveThenGo(link.href); });
+    }
+  });
+})();

@@ -1,0 +1,91 @@
+using System.Collections.Concurrent;
+using Microsoft.Playwright;
+using PatientVoice.Testing.Portal;
+
+namespace PatientVoice.EndToEnd.Tests;
+
+/// <summary>One sandbox EHR, one PatientVoice and one chromium for the whole run; each test gets its own browser context.</summary>
+public sealed class PortalFixture : IAsyncLifetime
+{
+    private PortalStack? _stack;
+    private IPlaywright? _playwright;
+    private IBrowser? _browser;
+    private readonly ConcurrentDictionary<IPage, ConcurrentQueue<string>> _logs = new();
+
+    internal PortalStack Stack => _stack ?? throw new InvalidOperationException("Not started.");
+
+    public async Task InitializeAsync()
+    {
+        _stack = await PortalStack.StartAsync();
+        (_playwright, _browser) = await Chromium.LaunchAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_browser is not null)
+        {
+            await _browser.DisposeAsync();
+        }
+
+        _playwright?.Dispose();
+        if (_stack is not null)
+        {
+            await _stack.DisposeAsync();
+        }
+    }
+
+    /// <summary>A fresh browser context (no cookies), phone-sized unless told otherwise, speaking <paramref name="locale"/>.</summary>
+    public async Task<IPage> NewPageAsync(string locale = "en-US", int width = 390, int height = 844)
+    {
+        var context = await _browser!.NewContextAsync(new BrowserNewContextOptions
+        {
+            Locale = locale,
+            ViewportSize = new ViewportSize { Width = width, Height = height },
+        });
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout(20_000);
+        var log = _logs.GetOrAdd(page, _ => new ConcurrentQueue<string>());
+        page.Console += (_, message) => log.Enqueue($"console.{message.Type}: {message.Text}");
+        page.PageError += (_, error) => log.Enqueue("page error: " + error);
+        page.Response += (_, response) =>
+        {
+            if (response.Status >= 400)
+            {
+                log.Enqueue($"HTTP {response.Status} {response.Url}");
+            }
+        };
+        return page;
+    }
+
+    /// <summary>Waits until LHC-Forms has rendered the questionnaire; on timeout, fails with what the browser logged (CSP reports included).</summary>
+    public async Task FormReadyAsync(IPage page)
+    {
+        try
+        {
+            await page.WaitForSelectorAsync("#pv-form[data-ready=true]", new() { Timeout = 30_000, State = WaitForSelectorState.Attached });
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException("The form did not render. The browser said:\n" + string.Join('\n', BrowserLog(page)));
+        }
+    }
+
+    /// <summary>What the page logged to its console, and its uncaught errors.</summary>
+    public IReadOnlyList<string> BrowserLog(IPage page) => _logs.TryGetValue(page, out var log) ? log.ToList() : [];
+
+    /// <summary>Opens PatientVoice from the portal for <paramref name="patient"/>, signed in as <paramref name="user"/>; returns on the first patient page.</summary>
+    public async Task<IPage> LaunchAsync(string patient, string user, string locale = "en-US", int width = 390)
+    {
+        var page = await NewPageAsync(locale, width);
+        var url = await Stack.PortalLaunchUrlAsync(patient, user);
+        await page.GotoAsync(url.AbsoluteUri);
+        await page.WaitForURLAsync(u => u.StartsWith(Stack.AppUrl.AbsoluteUri + "patient", StringComparison.Ordinal));
+        return page;
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class PortalCollection : ICollectionFixture<PortalFixture>
+{
+    public const string Name = "The sandbox EHR, PatientVoice and chromium";
+}

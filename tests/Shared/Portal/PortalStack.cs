@@ -1,0 +1,119 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace PatientVoice.Testing.Portal;
+
+/// <summary>
+/// The real sandbox EHR and the real PatientVoice, each its own process on 127.0.0.1 with fresh SQLite files,
+/// configured for each other: PatientVoice trusts the sandbox as EHR <c>sandbox</c>; the sandbox (Development: test
+/// login on) redirects to PatientVoice's <c>/signin-smart</c>. PatientVoice runs from the build beside the tests,
+/// with src/PatientVoice.Web as its content root (wwwroot with LHC-Forms, appsettings.json).
+/// </summary>
+internal sealed class PortalStack : IAsyncDisposable
+{
+    private readonly ScratchDirectory _data;
+    private readonly HostProcess _sandbox;
+    private readonly HostProcess _app;
+
+    private PortalStack(ScratchDirectory data, HostProcess sandbox, HostProcess app)
+    {
+        _data = data;
+        _sandbox = sandbox;
+        _app = app;
+    }
+
+    public Uri AppUrl => _app.BaseAddress;
+
+    public Uri EhrUrl => _sandbox.BaseAddress;
+
+    public string FhirBase => new Uri(EhrUrl, "/fhir").AbsoluteUri;
+
+    public static async Task<PortalStack> StartAsync(IReadOnlyList<string>? appArguments = null)
+    {
+        var data = new ScratchDirectory();
+        var ehrPort = HostProcess.FreePort();
+        var appPort = HostProcess.FreePort();
+        var ehrUrl = $"http://127.0.0.1:{ehrPort}";
+        var appUrl = $"http://127.0.0.1:{appPort}";
+        var configuration = BuildConfiguration();
+        HostProcess? sandbox = null;
+        try
+        {
+            sandbox = await HostProcess.StartAsync(
+                Path.Combine(RepositoryPaths.Root, "sandbox", "PatientVoice.Sandbox", "bin", configuration, "net10.0", "PatientVoice.Sandbox.dll"),
+                ehrPort,
+                "/fhir/.well-known/smart-configuration",
+                new Dictionary<string, string>
+                {
+                    ["ASPNETCORE_ENVIRONMENT"] = "Development",
+                    ["Sandbox__EhrUrl"] = ehrUrl,
+                    ["Sandbox__AppUrl"] = appUrl,
+                    ["Sandbox__DataDirectory"] = Path.Combine(data.Path, "sandbox"),
+                    ["Logging__LogLevel__Default"] = "Warning",
+                },
+                [],
+                TimeSpan.FromSeconds(180));
+            var app = await HostProcess.StartAsync(
+                Path.Combine(AppContext.BaseDirectory, "PatientVoice.Web.dll"),
+                appPort,
+                "/health/ready",
+                new Dictionary<string, string>
+                {
+                    ["ASPNETCORE_ENVIRONMENT"] = "Production",
+                    ["Storage__Sqlite__Path"] = Path.Combine(data.Path, "patientvoice.db"),
+                    ["Smart__Ehrs__0__Name"] = "sandbox",
+                    ["Smart__Ehrs__0__FhirBaseUrl"] = ehrUrl + "/fhir",
+                    ["Smart__Ehrs__0__ClientId"] = "patientvoice",
+                    ["Smart__Ehrs__0__ClientSecret"] = "patientvoice-sandbox-secret",
+                    ["Smart__Ehrs__0__ClientAuthentication"] = "client_secret_basic",
+                    ["Logging__LogLevel__Default"] = "Warning",
+                    ["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information",
+                },
+                ["--contentRoot", Path.Combine(RepositoryPaths.Root, "src", "PatientVoice.Web"), .. appArguments ?? []],
+                TimeSpan.FromSeconds(300));
+            return new PortalStack(data, sandbox, app);
+        }
+        catch
+        {
+            if (sandbox is not null)
+            {
+                await sandbox.DisposeAsync();
+            }
+
+            data.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// A portal (or EHR) launch as the sandbox makes it: the <c>launch</c> value for <paramref name="patient"/> with
+    /// <paramref name="user"/> signed in (which skips the sandbox's login and consent), opened at PatientVoice.
+    /// </summary>
+    public async Task<Uri> PortalLaunchUrlAsync(string patient, string user, string? fhirContext = null)
+    {
+        using var client = new HttpClient { BaseAddress = EhrUrl };
+        object body = fhirContext is null
+            ? new { patient, user }
+            : new { patient, user, fhirContext = new[] { new { reference = fhirContext } } };
+        using var response = await client.PostAsJsonAsync("/sandbox/launches", body);
+        response.EnsureSuccessStatusCode();
+        using var created = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var launch = created.RootElement.GetProperty("launch").GetString()!;
+        var iss = created.RootElement.GetProperty("iss").GetString()!;
+        return new Uri(AppUrl, $"/launch?iss={Uri.EscapeDataString(iss)}&launch={Uri.EscapeDataString(launch)}");
+    }
+
+    /// <summary>A client for PatientVoice's FHIR API.</summary>
+    public HttpClient FhirClient() => new(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = new Uri(AppUrl, "/fhir/") };
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.DisposeAsync();
+        await _sandbox.DisposeAsync();
+        _data.Dispose();
+    }
+
+    // The tests run from bin/{Configuration}/net10.0; the sandbox was built with the same configuration.
+    private static string BuildConfiguration()
+        => new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent?.Name ?? "Debug";
+}
