@@ -34,6 +34,7 @@ builder.Services.AddHostedService<EhrSeeder>();
 builder.Services.AddSingleton<SandboxUserDirectory>();
 builder.Services.TryAddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<EhrFaultSwitch>();
+builder.Services.Configure<EhrWriteRules>(builder.Configuration.GetSection(SandboxOptions.Section));
 builder.Services.AddSingleton<PatientChartReader>();
 builder.Services.AddSingleton<LaunchContextStore>();
 builder.Services.AddSingleton<ClientAssertionReplayCache>();

@@ -8,6 +8,7 @@ using PatientVoice.Storage.Indexing;
 using PatientVoice.Storage.Sqlite;
 using PatientVoice.Web.CdsHooks;
 using PatientVoice.Web.Clinicians;
+using PatientVoice.Web.EhrSync;
 using PatientVoice.Web.FhirApi;
 using PatientVoice.Web.FhirApi.Capabilities;
 using PatientVoice.Web.FhirApi.Errors;
@@ -40,6 +41,8 @@ builder.Services.AddSingleton<SubmissionService>();
 builder.Services.AddSingleton<CarriedGoals>();
 builder.Services.AddSingleton<PreviousResponses>();
 builder.Services.AddSingleton<PatientVoice.Web.FhirApi.Operations.PopulateServices>();
+// Write-back to the EHR: an outbox filled by submissions, a worker delivering it (off unless EhrSync:Enabled).
+builder.Services.AddEhrSync(builder.Configuration);
 builder.Services.AddSingleton<IResourceWriteValidator, ProfileWriteValidator>();
 builder.Services.AddSingleton<IResourceTransitionRule, QuestionnaireResponseStatusRule>();
 builder.Services.AddSingleton<FhirRequestBody>();

@@ -19,6 +19,9 @@ internal sealed record SandboxSettings
     public string? ClientJwks { get; init; }
 
     public TimeSpan? LaunchLifetime { get; init; }
+
+    /// <summary>More command-line configuration, e.g. <c>--Sandbox:BackendClients:0:Jwks={…}</c> or <c>--Sandbox:RefusedTypes:0=Goal</c>.</summary>
+    public IReadOnlyList<string> ExtraArguments { get; init; } = [];
 }
 
 /// <summary>
@@ -102,6 +105,7 @@ internal sealed class SandboxProcess : IAsyncDisposable
             arguments.Add("--Sandbox:LaunchLifetime=" + lifetime.ToString("c", System.Globalization.CultureInfo.InvariantCulture));
         }
 
+        arguments.AddRange(settings.ExtraArguments);
         var start = new ProcessStartInfo(DotnetHost(), arguments)
         {
             WorkingDirectory = folder,

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.Extensions;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 using PatientVoice.Fhir.Errors;
 using PatientVoice.Fhir.Serialization;
@@ -10,7 +11,8 @@ using PatientVoice.Storage.Search;
 namespace PatientVoice.Sandbox.Ehr;
 
 /// <summary>
-/// The EHR's FHIR R4 endpoint (<c>/fhir</c>): read, search and create over the sandbox's SQLite store, each
+/// The EHR's FHIR R4 endpoint (<c>/fhir</c>): read, search, create (conditional with <c>If-None-Exist</c>) and
+/// update (by id, or conditional by search criteria) over the sandbox's SQLite store, each
 /// allowed by the bearer token's SMART scopes (<see cref="EhrAccess"/>). Errors become OperationOutcomes in
 /// <see cref="EhrOperationOutcomeHandler"/>.
 /// </summary>
@@ -24,6 +26,10 @@ internal static class EhrFhirEndpoints
         fhir.MapGet("/{type}/{id}", ReadAsync);
         fhir.MapGet("/{type}", SearchAsync);
         fhir.MapPost("/{type}", CreateAsync);
+        fhir.MapPut("/{type}", ConditionalUpdateAsync);
+        fhir.MapPut("/{type}/{id}", UpdateAsync);
+        endpoints.MapGet("/fhir/metadata", (IOptions<SandboxOptions> options, IOptions<EhrWriteRules> rules)
+            => Results.Text(FhirSerializer.ToJson(EhrCapabilityStatement.Build(options.Value.FhirBase, rules.Value)), FhirJson)).AllowAnonymous();
     }
 
     private static async Task<IResult> ReadAsync(string type, string id, HttpContext http, IResourceStore store, CancellationToken cancellationToken)
@@ -105,15 +111,66 @@ internal static class EhrFhirEndpoints
         return Results.Text(bundle.ToJsonString(FhirSerializer.NodeOptions), FhirJson);
     }
 
-    private static async Task<IResult> CreateAsync(string type, HttpContext http, IResourceStore store, IOptions<SandboxOptions> options, CancellationToken cancellationToken)
+    // POST /fhir/{type}: create, or with If-None-Exist a conditional create (one match: 200 with it; several: 412).
+    private static async Task<IResult> CreateAsync(string type, HttpContext http, IResourceStore store, SearchQueryParser parser, IOptions<SandboxOptions> options,
+        IOptions<EhrWriteRules> rules, CancellationToken cancellationToken)
     {
-        Served(type);
-        if (!EhrResourceTypes.Writable.Contains(type))
+        var (resource, _) = await ReadWriteBodyAsync(type, 'c', http, rules.Value, cancellationToken);
+        var ifNoneExist = http.Request.Headers["If-None-Exist"].ToString();
+        await using var session = await store.BeginWriteAsync(cancellationToken);
+        if (ifNoneExist.Length > 0 && await FindOneAsync(session, parser, type, QueryHelpers.ParseQuery(ifNoneExist), cancellationToken) is { } existing)
         {
-            throw new MethodNotAllowedException($"The sandbox EHR accepts writes of {string.Join(", ", EhrResourceTypes.Writable)} only.");
+            return Written(http, options.Value, existing, 200);
         }
 
-        var access = EhrAccess.For(http.User, type, 'c');
+        resource.Id = null;
+        var written = await session.PutAsync(resource, ifMatchVersion: null, cancellationToken);
+        await session.CommitAsync(cancellationToken);
+        return Written(http, options.Value, written.Stored, 201);
+    }
+
+    // PUT /fhir/{type}?criteria: conditional update (no match: create; one: update it; several: 412). PUT /fhir/{type}/{id}: update by id.
+    private static async Task<IResult> ConditionalUpdateAsync(string type, HttpContext http, IResourceStore store, SearchQueryParser parser, IOptions<SandboxOptions> options,
+        IOptions<EhrWriteRules> rules, CancellationToken cancellationToken)
+    {
+        if (http.Request.Query.Count == 0)
+        {
+            throw new BadRequestException("A conditional update needs search criteria, e.g. ?identifier=system|value.");
+        }
+
+        var (resource, _) = await ReadWriteBodyAsync(type, 'u', http, rules.Value, cancellationToken);
+        await using var session = await store.BeginWriteAsync(cancellationToken);
+        var existing = await FindOneAsync(session, parser, type, http.Request.Query.ToDictionary(q => q.Key, q => q.Value), cancellationToken);
+        resource.Id = existing?.Id;
+        var written = await session.PutAsync(resource, ifMatchVersion: null, cancellationToken);
+        await session.CommitAsync(cancellationToken);
+        return Written(http, options.Value, written.Stored, written.Created ? 201 : 200);
+    }
+
+    private static async Task<IResult> UpdateAsync(string type, string id, HttpContext http, IResourceStore store, IOptions<SandboxOptions> options,
+        IOptions<EhrWriteRules> rules, CancellationToken cancellationToken)
+    {
+        var (resource, _) = await ReadWriteBodyAsync(type, 'u', http, rules.Value, cancellationToken);
+        if (resource.Id != id)
+        {
+            throw new BadRequestException($"The body's id ({resource.Id ?? "none"}) is not the id in the URL ({id}).", "id");
+        }
+
+        await using var session = await store.BeginWriteAsync(cancellationToken);
+        var written = await session.PutAsync(resource, ifMatchVersion: null, cancellationToken);
+        await session.CommitAsync(cancellationToken);
+        return Written(http, options.Value, written.Stored, written.Created ? 201 : 200);
+    }
+
+    private static async Task<(Hl7.Fhir.Model.Resource Resource, EhrAccess Access)> ReadWriteBodyAsync(string type, char interaction, HttpContext http, EhrWriteRules rules, CancellationToken cancellationToken)
+    {
+        Served(type);
+        if (!rules.IsListed(type))
+        {
+            throw new MethodNotAllowedException($"The sandbox EHR accepts writes of {string.Join(", ", EhrResourceTypes.Writable.Where(rules.IsListed))} only.");
+        }
+
+        var access = EhrAccess.For(http.User, type, interaction);
         using var reader = new StreamReader(http.Request.Body);
         var resource = FhirResourceParser.Parse(await reader.ReadToEndAsync(cancellationToken), FhirFormat.Json);
         if (resource.TypeName != type)
@@ -121,22 +178,38 @@ internal static class EhrFhirEndpoints
             throw new BadRequestException($"The body is a {resource.TypeName}, not a {type}.", "resourceType");
         }
 
-        resource.Id = null;
+        if (rules.RefusedTypes.Contains(type))
+        {
+            throw new UnprocessableEntityException($"This EHR does not accept {type} resources from applications (Sandbox:RefusedTypes).", type);
+        }
+
         if (!access.Allows(type, "", FhirSerializer.ToJson(resource)))
         {
             throw new ScopeForbiddenException($"The {type} does not reference the patient of this token.");
         }
 
-        WriteResult written;
-        await using (var session = await store.BeginWriteAsync(cancellationToken))
-        {
-            written = await session.PutAsync(resource, ifMatchVersion: null, cancellationToken);
-            await session.CommitAsync(cancellationToken);
-        }
+        return (resource, access);
+    }
 
-        http.Response.Headers.ETag = $"W/\"{written.Stored.VersionId}\"";
-        http.Response.Headers.Location = $"{options.Value.FhirBase}/{written.Stored.VersionedReference}";
-        return Results.Text(written.Stored.Json, FhirJson, statusCode: 201);
+    private static async Task<StoredResource?> FindOneAsync(IResourceWriteSession session, SearchQueryParser parser, string type,
+        IDictionary<string, Microsoft.Extensions.Primitives.StringValues> criteria, CancellationToken cancellationToken)
+    {
+        var parameters = criteria.SelectMany(c => c.Value.Select(v => new KeyValuePair<string, string>(c.Key, v ?? ""))).ToList();
+        var query = parser.Parse(type, parameters, strict: true) with { Count = 2 };
+        var result = await session.SearchAsync(query, cancellationToken);
+        return result.Matches.Count switch
+        {
+            0 => null,
+            1 => result.Matches[0],
+            _ => throw new PreconditionFailedException($"The criteria match more than one {type}."),
+        };
+    }
+
+    private static IResult Written(HttpContext http, SandboxOptions options, StoredResource stored, int status)
+    {
+        http.Response.Headers.ETag = $"W/\"{stored.VersionId}\"";
+        http.Response.Headers.Location = $"{options.FhirBase}/{stored.VersionedReference}";
+        return Results.Text(stored.Json, FhirJson, statusCode: status);
     }
 
     private static void Served(string type)

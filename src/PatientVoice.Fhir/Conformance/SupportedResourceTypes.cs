@@ -15,6 +15,7 @@ public static class SupportedResourceTypes
         "DocumentReference",
         "Provenance",
         "List",
+        // Task: agenda outcomes (docs/adr/0011) and the write-back status to the EHR, one per submission (docs/adr/0015).
         "Task",
         "Communication",
         "AuditEvent",

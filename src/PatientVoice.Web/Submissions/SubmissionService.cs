@@ -29,6 +29,7 @@ public sealed partial class SubmissionService(
     SearchQueryParser parser,
     IOptions<FhirApiOptions> options,
     TimeProvider time,
+    EhrSync.EhrSyncEnqueuer ehrSync,
     ILogger<SubmissionService> logger)
 {
     public static bool IsSubmission(Resource resource) => resource is QuestionnaireResponse
@@ -50,7 +51,9 @@ public sealed partial class SubmissionService(
         List<FhirApi.Formats.BundleEntryModel> written;
         try
         {
-            written = await BundleEndpoints.TransactionAsync(entries, store, writer, processor, cancellationToken);
+            // The write-back to the EHR is queued in the same transaction: stored submissions, and only they, get delivered.
+            written = await BundleEndpoints.TransactionAsync(entries, store, writer, processor, cancellationToken,
+                (session, models) => ehrSync.EnqueueAsync(session, [.. models.Select(m => m.Stored).OfType<StoredResource>()], response.Subject?.Reference, cancellationToken));
         }
         catch (BundleEntryFailedException failure) when (failure.Index == 0)
         {
@@ -58,6 +61,7 @@ public sealed partial class SubmissionService(
             throw failure.Inner;
         }
         var stored = written[0].Stored ?? throw new InvalidOperationException("The submitted response was not written.");
+        ehrSync.NotifyCommitted();
         LogSubmitted(stored.Id, stored.VersionId, written.Count - 1);
         return new WriteOutcome(stored, create || stored.VersionId == 1 ? StatusCodes.Status201Created : StatusCodes.Status200OK);
     }

@@ -67,7 +67,9 @@ public static class BundleEndpoints
     }
 
     /// <summary>Runs the entries as one transaction: all written, or none. Also the way a submission stores a response with what was extracted from it.</summary>
-    internal static async Task<List<BundleEntryModel>> TransactionAsync(List<BundleRequest> entries, IResourceStore store, ResourceWriter writer, BundleEntryProcessor processor, CancellationToken cancellationToken)
+    /// <paramref name="beforeCommit"/>, when given, writes more in the same transaction once every entry is written (a submission's outbox message).
+    internal static async Task<List<BundleEntryModel>> TransactionAsync(List<BundleRequest> entries, IResourceStore store, ResourceWriter writer, BundleEntryProcessor processor, CancellationToken cancellationToken,
+        Func<IResourceWriteSession, IReadOnlyList<BundleEntryModel>, Task>? beforeCommit = null)
     {
         foreach (var entry in entries)
         {
@@ -112,6 +114,11 @@ public static class BundleEndpoints
             {
                 await Guard(entry, async () => responses[entry.Index] = await processor.ExecuteAsync(session, entry, cancellationToken));
             }
+        }
+
+        if (beforeCommit is not null)
+        {
+            await beforeCommit(session, responses);
         }
 
         await session.CommitAsync(cancellationToken);
