@@ -60,6 +60,7 @@ internal sealed class PostgresServer : IAsyncDisposable
             await RunAsync(Path.Combine(bin, "initdb"), ["-D", data, "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8", "--locale=C.UTF-8"], asPostgres: true, cancellationToken);
             var options = $"-p {port} -k {directory} -c listen_addresses=127.0.0.1 -c max_connections=200 " + string.Join(' ', (settings ?? []).Select(s => "-c " + s));
             await RunAsync(Path.Combine(bin, "pg_ctl"), ["-D", data, "-l", Path.Combine(directory, "log"), "-o", options, "-w", "-t", "60", "start"], asPostgres: true, cancellationToken);
+            server.StartWatchdog();
             return server;
         }
         catch
@@ -108,8 +109,27 @@ internal sealed class PostgresServer : IAsyncDisposable
         }
         catch (IOException)
         {
-            // Best effort: the temp folder is the OS's to clean.
+            // The watchdog removes it once this process has gone.
         }
+    }
+
+    /// <summary>
+    /// A shell loop outside this process that stops the server and deletes its folder once this process is gone,
+    /// however it ends (a test host killed at a timeout does not run its exit handlers to the end).
+    /// </summary>
+    private void StartWatchdog()
+    {
+        var stop = $"{(AsRoot ? "runuser -u postgres -- " : "")}'{Path.Combine(_bin, "pg_ctl")}' -D '{Path.Combine(_directory, "data")}' -m immediate -w stop";
+        var script = $"while kill -0 {Environment.ProcessId} 2>/dev/null; do sleep 1; done; {stop} >/dev/null 2>&1; rm -rf '{_directory}'";
+        var start = new ProcessStartInfo("sh", ["-c", script])
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Path.GetTempPath(),
+        };
+        using var watchdog = Process.Start(start);
     }
 
     private static bool AsRoot => Environment.UserName == "root";
