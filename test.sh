@@ -9,6 +9,11 @@ if ! command -v dotnet >/dev/null 2>&1; then
   exit 1
 fi
 
+# PostgreSQL server binaries: the PostgreSQL store tests start a throwaway server of their own (tests/Shared/PostgresServer.cs).
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql
+fi
+
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
