@@ -11,6 +11,9 @@ namespace PatientVoice.Storage.Postgres;
 /// </summary>
 internal static class PostgresSearchIndex
 {
+    /// <summary>The pk of the resource row inserted last by this connection (for a create sent in one batch).</summary>
+    public const string InsertedPk = "currval(pg_get_serial_sequence('resource', 'pk'))";
+
     private const string DeleteSql = """
         WITH s AS (DELETE FROM search_string WHERE resource_pk = $1),
              t AS (DELETE FROM search_token WHERE resource_pk = $1),
@@ -29,8 +32,11 @@ internal static class PostgresSearchIndex
         batch.BatchCommands.Add(command);
     }
 
-    /// <summary>Adds one insert per value kind present in <paramref name="entries"/>.</summary>
-    public static void AddInserts(NpgsqlBatch batch, long resourcePk, string resourceType, IReadOnlyList<SearchIndexEntry> entries)
+    /// <summary>
+    /// Adds one insert per value kind present in <paramref name="entries"/>, for <paramref name="resourcePk"/> or,
+    /// when null, for the resource row inserted earlier in the same batch (<see cref="InsertedPk"/>).
+    /// </summary>
+    public static void AddInserts(NpgsqlBatch batch, long? resourcePk, string resourceType, IReadOnlyList<SearchIndexEntry> entries)
     {
         if (entries.Count == 0)
         {
@@ -49,7 +55,7 @@ internal static class PostgresSearchIndex
         AddQuantities(batch, resourcePk, resourceType, entries);
     }
 
-    private static void Add<T>(NpgsqlBatch batch, long pk, string type, IReadOnlyList<SearchIndexEntry> entries, string table, string[] columns, params Func<T, string?>[] values)
+    private static void Add<T>(NpgsqlBatch batch, long? pk, string type, IReadOnlyList<SearchIndexEntry> entries, string table, string[] columns, params Func<T, string?>[] values)
         where T : SearchIndexEntry
     {
         var rows = entries.OfType<T>().ToList();
@@ -71,7 +77,7 @@ internal static class PostgresSearchIndex
         batch.BatchCommands.Add(command);
     }
 
-    private static void AddDates(NpgsqlBatch batch, long pk, string type, IReadOnlyList<SearchIndexEntry> entries)
+    private static void AddDates(NpgsqlBatch batch, long? pk, string type, IReadOnlyList<SearchIndexEntry> entries)
     {
         var rows = entries.OfType<DateIndexEntry>().ToList();
         if (rows.Count == 0)
@@ -85,7 +91,7 @@ internal static class PostgresSearchIndex
         batch.BatchCommands.Add(command);
     }
 
-    private static void AddNumbers(NpgsqlBatch batch, long pk, string type, IReadOnlyList<SearchIndexEntry> entries)
+    private static void AddNumbers(NpgsqlBatch batch, long? pk, string type, IReadOnlyList<SearchIndexEntry> entries)
     {
         var rows = entries.OfType<NumberIndexEntry>().ToList();
         if (rows.Count == 0)
@@ -98,7 +104,7 @@ internal static class PostgresSearchIndex
         batch.BatchCommands.Add(command);
     }
 
-    private static void AddQuantities(NpgsqlBatch batch, long pk, string type, IReadOnlyList<SearchIndexEntry> entries)
+    private static void AddQuantities(NpgsqlBatch batch, long? pk, string type, IReadOnlyList<SearchIndexEntry> entries)
     {
         var rows = entries.OfType<QuantityIndexEntry>().ToList();
         if (rows.Count == 0)
@@ -120,14 +126,15 @@ internal static class PostgresSearchIndex
         batch.BatchCommands.Add(command);
     }
 
-    // $1 pk, $2 type, $3 the parameter names, $4… one array per value column, all of the same length.
-    private static NpgsqlBatchCommand Insert<T>(long pk, string type, List<T> rows, string table, string[] columns, string[] sqlTypes)
+    // $1 pk (unused when null: the batch's inserted row), $2 type, $3 the parameter names, $4… one array per value
+    // column, all of the same length.
+    private static NpgsqlBatchCommand Insert<T>(long? pk, string type, List<T> rows, string table, string[] columns, string[] sqlTypes)
         where T : SearchIndexEntry
     {
         var arrays = string.Join(", ", sqlTypes.Select((t, i) => $"${i + 4}::{t}[]"));
         var command = new NpgsqlBatchCommand(
-            $"INSERT INTO {table} (resource_pk, resource_type, param, {string.Join(", ", columns)}) SELECT $1, $2, u.* FROM unnest($3::text[], {arrays}) AS u");
-        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = pk });
+            $"INSERT INTO {table} (resource_pk, resource_type, param, {string.Join(", ", columns)}) SELECT {(pk is null ? InsertedPk : "$1")}, $2, u.* FROM unnest($3::text[], {arrays}) AS u");
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = pk ?? 0 });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = type });
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = rows.Select(r => r.ParameterName).ToArray() });
         return command;

@@ -136,20 +136,26 @@ internal sealed class PostgresWriteSession : IResourceWriteSession
         var created = current is null || current.IsDeleted;
         var version = current is null ? 1 : current.Version + 1;
         var lastUpdated = StoreClock.Now(_time);
+        var isNewId = resource.Id is null;
         resource.Id ??= NewId();
         resource.Meta.VersionId = version.ToString(System.Globalization.CultureInfo.InvariantCulture);
         resource.Meta.LastUpdated = lastUpdated;
         var json = FhirSerializer.ToJson(resource);
         var method = current is null ? "POST" : "PUT";
 
-        long pk;
         await using var batch = new NpgsqlBatch(_connection, _transaction);
-        if (current is null)
+        long? pk = current?.Pk;
+        if (current is null && isNewId)
+        {
+            // A server-assigned id (Guid v7) cannot be taken: the row, its version and its index rows go in one round trip.
+            AddInsertResource(batch, resourceType, resource.Id, lastUpdated);
+        }
+        else if (current is null)
         {
             if (await TryInsertResourceAsync(resourceType, resource.Id, lastUpdated, cancellationToken) is not { } inserted)
             {
-                // Another transaction created this id (a client-chosen one) and committed while we looked: we
-                // waited for it, and now write on top of what it wrote, as if we had come second.
+                // Another transaction created this client-chosen id and committed while we looked: we waited for
+                // it, and now write on top of what it wrote, as if we had come second.
                 return await PutLockedAsync(prepared, ifMatchVersion, cancellationToken);
             }
 
@@ -157,12 +163,11 @@ internal sealed class PostgresWriteSession : IResourceWriteSession
         }
         else
         {
-            pk = current.Pk;
-            AddUpdateResource(batch, pk, version, lastUpdated, isDeleted: false);
+            AddUpdateResource(batch, current.Pk, version, lastUpdated, isDeleted: false);
             if (!current.IsDeleted)
             {
                 // A deleted resource had its index rows removed at its deletion; a new one has none.
-                PostgresSearchIndex.AddRemove(batch, pk);
+                PostgresSearchIndex.AddRemove(batch, current.Pk);
             }
         }
 
@@ -243,10 +248,21 @@ internal sealed class PostgresWriteSession : IResourceWriteSession
         batch.BatchCommands.Add(command);
     }
 
-    private static void AddInsertVersion(NpgsqlBatch batch, long pk, int version, DateTimeOffset lastUpdated, string method, string? json)
+    private static void AddInsertResource(NpgsqlBatch batch, string resourceType, string id, DateTimeOffset lastUpdated)
     {
-        var command = new NpgsqlBatchCommand("INSERT INTO resource_version (resource_pk, version, last_updated, method, json) VALUES ($1, $2, $3, $4, $5)");
-        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = pk });
+        var command = new NpgsqlBatchCommand("INSERT INTO resource (resource_type, resource_id, version, last_updated, is_deleted) VALUES ($1, $2, 1, $3, 0)");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = resourceType });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = id });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = lastUpdated.ToUnixTimeMilliseconds() });
+        batch.BatchCommands.Add(command);
+    }
+
+    /// <summary>A version row of <paramref name="pk"/> or, when null, of the row inserted earlier in the batch.</summary>
+    private static void AddInsertVersion(NpgsqlBatch batch, long? pk, int version, DateTimeOffset lastUpdated, string method, string? json)
+    {
+        var command = new NpgsqlBatchCommand(
+            $"INSERT INTO resource_version (resource_pk, version, last_updated, method, json) VALUES ({(pk is null ? PostgresSearchIndex.InsertedPk : "$1")}, $2, $3, $4, $5)");
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = pk ?? 0 });
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = version });
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = lastUpdated.ToUnixTimeMilliseconds() });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = method });
