@@ -120,3 +120,16 @@ public sealed class PostgresResourceStoreTests : ResourceStoreContract
         return rows;
     }
 }
+
+public sealed class PostgresStoreConfigurationTests
+{
+    [Fact]
+    public void A_postgres_store_without_a_connection_string_names_the_missing_setting()
+    {
+        using var services = new ServiceCollection().AddLogging().AddPostgresResourceStore().BuildServiceProvider();
+
+        var error = Assert.Throws<ArgumentException>(() => services.GetRequiredService<IResourceStore>());
+
+        Assert.Contains("Storage:Postgres:ConnectionString", error.Message, StringComparison.Ordinal);
+    }
+}
