@@ -31,5 +31,11 @@ public interface IResourceWriteSession : IAsyncDisposable
     /// </summary>
     Task<StoredResource?> DeleteAsync(string resourceType, string id, int? ifMatchVersion, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Adds <paramref name="message"/> to the store's outbox (<see cref="Outbox.IOutbox"/>) in this transaction: it
+    /// exists if and only if the session commits. A message whose topic and key are already there is ignored.
+    /// </summary>
+    Task EnqueueAsync(Outbox.OutboxMessage message, CancellationToken cancellationToken);
+
     Task CommitAsync(CancellationToken cancellationToken);
 }

@@ -28,6 +28,7 @@ public static class StorageServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<SqliteResourceStore>>()));
         services.TryAddSingleton<IResourceStore>(sp => sp.GetRequiredService<SqliteResourceStore>());
+        services.TryAddSingleton<Outbox.IOutbox>(sp => sp.GetRequiredService<SqliteResourceStore>());
         return services;
     }
 }

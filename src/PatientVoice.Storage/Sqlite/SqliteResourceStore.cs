@@ -11,7 +11,7 @@ namespace PatientVoice.Storage.Sqlite;
 /// writers take turns (SQLite has one writer at a time, and queueing them here is cheaper than letting
 /// them spin on SQLITE_BUSY).
 /// </summary>
-public sealed partial class SqliteResourceStore : IResourceStore, IDisposable
+public sealed partial class SqliteResourceStore : IResourceStore, Outbox.IOutbox, IDisposable
 {
     private readonly string _connectionString;
     private readonly string _synchronous;
@@ -66,7 +66,7 @@ public sealed partial class SqliteResourceStore : IResourceStore, IDisposable
         await using (var ddl = connection.CreateCommand())
         {
             ddl.Transaction = transaction;
-            ddl.CommandText = SqliteSchema.Resources + SqliteSearchIndex.Schema;
+            ddl.CommandText = SqliteSchema.Resources + SqliteSearchIndex.Schema + SqliteSchema.Outbox;
             await ddl.ExecuteNonQueryAsync(cancellationToken);
         }
 

@@ -26,4 +26,24 @@ internal static class SqliteSchema
         );
         CREATE INDEX IF NOT EXISTS ix_resource_version_updated ON resource_version (last_updated);
         """;
+
+    /// <summary>The outbox (<see cref="Outbox.IOutbox"/>): state 0 pending, 1 completed, 2 failed; times in Unix milliseconds.</summary>
+    public const string Outbox = """
+        CREATE TABLE IF NOT EXISTS outbox (
+            id            INTEGER PRIMARY KEY,
+            topic         TEXT    NOT NULL,
+            key           TEXT    NOT NULL,
+            payload       TEXT    NOT NULL,
+            state         INTEGER NOT NULL,
+            attempts      INTEGER NOT NULL,
+            enqueued_at   INTEGER NOT NULL,
+            due_at        INTEGER NOT NULL,
+            lease_until   INTEGER,
+            lease_token   TEXT,
+            finished_at   INTEGER,
+            last_error    TEXT,
+            UNIQUE (topic, key)
+        );
+        CREATE INDEX IF NOT EXISTS ix_outbox_due ON outbox (topic, state, due_at);
+        """;
 }

@@ -108,6 +108,22 @@ internal sealed class SqliteWriteSession : IResourceWriteSession
         return new StoredResource(resourceType, id, version, lastUpdated, true, null, "DELETE");
     }
 
+    public async Task EnqueueAsync(Outbox.OutboxMessage message, CancellationToken cancellationToken)
+    {
+        await using var command = _connection.CreateCommand();
+        command.Transaction = _transaction;
+        command.CommandText = """
+            INSERT INTO outbox (topic, key, payload, state, attempts, enqueued_at, due_at)
+            VALUES ($topic, $key, $payload, 0, 0, $now, $now)
+            ON CONFLICT (topic, key) DO NOTHING
+            """;
+        command.Parameters.AddWithValue("$topic", message.Topic);
+        command.Parameters.AddWithValue("$key", message.Key);
+        command.Parameters.AddWithValue("$payload", message.Payload);
+        command.Parameters.AddWithValue("$now", StoreClock.Now(_time).ToUnixTimeMilliseconds());
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     public async Task CommitAsync(CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);

@@ -7,7 +7,7 @@ namespace PatientVoice.Storage.Tests.Store;
 /// What every store adapter promises: versions, tombstones, history and all-or-nothing transactions.
 /// Each adapter runs this suite through its own <see cref="CreateStoreAsync"/>.
 /// </summary>
-public abstract class ResourceStoreContract : IAsyncLifetime
+public abstract partial class ResourceStoreContract : IAsyncLifetime
 {
     private IResourceStore? _store;
 
