@@ -13,7 +13,7 @@ namespace PatientVoice.Storage.Postgres;
 /// Reads use pooled connections; each write session is one READ COMMITTED transaction whose row and advisory
 /// locks make it safe against writers in other instances (docs/adr/0008-postgresql-store.md).
 /// </summary>
-public sealed partial class PostgresResourceStore : IResourceStore, IAsyncDisposable, IDisposable
+public sealed partial class PostgresResourceStore : IResourceStore, Outbox.IOutbox, IAsyncDisposable, IDisposable
 {
     private readonly NpgsqlDataSource _dataSource;
     private readonly ISearchIndexer _indexer;

@@ -14,6 +14,7 @@ internal static class PostgresSchema
     public static IReadOnlyList<(int Version, string Name, string Sql)> Migrations { get; } =
     [
         (1, "resources and search index", Resources + SearchIndex),
+        (2, "outbox", Outbox),
     ];
 
     public const string MigrationTable = """
@@ -46,6 +47,26 @@ internal static class PostgresSchema
             UNIQUE (resource_pk, version)
         );
         CREATE INDEX ix_resource_version_updated ON resource_version (last_updated);
+        """;
+
+    /// <summary>The outbox (<see cref="Storage.Outbox.IOutbox"/>): state 0 pending, 1 completed, 2 failed; times in Unix milliseconds.</summary>
+    private const string Outbox = """
+        CREATE TABLE outbox (
+            id            bigint  GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            topic         text    COLLATE "C" NOT NULL,
+            key           text    COLLATE "C" NOT NULL,
+            payload       text    NOT NULL,
+            state         integer NOT NULL,
+            attempts      integer NOT NULL,
+            enqueued_at   bigint  NOT NULL,
+            due_at        bigint  NOT NULL,
+            lease_until   bigint,
+            lease_token   text,
+            finished_at   bigint,
+            last_error    text,
+            UNIQUE (topic, key)
+        );
+        CREATE INDEX ix_outbox_due ON outbox (topic, state, due_at);
         """;
 
     private const string SearchIndex = """

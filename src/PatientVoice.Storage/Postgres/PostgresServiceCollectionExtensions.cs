@@ -25,6 +25,7 @@ public static class PostgresServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<PostgresResourceStore>>()));
         services.TryAddSingleton<IResourceStore>(sp => sp.GetRequiredService<PostgresResourceStore>());
+        services.TryAddSingleton<Outbox.IOutbox>(sp => sp.GetRequiredService<PostgresResourceStore>());
         return services;
     }
 }

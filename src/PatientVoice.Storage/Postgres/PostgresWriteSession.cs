@@ -85,6 +85,21 @@ internal sealed class PostgresWriteSession : IResourceWriteSession
             return new StoredResource(resourceType, id, version, lastUpdated, true, null, "DELETE");
         });
 
+    public Task EnqueueAsync(Outbox.OutboxMessage message, CancellationToken cancellationToken)
+        => Guard(async () =>
+        {
+            await using var command = new NpgsqlCommand("""
+                INSERT INTO outbox (topic, key, payload, state, attempts, enqueued_at, due_at)
+                VALUES (@topic, @key, @payload, 0, 0, @now, @now)
+                ON CONFLICT (topic, key) DO NOTHING
+                """, _connection, _transaction);
+            command.Parameters.AddWithValue("topic", message.Topic);
+            command.Parameters.AddWithValue("key", message.Key);
+            command.Parameters.AddWithValue("payload", message.Payload);
+            command.Parameters.AddWithValue("now", StoreClock.Now(_time).ToUnixTimeMilliseconds());
+            return await command.ExecuteNonQueryAsync(cancellationToken);
+        });
+
     public async Task CommitAsync(CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);

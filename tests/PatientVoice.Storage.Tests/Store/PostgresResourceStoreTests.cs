@@ -34,7 +34,7 @@ public sealed class PostgresResourceStoreTests : ResourceStoreContract
         var second = await OpenStoreAsync();
 
         Assert.Contains("kept across starts", (await second.ReadAsync("Goal", id, default))!.Json, StringComparison.Ordinal);
-        Assert.Equal([1], await QueryAsync("SELECT version FROM schema_migration ORDER BY version", r => r.GetInt32(0)));
+        Assert.Equal(PostgresSchema.Migrations.Select(m => m.Version), await QueryAsync("SELECT version FROM schema_migration ORDER BY version", r => r.GetInt32(0)));
     }
 
     [Fact]
@@ -45,7 +45,7 @@ public sealed class PostgresResourceStoreTests : ResourceStoreContract
 
         await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => OpenStoreAsync()));
 
-        Assert.Equal([1], await QueryAsync("SELECT version FROM schema_migration", r => r.GetInt32(0)));
+        Assert.Equal(PostgresSchema.Migrations.Select(m => m.Version), await QueryAsync("SELECT version FROM schema_migration ORDER BY version", r => r.GetInt32(0)));
     }
 
     [Fact]
@@ -87,6 +87,52 @@ public sealed class PostgresResourceStoreTests : ResourceStoreContract
         Assert.Single(results, r => r.Created);
         Assert.Equal(Enumerable.Range(1, 6), results.Select(r => r.Stored.VersionId).Order());
         Assert.Equal(6, (await Store.ReadAsync("Goal", id, default))!.VersionId);
+    }
+
+    [Fact]
+    public async Task A_database_at_an_older_schema_version_is_migrated_at_start_and_keeps_its_resources()
+    {
+        var id = (await WriteAsync(Goal("written before the outbox existed"))).Id;
+        await QueryAsync("DROP TABLE outbox; DELETE FROM schema_migration WHERE version = 2 RETURNING version", r => r.GetInt32(0));
+
+        var migrated = await OpenStoreAsync();
+
+        Assert.Equal(PostgresSchema.Migrations.Select(m => m.Version), await QueryAsync("SELECT version FROM schema_migration ORDER BY version", r => r.GetInt32(0)));
+        Assert.NotNull(await migrated.ReadAsync("Goal", id, default));
+        await using var session = await migrated.BeginWriteAsync(default);
+        await session.EnqueueAsync(new Outbox.OutboxMessage("migrated", "k", "{}"), default);
+        await session.CommitAsync(default);
+        Assert.NotNull(await ((Outbox.IOutbox)migrated).FindAsync("migrated", "k", default));
+    }
+
+    [Fact]
+    public async Task Workers_of_two_instances_claiming_at_once_never_get_the_same_message()
+    {
+        await using (var session = await Store.BeginWriteAsync(default))
+        {
+            for (var i = 0; i < 60; i++)
+            {
+                await session.EnqueueAsync(new Outbox.OutboxMessage("shared", $"m{i}", "{}"), default);
+            }
+
+            await session.CommitAsync(default);
+        }
+
+        var outboxes = new[] { (Outbox.IOutbox)Store, (Outbox.IOutbox)await OpenStoreAsync() };
+        var claimed = new System.Collections.Concurrent.ConcurrentBag<long>();
+        await Task.WhenAll(Enumerable.Range(0, 6).Select(async worker =>
+        {
+            while (await outboxes[worker % 2].ClaimDueAsync("shared", 4, TimeSpan.FromMinutes(5), default) is { Count: > 0 } claims)
+            {
+                foreach (var claim in claims)
+                {
+                    claimed.Add(claim.Id);
+                }
+            }
+        }));
+
+        Assert.Equal(60, claimed.Count);
+        Assert.Equal(60, claimed.Distinct().Count());
     }
 
     private async Task<IResourceStore> OpenStoreAsync()
