@@ -49,6 +49,12 @@ public sealed class PatientVoiceClientOptions
 
     /// <summary>Exact redirect URIs; empty means <c>{AppUrl}/signin-smart</c>.</summary>
     public List<string> RedirectUris { get; set; } = [];
+
+    /// <summary>
+    /// Optional public JWKS (inline JSON): when set, the client may also authenticate with <c>private_key_jwt</c>
+    /// (RS384/ES384) signed by one of these keys, besides its secret.
+    /// </summary>
+    public string? Jwks { get; set; }
 }
 
 /// <summary>A backend client (<c>Sandbox:BackendClients:n</c>): its client id and its public JWKS.</summary>

@@ -14,6 +14,9 @@ using PatientVoice.Web.FhirApi.Formats;
 using PatientVoice.Web.FhirApi.Validation;
 using PatientVoice.Web.FhirApi.Write;
 using PatientVoice.Web.Health;
+using PatientVoice.Web.Launch;
+using PatientVoice.Web.Localization;
+using PatientVoice.Web.Pages.Errors;
 using PatientVoice.Web.Submissions;
 using PatientVoice.Web.Security;
 
@@ -52,6 +55,11 @@ builder.Services.AddSingleton<ResourceWriter>();
 builder.Services.AddSingleton<CapabilityStatementBuilder>();
 builder.Services.AddSingleton<IFhirAccessPolicy, OpenAccessPolicy>();
 builder.Services.AddHealthChecks().AddCheck<ValidatorWarmHealthCheck>("validator", tags: ["ready"]);
+// Pages: SMART launch and sessions (Web/Launch), error pages in the user's language (Web/Localization).
+builder.Services.AddUiLocalization();
+builder.Services.AddSmartLaunch(builder.Configuration);
+builder.Services.AddRazorPages();
+builder.Services.AddExceptionHandler<PageExceptionHandler>();
 builder.Services.AddExceptionHandler<OperationOutcomeExceptionHandler>();
 builder.Services.AddProblemDetails();
 builder.Services.AddEndpointsApiExplorer();
@@ -70,6 +78,12 @@ app.UseExceptionHandler();
 app.UseSwagger();
 app.UseSwaggerUI();
 app.MapGet("/", () => Results.Redirect("/swagger")).ExcludeFromDescription();
+app.UseSmartFraming();
+app.UseCookiePolicy();
+app.UseAuthentication();
+app.UseAuthorization();
+app.MapRazorPages();
+app.MapSmartSession();
 app.MapFhirApi();
 // Liveness: the process answers. Readiness: it can also validate without waiting (see ValidatorWarmHealthCheck).
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });

@@ -31,6 +31,7 @@ internal sealed class ClientRegistration(IServiceProvider services, IOptions<San
             ClientSecret = client.ClientSecret,
             ClientType = ClientTypes.Confidential,
             DisplayName = "PatientVoice",
+            JsonWebKeySet = string.IsNullOrWhiteSpace(client.Jwks) ? null : new JsonWebKeySet(client.Jwks),
         };
         var redirects = client.RedirectUris.Count > 0 ? client.RedirectUris : [options.Value.AppUrl.TrimEnd('/') + "/signin-smart"];
         foreach (var redirect in redirects)

@@ -1,0 +1,54 @@
+using System.Text.Encodings.Web;
+using System.Text.Unicode;
+using Microsoft.AspNetCore.Diagnostics;
+using PatientVoice.Web.Localization;
+
+namespace PatientVoice.Web.Pages.Errors;
+
+/// <summary>
+/// An unexpected failure while a browser asked for a page (not the FHIR API, whose errors are OperationOutcomes):
+/// a short page in the user's language with a reference, never a stack trace. Registered before
+/// the OperationOutcome handler, which takes everything this one leaves.
+/// </summary>
+public sealed partial class PageExceptionHandler(ILogger<PageExceptionHandler> logger) : IExceptionHandler
+{
+    // Letters as they are (ó, not &#xF3;); markup characters still encoded.
+    private static readonly HtmlEncoder Html = HtmlEncoder.Create(UnicodeRanges.All);
+
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        var request = httpContext.Request;
+        if (request.Path.StartsWithSegments("/fhir") || !request.Headers.Accept.ToString().Contains("text/html", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        if (exception is OperationCanceledException && httpContext.RequestAborted.IsCancellationRequested)
+        {
+            return true;
+        }
+
+        LogUnexpected(exception.GetType().Name, httpContext.TraceIdentifier, exception.StackTrace);
+        if (httpContext.Response.HasStarted)
+        {
+            return true;
+        }
+
+        var text = httpContext.Text<LayoutText>();
+        httpContext.Response.Clear();
+        httpContext.Response.StatusCode = StatusCodes.Status500InternalServerError;
+        httpContext.Response.ContentType = "text/html; charset=utf-8";
+        await httpContext.Response.WriteAsync(
+            $"""
+            <!DOCTYPE html>
+            <html lang="{httpContext.GetUiLanguage().Code()}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>{Html.Encode(text.UnexpectedTitle)} · {Html.Encode(text.AppName)}</title></head>
+            <body><main><h1>{Html.Encode(text.UnexpectedTitle)}</h1><p>{Html.Encode(text.UnexpectedBody)}</p>
+            <p>{Html.Encode(text.Reference)}: {Html.Encode(httpContext.TraceIdentifier)}</p></main></body></html>
+            """, cancellationToken);
+        return true;
+    }
+
+    [LoggerMessage(EventId = 4299, Level = LogLevel.Error, Message = "Unexpected {ExceptionType} on a page, trace {TraceId} at {StackTrace}")]
+    private partial void LogUnexpected(string exceptionType, string traceId, string? stackTrace);
+}

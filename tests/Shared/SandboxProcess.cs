@@ -1,0 +1,231 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace PatientVoice.Testing;
+
+/// <summary>How a <see cref="SandboxProcess"/> is started (Development settings: test login and any-client on).</summary>
+internal sealed record SandboxSettings
+{
+    /// <summary>Where PatientVoice runs (Sandbox:AppUrl); its client's redirect URI is this plus <c>/signin-smart</c> unless <see cref="RedirectUris"/> says otherwise.</summary>
+    public string AppUrl { get; init; } = "http://127.0.0.1:5000";
+
+    public IReadOnlyList<string> RedirectUris { get; init; } = [];
+
+    public string ClientSecret { get; init; } = "patientvoice-sandbox-secret";
+
+    /// <summary>Sandbox:PatientVoiceClient:Jwks, so the pre-registered client may use private_key_jwt.</summary>
+    public string? ClientJwks { get; init; }
+
+    public TimeSpan? LaunchLifetime { get; init; }
+}
+
+/// <summary>
+/// The sandbox EHR as its own process (<c>dotnet PatientVoice.Sandbox.dll</c> from the sandbox's build output for
+/// this configuration; the test project references the sandbox with <c>ReferenceOutputAssembly="false"</c> so it is
+/// built first), on a free loopback port with a fresh data folder. Started once SMART discovery answers; disposing
+/// kills it and deletes its data.
+/// </summary>
+internal sealed class SandboxProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly ScratchDirectory _data;
+    private readonly Queue<string> _output = new();
+
+    private SandboxProcess(Process process, ScratchDirectory data, Uri ehrUrl)
+    {
+        _process = process;
+        _data = data;
+        EhrUrl = ehrUrl;
+        Http = new HttpClient(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false }) { BaseAddress = ehrUrl };
+    }
+
+    /// <summary>The EHR's root, e.g. http://127.0.0.1:41234 (issuer).</summary>
+    public Uri EhrUrl { get; }
+
+    /// <summary>The FHIR base (<c>iss</c>, <c>aud</c>).</summary>
+    public string FhirBase => EhrUrl.AbsoluteUri.TrimEnd('/') + "/fhir";
+
+    /// <summary>A client on the sandbox (no cookies, no redirects followed).</summary>
+    public HttpClient Http { get; }
+
+    public string RecentOutput
+    {
+        get
+        {
+            lock (_output)
+            {
+                return string.Join('\n', _output);
+            }
+        }
+    }
+
+    public static async Task<SandboxProcess> StartAsync(SandboxSettings settings, CancellationToken cancellationToken = default)
+    {
+        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
+        var folder = Path.Combine(RepositoryPaths.Root, "sandbox", "PatientVoice.Sandbox", "bin", configuration, "net10.0");
+        var dll = Path.Combine(folder, "PatientVoice.Sandbox.dll");
+        if (!File.Exists(dll))
+        {
+            throw new InvalidOperationException($"The sandbox is not built at {dll}; the test project must reference it (ReferenceOutputAssembly=false).");
+        }
+
+        var port = FreePort.Next();
+        var ehrUrl = $"http://127.0.0.1:{port}";
+        var data = new ScratchDirectory();
+        var arguments = new List<string>
+        {
+            dll, "--urls", ehrUrl,
+            "--Sandbox:EhrUrl=" + ehrUrl,
+            "--Sandbox:AppUrl=" + settings.AppUrl,
+            "--Sandbox:DataDirectory=" + data.Path,
+            "--Sandbox:AllowTestLogin=true",
+            "--Sandbox:AllowAnyClient=true",
+            "--Sandbox:PatientVoiceClient:ClientSecret=" + settings.ClientSecret,
+            "--Logging:LogLevel:Default=Warning",
+        };
+        for (var i = 0; i < settings.RedirectUris.Count; i++)
+        {
+            arguments.Add($"--Sandbox:PatientVoiceClient:RedirectUris:{i}={settings.RedirectUris[i]}");
+        }
+
+        if (settings.ClientJwks is not null)
+        {
+            arguments.Add("--Sandbox:PatientVoiceClient:Jwks=" + settings.ClientJwks);
+        }
+
+        if (settings.LaunchLifetime is { } lifetime)
+        {
+            arguments.Add("--Sandbox:LaunchLifetime=" + lifetime.ToString("c", System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        var start = new ProcessStartInfo(DotnetHost(), arguments)
+        {
+            WorkingDirectory = folder,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        var process = new Process { StartInfo = start };
+        var sandbox = new SandboxProcess(process, data, new Uri(ehrUrl));
+        process.OutputDataReceived += (_, e) => sandbox.Record(e.Data);
+        process.ErrorDataReceived += (_, e) => sandbox.Record(e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            // Generous: on a loaded CI machine the sandbox can take a while to seed and bind.
+            await sandbox.WaitUntilReadyAsync(TimeSpan.FromSeconds(180), cancellationToken);
+            return sandbox;
+        }
+        catch
+        {
+            await sandbox.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary><c>POST /sandbox/launches</c>: the EHR's <c>launch</c> value for this context.</summary>
+    public async Task<string> CreateLaunchAsync(object context)
+    {
+        using var response = await Http.PostAsJsonAsync("/sandbox/launches", context);
+        var body = await response.Content.ReadAsStringAsync();
+        if (response.StatusCode != HttpStatusCode.Created)
+        {
+            throw new InvalidOperationException($"The sandbox refused the launch ({(int)response.StatusCode}): {body}");
+        }
+
+        using var json = JsonDocument.Parse(body);
+        return json.RootElement.GetProperty("launch").GetString()!;
+    }
+
+    /// <summary>Turns a fault switch on (<c>unavailable</c>, <c>too-many-requests</c>, <c>hang</c>) for the EHR's FHIR endpoint.</summary>
+    public async Task TurnFaultOnAsync(string kind, int seconds)
+    {
+        using var response = await Http.PostAsync($"/sandbox/faults?kind={kind}&seconds={seconds}", null);
+        response.EnsureSuccessStatusCode();
+    }
+
+    public async Task TurnFaultsOffAsync()
+    {
+        using var response = await Http.DeleteAsync("/sandbox/faults");
+        response.EnsureSuccessStatusCode();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+                await _process.WaitForExitAsync();
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // Never started, or already reaped.
+        }
+        finally
+        {
+            _process.Dispose();
+            _data.Dispose();
+        }
+    }
+
+    private static string DotnetHost()
+        => Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
+
+    private void Record(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.Enqueue(line);
+            if (_output.Count > 50)
+            {
+                _output.Dequeue();
+            }
+        }
+    }
+
+    private async Task WaitUntilReadyAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        while (true)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"The sandbox exited (code {_process.ExitCode}) during start-up:\n{RecentOutput}");
+            }
+
+            try
+            {
+                using var response = await Http.GetAsync("/fhir/.well-known/smart-configuration", deadline.Token);
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                throw new TimeoutException($"The sandbox did not answer SMART discovery within {timeout.TotalSeconds:F0} s:\n{RecentOutput}");
+            }
+
+            await Task.Delay(100, deadline.Token);
+        }
+    }
+}
