@@ -9,6 +9,10 @@ using PatientVoice.Sandbox.Ehr;
 using PatientVoice.Sandbox.Seeding;
 using PatientVoice.Sandbox.Chart;
 using PatientVoice.Sandbox.Faults;
+using PatientVoice.Sandbox.CdsHooks;
+using PatientVoice.Sandbox.Keys;
+using PatientVoice.Sandbox.Launcher;
+using PatientVoice.Sandbox.PatientVoiceApp;
 using PatientVoice.Sandbox.Users;
 using PatientVoice.Storage;
 using PatientVoice.Storage.Indexing;
@@ -33,6 +37,20 @@ builder.Services.AddSingleton<EhrFaultSwitch>();
 builder.Services.AddSingleton<PatientChartReader>();
 builder.Services.AddSingleton<LaunchContextStore>();
 builder.Services.AddSingleton<ClientAssertionReplayCache>();
+builder.Services.AddSingleton<UserSessions>();
+builder.Services.AddSingleton<RemoteClientJwks>();
+builder.Services.AddHttpClient(RemoteClientJwks.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(5));
+builder.Services.AddDiscoveryCors();
+// Key pairs kept in the data folder (CDS Hooks signing; PatientVoice's write-back client), and the one command:
+// PatientVoice as a child process configured against this EHR (Sandbox:StartPatientVoice).
+builder.Services.AddSingleton<SandboxKeys>();
+builder.Services.AddHostedService<PatientVoiceProcess>();
+// The launcher and the CDS Hooks client of the chart (patient-view, signed JWTs, Sandbox:CdsServices).
+builder.Services.AddSingleton<EhrLaunches>();
+builder.Services.AddSingleton<CdsHooksSigner>();
+builder.Services.AddSingleton<PrefetchResolver>();
+builder.Services.AddSingleton<CdsHooksClient>();
+builder.Services.AddHttpClient(CdsHooksClient.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan);
 builder.Services.AddExceptionHandler<EhrOperationOutcomeHandler>();
 builder.Services.AddProblemDetails();
 
@@ -57,6 +75,11 @@ builder.Services.AddOpenIddict()
         o.AddEventHandler(SmartAssertionType.AcceptJwtDescriptor);
         o.AddEventHandler(SmartAssertionType.MarkAsClientAssertionDescriptor);
         o.AddEventHandler(ClientAssertionPolicy.Descriptor);
+        o.AddEventHandler(ClientJwksByUrl.Descriptor);
+        // SMART online_access: a refresh token valid while the user's session lives (UserSessions).
+        o.AddEventHandler(OnlineAccessRefreshTokens.Descriptor);
+        o.AddEventHandler(SmartIntrospectionClaims.Descriptor);
+        o.SetAccessTokenLifetime(sandbox.AccessTokenLifetime);
         // SMART 2.2: S256 only; OpenIddict also accepts plain unless told otherwise.
         o.Configure(options => options.CodeChallengeMethods.Remove(OpenIddictConstants.CodeChallengeMethods.Plain));
         o.RegisterScopes([.. SmartScopes.All]);
@@ -92,6 +115,7 @@ var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStaticFiles();
 app.UseRouting();
+app.UseDiscoveryCors();
 app.MapEhrFaults();
 app.UseAuthentication();
 app.UseAuthorization();
@@ -100,13 +124,11 @@ app.MapGet("/fhir/.well-known/smart-configuration", SmartConfigurationEndpoint.H
 app.MapMethods("/connect/authorize", [HttpMethods.Get, HttpMethods.Post], AuthorizeEndpoint.HandleAsync).DisableAntiforgery();
 app.MapPost("/connect/token", TokenEndpoint.HandleAsync).DisableAntiforgery();
 app.MapPost("/sandbox/launches", LaunchEndpoints.Create).DisableAntiforgery();
+app.MapSessionEndpoints();
+app.MapCdsHooksJwks();
 app.MapGet("/smart-style.json", () => Results.Json(new { color_background = "#f6f7f9", color_highlight = "#1d5fa8", font_family_base = "system-ui, sans-serif" }));
 app.MapEhrFhir(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme);
 app.MapRazorPages();
-
-var options = app.Services.GetRequiredService<IOptions<SandboxOptions>>().Value;
-app.Lifetime.ApplicationStarted.Register(() => app.Logger.LogInformation(
-    "Sandbox EHR: {EhrUrl} (FHIR base {FhirBase}); PatientVoice expected at {AppUrl}", options.EhrUrl, options.FhirBase, options.AppUrl));
 
 await app.RunAsync();
 

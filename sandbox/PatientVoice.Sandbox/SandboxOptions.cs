@@ -38,6 +38,34 @@ public sealed class SandboxOptions
     public TimeSpan MaxClientAssertionLifetime { get; set; } = TimeSpan.FromMinutes(5);
 
     public string FhirBase => EhrUrl.TrimEnd('/') + "/fhir";
+
+    /// <summary>Start PatientVoice as a child process configured against this EHR (the one command); false runs the EHR alone.</summary>
+    public bool StartPatientVoice { get; set; } = true;
+
+    /// <summary>PatientVoice.Web.dll to run; empty means the build output beside this repository's sources.</summary>
+    public string? PatientVoicePath { get; set; }
+
+    /// <summary>The backend client PatientVoice's write-back signs in as; registered with the key in the data folder.</summary>
+    public string PatientVoiceBackendClientId { get; set; } = "patientvoice-backend";
+
+    /// <summary>CDS Hooks services (discovery base URLs) called when a chart opens; empty means <c>{AppUrl}/cds-services</c>.</summary>
+    public List<string> CdsServices { get; set; } = [];
+
+    /// <summary>How long a chart waits for the CDS services (discovery and hook together) before it renders without them.</summary>
+    public TimeSpan CdsHooksTimeout { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>Lifetime of access tokens from the authorization server.</summary>
+    public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>How long a user's sign-in session lives at most; <c>online_access</c> refresh tokens live no longer.</summary>
+    public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromHours(8);
+
+    public string AppBase => AppUrl.TrimEnd('/');
+
+    public string EhrBase => EhrUrl.TrimEnd('/');
+
+    /// <summary>The CDS services to call, as configured or PatientVoice's by default.</summary>
+    public IReadOnlyList<string> CdsServiceUrls => CdsServices.Count > 0 ? CdsServices : [AppBase + "/cds-services"];
 }
 
 /// <summary>The pre-registered confidential client for PatientVoice (<c>Sandbox:PatientVoiceClient</c>).</summary>
@@ -57,11 +85,14 @@ public sealed class PatientVoiceClientOptions
     public string? Jwks { get; set; }
 }
 
-/// <summary>A backend client (<c>Sandbox:BackendClients:n</c>): its client id and its public JWKS.</summary>
+/// <summary>A backend client (<c>Sandbox:BackendClients:n</c>): its client id and its public JWKS, inline or by URL.</summary>
 public sealed class BackendClientOptions
 {
     public string ClientId { get; set; } = "";
 
     /// <summary>The client's public JSON Web Key Set, inline (<c>{"keys":[…]}</c>); a client without one is not registered.</summary>
     public string? Jwks { get; set; }
+
+    /// <summary>Where the client publishes its JWKS; fetched when an assertion is checked (cached briefly, refetched for an unknown kid).</summary>
+    public string? JwksUrl { get; set; }
 }

@@ -26,6 +26,7 @@ public static class FhirConformanceServiceCollectionExtensions
         services.TryAddSingleton<ProfileValidator>();
         services.TryAddSingleton<QuestionnaireResponseValidator>();
         services.TryAddSingleton<QuestionnaireResponseExtractor>();
+        services.TryAddSingleton<Questionnaires.Populate.QuestionnairePopulator>();
         services.AddHostedService<ProfileValidatorWarmUp>();
         return services;
     }

@@ -24,6 +24,9 @@ public sealed class SandboxFactory : WebApplicationFactory<Program>
         builder.UseSetting("Sandbox:AllowTestLogin", "true");
         builder.UseSetting("Sandbox:AllowAnyClient", "true");
         builder.UseSetting("Sandbox:PatientVoiceClient:ClientSecret", ClientSecret);
+        // The EHR alone: no PatientVoice child process, and no CDS service to wait for (port 1 refuses at once).
+        builder.UseSetting("Sandbox:StartPatientVoice", "false");
+        builder.UseSetting("Sandbox:CdsServices:0", "http://127.0.0.1:1/cds-services");
     }
 
     public HttpClient CreateBrowserlessClient()

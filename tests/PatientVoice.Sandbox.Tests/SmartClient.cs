@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.WebUtilities;
 namespace PatientVoice.Sandbox.Tests;
 
 /// <summary>A SMART client written for the tests: builds authorize requests, follows redirects by hand, redeems codes.</summary>
-internal sealed class SmartClient(HttpClient http)
+internal sealed class SmartClient(HttpClient http, string fhirBase = SandboxFactory.FhirBase)
 {
     public string Verifier { get; } = Base64Url(RandomNumberGenerator.GetBytes(32));
 
@@ -23,14 +23,14 @@ internal sealed class SmartClient(HttpClient http)
         return json.RootElement.GetProperty("launch").GetString()!;
     }
 
-    public Dictionary<string, string?> AuthorizeParameters(string scope, string user, string? launch = null) => new()
+    public Dictionary<string, string?> AuthorizeParameters(string scope, string? user, string? launch = null) => new()
     {
         ["response_type"] = "code",
         ["client_id"] = SandboxFactory.ClientId,
         ["redirect_uri"] = SandboxFactory.RedirectUri,
         ["scope"] = scope,
         ["state"] = "state-" + Guid.NewGuid().ToString("N"),
-        ["aud"] = SandboxFactory.FhirBase,
+        ["aud"] = fhirBase,
         ["launch"] = launch,
         ["code_challenge"] = Challenge,
         ["code_challenge_method"] = "S256",
@@ -43,9 +43,10 @@ internal sealed class SmartClient(HttpClient http)
         var url = QueryHelpers.AddQueryString("/connect/authorize", parameters.Where(p => p.Value is not null));
         var response = await http.GetAsync(url);
         var location = response.Headers.Location;
-        var back = location is null || string.IsNullOrEmpty(location.Query)
+        var query = location is null ? null : location.IsAbsoluteUri ? location.Query : new Uri(new Uri("http://sandbox.invalid"), location).Query;
+        var back = string.IsNullOrEmpty(query)
             ? []
-            : QueryHelpers.ParseQuery(location.Query).ToDictionary(q => q.Key, q => q.Value.ToString());
+            : QueryHelpers.ParseQuery(query).ToDictionary(q => q.Key, q => q.Value.ToString());
         return (response.StatusCode, location, back);
     }
 
@@ -58,7 +59,7 @@ internal sealed class SmartClient(HttpClient http)
     }
 
     /// <summary>The whole code flow with PKCE; returns the token response as JSON.</summary>
-    public async Task<JsonElement> LoginAsync(string scope, string user, string? launch = null)
+    public async Task<JsonElement> LoginAsync(string scope, string? user, string? launch = null)
     {
         var (status, _, back) = await AuthorizeAsync(AuthorizeParameters(scope, user, launch));
         Assert.Equal(HttpStatusCode.Redirect, status);

@@ -82,6 +82,8 @@ internal sealed class SandboxProcess : IAsyncDisposable
             "--Sandbox:DataDirectory=" + data.Path,
             "--Sandbox:AllowTestLogin=true",
             "--Sandbox:AllowAnyClient=true",
+            // The EHR alone: the test runs its own PatientVoice (the sandbox would otherwise start one at AppUrl).
+            "--Sandbox:StartPatientVoice=false",
             "--Sandbox:PatientVoiceClient:ClientSecret=" + settings.ClientSecret,
             "--Logging:LogLevel:Default=Warning",
         };

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.AspNetCore;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
@@ -26,10 +27,24 @@ internal static class AuthorizeEndpoint
     /// <summary>Set by the consent page's approve button (a POST to this endpoint).</summary>
     public const string ConsentParameter = "consent";
 
-    public static async Task<IResult> HandleAsync(HttpContext http, IOptions<SandboxOptions> options, LaunchContextStore launches, SandboxUserDirectory users)
+    /// <summary>The consent page's answers.</summary>
+    public const string Approve = "approve";
+    public const string Deny = "deny";
+
+    /// <summary>The claim of the login cookie naming its <see cref="UserSession"/>.</summary>
+    public const string SessionCookieClaim = "sandbox_session";
+
+    public static async Task<IResult> HandleAsync(HttpContext http, IOptions<SandboxOptions> options, LaunchContextStore launches, SandboxUserDirectory users,
+        UserSessions sessions, IAntiforgery antiforgery)
     {
         var request = http.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("Not an OpenID Connect request.");
         var sandbox = options.Value;
+        var consent = HttpMethods.IsPost(http.Request.Method) ? (string?)request[ConsentParameter] : null;
+        if (consent is not null && !await antiforgery.IsRequestValidAsync(http))
+        {
+            // An answer to the consent page that the page did not send: refused here, never redirected to the app.
+            return Results.BadRequest("The consent form was not sent by this EHR's consent page (anti-forgery check failed). Start again from the app.");
+        }
 
         if (!string.Equals(((string?)request["aud"])?.TrimEnd('/'), sandbox.FhirBase, StringComparison.Ordinal))
         {
@@ -47,6 +62,7 @@ internal static class AuthorizeEndpoint
         }
 
         SandboxUser? user;
+        UserSession? session;
         var skipConsent = false;
         if (sandbox.AllowTestLogin && (string?)request[TestUserParameter] is { Length: > 0 } testLogin)
         {
@@ -56,25 +72,35 @@ internal static class AuthorizeEndpoint
                 return Refuse(Errors.InvalidRequest, $"No sandbox user '{testLogin}'.");
             }
 
+            session = sessions.Current(user.Login);
             skipConsent = true;
         }
         else if (users.Find(launch?.User) is { } launchUser)
         {
             // The EHR knows who launched the app; EHRs do not ask clinicians to consent to their own apps.
             user = launchUser;
+            session = sessions.Current(user.Login);
             skipConsent = true;
         }
         else
         {
             var login = await http.AuthenticateAsync(LoginScheme);
             user = users.Find(login.Principal?.Identity?.Name);
-            if (user is null)
+            session = sessions.Find(login.Principal?.FindFirst(SessionCookieClaim)?.Value);
+            if (user is null || session is null || session.Login != user.Login)
             {
+                // Not signed in, or signed out since: the login page, then back here.
                 return Results.Challenge(new AuthenticationProperties { RedirectUri = http.Request.PathBase + http.Request.Path + ParametersAsQuery(request) }, [LoginScheme]);
             }
         }
 
-        if (!skipConsent && !(HttpMethods.IsPost(http.Request.Method) && (string?)request[ConsentParameter] == "approve"))
+        if (!skipConsent && consent == Deny)
+        {
+            // OpenIddict answers the app at its (validated) redirect URI with error=access_denied and its state.
+            return Refuse(Errors.AccessDenied, "The user denied the app access.");
+        }
+
+        if (!skipConsent && consent != Approve)
         {
             return Results.Redirect("/consent" + ParametersAsQuery(request));
         }
@@ -92,7 +118,8 @@ internal static class AuthorizeEndpoint
             .SetClaim(SmartClaims.FhirUser, user.FhirUser)
             .SetClaim(SmartClaims.Patient, patient)
             .SetClaim(SmartClaims.Encounter, launch?.Encounter)
-            .SetClaim(SmartClaims.NeedPatientBanner, launch is null || launch.NeedPatientBanner ? "true" : "false");
+            .SetClaim(SmartClaims.NeedPatientBanner, launch is null || launch.NeedPatientBanner ? "true" : "false")
+            .SetClaim(SmartClaims.Session, session.Id);
         if (launch?.FhirContext is { Count: > 0 } fhirContext)
         {
             identity.SetClaim(SmartClaims.FhirContext, JsonSerializer.Serialize(fhirContext));
@@ -136,6 +163,9 @@ internal static class AuthorizeEndpoint
         }
     }
 
+    /// <summary>The anti-forgery field of the consent form, not an authorization parameter.</summary>
+    public const string AntiforgeryFormField = "__RequestVerificationToken";
+
     private static IResult Refuse(string error, string description)
         => Results.Forbid(
             new AuthenticationProperties(new Dictionary<string, string?>
@@ -147,6 +177,6 @@ internal static class AuthorizeEndpoint
 
     private static string ParametersAsQuery(OpenIddictRequest request)
         => QueryString.Create(request.GetParameters()
-            .Where(p => p.Key != ConsentParameter)
+            .Where(p => p.Key is not (ConsentParameter or AntiforgeryFormField))
             .Select(p => new KeyValuePair<string, string?>(p.Key, (string?)p.Value))).ToUriComponent();
 }

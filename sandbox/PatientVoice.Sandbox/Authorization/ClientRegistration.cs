@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Abstractions;
+using PatientVoice.Sandbox.Keys;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace PatientVoice.Sandbox.Authorization;
@@ -10,7 +11,7 @@ namespace PatientVoice.Sandbox.Authorization;
 /// Creates the authorization server's database and registers PatientVoice as a confidential client (from
 /// <c>Sandbox:PatientVoiceClient</c>), replacing a previous registration so configuration changes take effect.
 /// </summary>
-internal sealed class ClientRegistration(IServiceProvider services, IOptions<SandboxOptions> options) : IHostedService
+internal sealed class ClientRegistration(IServiceProvider services, IOptions<SandboxOptions> options, SandboxKeys keys) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -44,10 +45,27 @@ internal sealed class ClientRegistration(IServiceProvider services, IOptions<San
         descriptor.Permissions.Add(Permissions.Endpoints.Revocation);
         await manager.CreateAsync(descriptor, cancellationToken);
 
-        foreach (var backend in options.Value.BackendClients.Where(b => !string.IsNullOrWhiteSpace(b.ClientId) && !string.IsNullOrWhiteSpace(b.Jwks)))
+        foreach (var backend in BackendClients(options.Value, keys))
         {
             await RegisterBackendClientAsync(manager, backend, cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// The configured backend clients that have keys (inline or by URL), and PatientVoice's write-back client with
+    /// the key pair in the data folder unless configuration gives that client id keys of its own.
+    /// </summary>
+    internal static IEnumerable<BackendClientOptions> BackendClients(SandboxOptions options, SandboxKeys keys)
+    {
+        var configured = options.BackendClients
+            .Where(b => !string.IsNullOrWhiteSpace(b.ClientId) && (!string.IsNullOrWhiteSpace(b.Jwks) || !string.IsNullOrWhiteSpace(b.JwksUrl)))
+            .ToList();
+        if (!configured.Any(b => b.ClientId == options.PatientVoiceBackendClientId))
+        {
+            configured.Add(new BackendClientOptions { ClientId = options.PatientVoiceBackendClientId, Jwks = keys.PatientVoiceBackend.PublicJwks() });
+        }
+
+        return configured;
     }
 
     /// <summary>
@@ -66,13 +84,35 @@ internal sealed class ClientRegistration(IServiceProvider services, IOptions<San
             ClientId = backend.ClientId,
             ClientType = ClientTypes.Confidential,
             DisplayName = backend.ClientId,
-            JsonWebKeySet = new JsonWebKeySet(backend.Jwks),
+            JsonWebKeySet = string.IsNullOrWhiteSpace(backend.Jwks) ? UnusableKeySet() : new JsonWebKeySet(backend.Jwks),
         };
         descriptor.Permissions.UnionWith([Permissions.Endpoints.Token, Permissions.GrantTypes.ClientCredentials]);
         await manager.CreateAsync(descriptor, cancellationToken);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>
+    /// OpenIddict registers a secretless client only with a signing key. A client whose keys are at a URL gets
+    /// them from there when it authenticates (<see cref="ClientJwksByUrl"/>); what is stored is the public half of
+    /// a key made here and thrown away, which can verify nothing anyone can sign.
+    /// </summary>
+    private static JsonWebKeySet UnusableKeySet()
+    {
+        using var thrownAway = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP384);
+        var q = thrownAway.ExportParameters(includePrivateParameters: false).Q;
+        var set = new JsonWebKeySet();
+        set.Keys.Add(new JsonWebKey
+        {
+            Kty = JsonWebAlgorithmsKeyTypes.EllipticCurve,
+            Crv = JsonWebKeyECTypes.P384,
+            Use = JsonWebKeyUseNames.Sig,
+            Kid = "fetched-from-jwks-url",
+            X = Base64UrlEncoder.Encode(q.X),
+            Y = Base64UrlEncoder.Encode(q.Y),
+        });
+        return set;
+    }
 
     /// <summary>Authorization code with PKCE (required) and refresh; scopes are checked by the server, not per client.</summary>
     internal static void AddSmartPermissions(OpenIddictApplicationDescriptor descriptor)

@@ -10,4 +10,7 @@ public static class SmartClaims
     /// <summary>The fhirContext array as JSON; kept in codes and refresh tokens only.</summary>
     public const string FhirContext = "fhir_context";
     public const string NeedPatientBanner = "need_patient_banner";
+
+    /// <summary>The user's session (<see cref="UserSessions"/>) a grant was made in; kept in codes and refresh tokens only.</summary>
+    public const string Session = "sandbox_session";
 }

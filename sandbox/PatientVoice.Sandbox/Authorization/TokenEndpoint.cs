@@ -17,7 +17,7 @@ namespace PatientVoice.Sandbox.Authorization;
 /// </summary>
 internal static class TokenEndpoint
 {
-    public static async Task<IResult> HandleAsync(HttpContext http, IOptions<SandboxOptions> options)
+    public static async Task<IResult> HandleAsync(HttpContext http, IOptions<SandboxOptions> options, UserSessions sessions, TimeProvider clock)
     {
         var request = http.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("Not an OpenID Connect request.");
         if (request.IsClientCredentialsGrantType())
@@ -44,6 +44,23 @@ internal static class TokenEndpoint
             : principal.GetScopes();
         principal.SetScopes(scopes);
         principal.SetDestinations(claim => AuthorizeEndpoint.Destinations(claim, scopes));
+
+        // online_access (without offline_access): refresh only while the user's session lives, never beyond it.
+        if (scopes.Contains(SmartScopes.OnlineAccess) && !scopes.Contains(SmartScopes.OfflineAccess))
+        {
+            if (sessions.Find(principal.GetClaim(SmartClaims.Session)) is not { } session)
+            {
+                return Results.Forbid(
+                    new AuthenticationProperties(new Dictionary<string, string?>
+                    {
+                        [OpenIddictServerAspNetCoreConstants.Properties.Error] = Errors.InvalidGrant,
+                        [OpenIddictServerAspNetCoreConstants.Properties.ErrorDescription] = "The user's session has ended; an online_access grant ends with it. Launch the app again.",
+                    }),
+                    [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
+            }
+
+            principal.SetRefreshTokenLifetime(session.Expires - clock.GetUtcNow());
+        }
 
         var parameters = new Dictionary<string, object?>
         {

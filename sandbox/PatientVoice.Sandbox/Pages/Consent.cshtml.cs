@@ -6,7 +6,7 @@ using PatientVoice.Sandbox.Users;
 
 namespace PatientVoice.Sandbox.Pages;
 
-/// <summary>Shows the scopes asked for; Allow posts the authorize request back with <c>consent=approve</c>.</summary>
+/// <summary>Shows the scopes asked for; Allow and Deny post the authorize request back with <c>consent=approve</c> or <c>consent=deny</c>.</summary>
 public sealed class ConsentModel(SandboxUserDirectory users) : PageModel
 {
     public IReadOnlyList<KeyValuePair<string, string>> Parameters { get; private set; } = [];
@@ -17,9 +17,6 @@ public sealed class ConsentModel(SandboxUserDirectory users) : PageModel
 
     public string UserName { get; private set; } = "";
 
-    /// <summary>Deny returns to the EHR's home; answering the app with access_denied is not built yet.</summary>
-    public string DenyUrl { get; } = "/";
-
     public async Task<IActionResult> OnGetAsync()
     {
         var login = await HttpContext.AuthenticateAsync(AuthorizeEndpoint.LoginScheme);
@@ -29,7 +26,7 @@ public sealed class ConsentModel(SandboxUserDirectory users) : PageModel
         }
 
         UserName = user.DisplayName;
-        Parameters = Request.Query.Where(q => q.Key != AuthorizeEndpoint.ConsentParameter)
+        Parameters = Request.Query.Where(q => q.Key is not (AuthorizeEndpoint.ConsentParameter or AuthorizeEndpoint.AntiforgeryFormField))
             .Select(q => new KeyValuePair<string, string>(q.Key, q.Value.ToString())).ToList();
         ClientId = Request.Query["client_id"].ToString();
         Scopes = Request.Query["scope"].ToString().Split(' ', StringSplitOptions.RemoveEmptyEntries);

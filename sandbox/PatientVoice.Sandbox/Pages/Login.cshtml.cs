@@ -8,7 +8,7 @@ using PatientVoice.Sandbox.Users;
 namespace PatientVoice.Sandbox.Pages;
 
 /// <summary>Pick who you are: a patient, a family member acting for one, or a practitioner. No passwords: synthetic users only.</summary>
-public sealed class LoginModel(SandboxUserDirectory users) : PageModel
+public sealed class LoginModel(SandboxUserDirectory users, UserSessions sessions) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public string? ReturnUrl { get; set; }
@@ -29,7 +29,8 @@ public sealed class LoginModel(SandboxUserDirectory users) : PageModel
             return Page();
         }
 
-        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, user.Login)], AuthorizeEndpoint.LoginScheme);
+        var session = sessions.Start(user.Login);
+        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, user.Login), new Claim(AuthorizeEndpoint.SessionCookieClaim, session.Id)], AuthorizeEndpoint.LoginScheme);
         await HttpContext.SignInAsync(AuthorizeEndpoint.LoginScheme, new ClaimsPrincipal(identity));
         return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/");
     }

@@ -11,7 +11,7 @@ namespace PatientVoice.Storage.Postgres;
 /// <summary>
 /// The store for deployments of several stateless PatientVoice instances sharing one PostgreSQL database.
 /// Reads use pooled connections; each write session is one READ COMMITTED transaction whose row and advisory
-/// locks make it safe against writers in other instances (docs/adr/0008-postgresql-store.md).
+/// locks make it safe against writers in other instances (docs/adr/0010-postgresql-store.md).
 /// </summary>
 public sealed partial class PostgresResourceStore : IResourceStore, Outbox.IOutbox, IAsyncDisposable, IDisposable
 {

@@ -12,7 +12,7 @@ namespace PatientVoice.Storage.Postgres;
 /// <summary>
 /// One READ COMMITTED transaction. Every resource it reads or writes is row-locked (<c>FOR UPDATE</c>), and its
 /// first search takes the store-wide conditional lock, so conditional interactions of all instances decide and
-/// write one at a time (docs/adr/0008-postgresql-store.md). Disposing without committing rolls back.
+/// write one at a time (docs/adr/0010-postgresql-store.md). Disposing without committing rolls back.
 /// </summary>
 internal sealed class PostgresWriteSession : IResourceWriteSession
 {

@@ -24,6 +24,7 @@ public static class FhirApiEndpoints
         BundleEndpoints.Map(fhir);
         ValidateOperation.Map(fhir);
         ExtractOperation.Map(fhir);
+        PopulateOperation.Map(fhir);
         HistoryEndpoints.Map(fhir);
         SearchEndpoints.Map(fhir);
         ReadEndpoints.Map(fhir);

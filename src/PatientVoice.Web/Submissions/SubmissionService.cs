@@ -22,6 +22,7 @@ namespace PatientVoice.Web.Submissions;
 /// </summary>
 public sealed partial class SubmissionService(
     QuestionnaireResponseExtractor extractor,
+    CarriedGoals carriedGoals,
     QuestionnaireLookup questionnaires,
     IResourceStore store,
     ResourceWriter writer,
@@ -38,34 +39,12 @@ public sealed partial class SubmissionService(
     /// <summary>Stores a submitted response (a create when <paramref name="create"/>, else an update of its id) and what it yields.</summary>
     public async Task<WriteOutcome> SubmitAsync(HttpRequest request, QuestionnaireResponse response, int? ifMatch, bool create, CancellationToken cancellationToken)
     {
-        if (create)
-        {
-            // The server names a created response, and names it now: the extracted identifiers derive from it.
-            response.Id = Guid.CreateVersion7().ToString("N");
-        }
-        else if (await UnchangedAsync(response, cancellationToken) is { } same)
+        if (!create && await UnchangedAsync(response, cancellationToken) is { } same)
         {
             return new WriteOutcome(same, StatusCodes.Status200OK);
         }
 
-        var questionnaire = await questionnaires.FindAsync(response.Questionnaire ?? string.Empty, cancellationToken)
-            ?? throw new UnprocessableEntityException($"The Questionnaire '{response.Questionnaire}' is not on this server; store it before responses to it.", "QuestionnaireResponse.questionnaire");
-        var result = extractor.Extract(response, questionnaire, ExtractionContext.For(response, time) with { ResponseVersionId = null });
-        var errors = result.Issues.Where(i => i.Severity is OperationOutcome.IssueSeverity.Error or OperationOutcome.IssueSeverity.Fatal).ToList();
-        if (errors.Count > 0)
-        {
-            throw new UnprocessableEntityException(errors);
-        }
-
-        var transaction = extractor.ToTransaction(result, response);
-        var responseEntry = transaction.Entry[0];
-        responseEntry.Request ??= new Bundle.RequestComponent { Method = Bundle.HTTPVerb.PUT, Url = $"QuestionnaireResponse/{result.ResponseId}" };
-        responseEntry.Request.IfMatch = ifMatch is { } version ? FhirResult.ETag(version) : null;
-        if (!create)
-        {
-            await EndWhatWasRemovedAsync(transaction, result, result.ResponseId, cancellationToken);
-        }
-
+        var transaction = await PrepareAsync(response, ifMatch, create, cancellationToken);
         var processor = new BundleEntryProcessor(request, writer, parser, options.Value, minimal: false);
         var entries = transaction.Entry.Select((entry, index) => BundleRequest.From(entry, index)).ToList();
         List<FhirApi.Formats.BundleEntryModel> written;
@@ -83,8 +62,50 @@ public sealed partial class SubmissionService(
         return new WriteOutcome(stored, create || stored.VersionId == 1 ? StatusCodes.Status201Created : StatusCodes.Status200OK);
     }
 
+    /// <summary>
+    /// The transaction a submission writes: the response first (<c>PUT QuestionnaireResponse/{id}</c>, with its narrative),
+    /// then what it yields, the Provenance, and the goals it ends. A created response gets its id here (the extracted
+    /// identifiers derive from it). Also how a submission inside a client's transaction Bundle is expanded.
+    /// </summary>
+    public async Task<Bundle> PrepareAsync(QuestionnaireResponse response, int? ifMatch, bool create, CancellationToken cancellationToken)
+    {
+        if (create)
+        {
+            // The server names a created response, and names it now: the extracted identifiers derive from it.
+            response.Id = Guid.CreateVersion7().ToString("N");
+        }
+
+        var questionnaire = await questionnaires.FindAsync(response.Questionnaire ?? string.Empty, cancellationToken)
+            ?? throw new UnprocessableEntityException($"The Questionnaire '{response.Questionnaire}' is not on this server; store it before responses to it.", "QuestionnaireResponse.questionnaire");
+        var result = extractor.Extract(response, questionnaire, ExtractionContext.For(response, time) with { ResponseVersionId = null });
+        var errors = result.Issues.Where(i => i.Severity is OperationOutcome.IssueSeverity.Error or OperationOutcome.IssueSeverity.Fatal).ToList();
+        if (errors.Count > 0)
+        {
+            throw new UnprocessableEntityException(errors);
+        }
+
+        await carriedGoals.CheckIdentitiesAsync(result, response, cancellationToken);
+        var transaction = extractor.ToTransaction(result, response);
+        var responseEntry = transaction.Entry[0];
+        responseEntry.Request ??= new Bundle.RequestComponent { Method = Bundle.HTTPVerb.PUT, Url = $"QuestionnaireResponse/{result.ResponseId}" };
+        responseEntry.Request.IfMatch = ifMatch is { } version ? FhirResult.ETag(version) : null;
+        var ended = new HashSet<string>(StringComparer.Ordinal);
+        if (!create)
+        {
+            await EndWhatWasRemovedAsync(transaction, result, result.ResponseId, ended, cancellationToken);
+        }
+
+        // A response pre-filled from an earlier one ($populate): the goals that one held and this one dropped are ended.
+        foreach (var goal in await carriedGoals.DroppedAsync(result, response, cancellationToken))
+        {
+            AddEnded(transaction, RemovedAnswers.EndRemovedGoal(goal, time.GetUtcNow()), ended);
+        }
+
+        return transaction;
+    }
+
     // The same body again (a retry whose first attempt landed): nothing to extract, nothing to write.
-    private async Task<StoredResource?> UnchangedAsync(QuestionnaireResponse response, CancellationToken cancellationToken)
+    internal async Task<StoredResource?> UnchangedAsync(QuestionnaireResponse response, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(response.Id) || await store.ReadAsync("QuestionnaireResponse", response.Id, cancellationToken) is not { Json: { } json } current)
         {
@@ -102,42 +123,34 @@ public sealed partial class SubmissionService(
     }
 
     // What the last submission of this response extracted and this one no longer does: ended, as a new version.
-    private async Task EndWhatWasRemovedAsync(Bundle transaction, ExtractionResult result, string responseId, CancellationToken cancellationToken)
+    private async Task EndWhatWasRemovedAsync(Bundle transaction, ExtractionResult result, string responseId, HashSet<string> ended, CancellationToken cancellationToken)
     {
-        var query = parser.Parse("Provenance", [new("entity", $"QuestionnaireResponse/{responseId}"), new("_sort", "-_lastUpdated")], strict: true) with { Count = 1 };
-        if ((await store.SearchAsync(query, cancellationToken)).Matches is not [{ Json: { } provenanceJson }, ..]
-            || JsonSerializer.Deserialize<Resource>(provenanceJson, FhirSerializer.JsonOptions) is not Provenance last)
-        {
-            return;
-        }
-
-        var previous = new List<Resource>();
-        foreach (var target in last.Target.Select(t => t.Reference).OfType<string>())
-        {
-            var parts = target.Split('/');
-            if (parts.Length >= 2 && await store.ReadAsync(parts[0], parts[1], cancellationToken) is { Json: { } json })
-            {
-                previous.Add(JsonSerializer.Deserialize<Resource>(json, FhirSerializer.JsonOptions)!);
-            }
-        }
-
+        var previous = await carriedGoals.ExtractedByAsync(responseId, cancellationToken);
         var now = time.GetUtcNow();
         foreach (var removed in result.NoLongerExtracted(previous))
         {
-            Resource? ended = removed switch
+            Resource? endedResource = removed switch
             {
                 Goal goal => RemovedAnswers.EndRemovedGoal(goal, now),
                 Observation observation => RemovedAnswers.EndRemovedObservation(observation, now),
                 _ => null,
             };
-            if (ended is not null)
+            if (endedResource is not null)
             {
-                transaction.Entry.Add(new Bundle.EntryComponent
-                {
-                    Resource = ended,
-                    Request = new Bundle.RequestComponent { Method = Bundle.HTTPVerb.PUT, Url = $"{ended.TypeName}/{ended.Id}" },
-                });
+                AddEnded(transaction, endedResource, ended);
             }
+        }
+    }
+
+    private static void AddEnded(Bundle transaction, Resource resource, HashSet<string> ended)
+    {
+        if (ended.Add($"{resource.TypeName}/{resource.Id}"))
+        {
+            transaction.Entry.Add(new Bundle.EntryComponent
+            {
+                Resource = resource,
+                Request = new Bundle.RequestComponent { Method = Bundle.HTTPVerb.PUT, Url = $"{resource.TypeName}/{resource.Id}" },
+            });
         }
     }
 

@@ -32,7 +32,8 @@ public static class ExtractedIdentifiers
         return "urn:uuid:" + new Guid(bytes, bigEndian: true).ToString();
     }
 
-    internal static IEnumerable<Identifier> IdentifiersOf(Resource resource) => resource switch
+    /// <summary>The identifiers of a resource, whatever its type.</summary>
+    public static IEnumerable<Identifier> IdentifiersOf(Resource resource) => resource switch
     {
         Goal g => g.Identifier,
         Observation o => o.Identifier,

@@ -8,6 +8,12 @@ public sealed record ExtractedResource(Resource Resource, string IdentifierValue
 {
     /// <summary>The conditional-update URL that finds this resource again: <c>Goal?identifier=system|value</c>.</summary>
     public string ConditionalUrl => $"{Resource.TypeName}?identifier={Uri.EscapeDataString(ExtractedIdentifiers.System)}|{Uri.EscapeDataString(IdentifierValue)}";
+
+    /// <summary>
+    /// Where the transaction writes it: <c>Goal/{id}</c> when an answer gave the resource its id (an item whose definition is
+    /// <c>Goal.id</c>, as a carried-forward goal has: SDC's update of an existing resource), else <see cref="ConditionalUrl"/>.
+    /// </summary>
+    public string RequestUrl => string.IsNullOrEmpty(Resource.Id) ? ConditionalUrl : $"{Resource.TypeName}/{Resource.Id}";
 }
 
 /// <summary>
@@ -67,7 +73,10 @@ public sealed record ExtractionResult(
     {
         ArgumentNullException.ThrowIfNull(previous);
         var current = Resources.Select(r => r.IdentifierValue).ToHashSet(StringComparer.Ordinal);
-        return previous.Resources.Where(r => !current.Contains(r.IdentifierValue)).ToList();
+        var updated = Resources.Where(r => !string.IsNullOrEmpty(r.Resource.Id)).Select(r => $"{r.Resource.TypeName}/{r.Resource.Id}").ToHashSet(StringComparer.Ordinal);
+        return previous.Resources
+            .Where(r => !current.Contains(r.IdentifierValue) && (string.IsNullOrEmpty(r.Resource.Id) || !updated.Contains($"{r.Resource.TypeName}/{r.Resource.Id}")))
+            .ToList();
     }
 
     /// <summary>
@@ -77,8 +86,16 @@ public sealed record ExtractionResult(
     public IReadOnlyList<Resource> NoLongerExtracted(IEnumerable<Resource> previouslyExtracted)
     {
         var current = Resources.Select(r => r.IdentifierValue).ToHashSet(StringComparer.Ordinal);
+        var updated = Resources.Where(r => !string.IsNullOrEmpty(r.Resource.Id)).Select(r => $"{r.Resource.TypeName}/{r.Resource.Id}").ToHashSet(StringComparer.Ordinal);
+        // A resource carried from an earlier response keeps that response's identifier beside this one's: any of ours counts.
         return previouslyExtracted
-            .Where(r => ExtractedIdentifiers.ValueOf(r) is { } value && ExtractedIdentifiers.BelongsTo(value, ResponseId) && !current.Contains(value))
+            .Where(r =>
+            {
+                var values = ExtractedIdentifiers.IdentifiersOf(r).Where(i => i.System == ExtractedIdentifiers.System).Select(i => i.Value).OfType<string>().ToList();
+                return values.Any(v => ExtractedIdentifiers.BelongsTo(v, ResponseId))
+                    && !values.Any(current.Contains)
+                    && !updated.Contains($"{r.TypeName}/{r.Id}");
+            })
             .ToList();
     }
 }

@@ -257,7 +257,7 @@ internal sealed partial class ExtractionRun(
     /// A repetition is known by its item id when the client keeps one (so removing the first of three goals ends that
     /// goal, not the last), otherwise by its position among the repetitions.
     /// </summary>
-    private static string RepetitionKey(QuestionnaireResponse.ItemComponent item, int index) =>
+    internal static string RepetitionKey(QuestionnaireResponse.ItemComponent item, int index) =>
         item.ElementId is { Length: > 0 } id && !id.Contains('/', StringComparison.Ordinal) ? id : index.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     internal static bool HasContent(QuestionnaireResponse.ItemComponent item) =>

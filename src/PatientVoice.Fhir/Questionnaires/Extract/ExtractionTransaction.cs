@@ -26,7 +26,7 @@ internal static class ExtractionTransaction
             {
                 FullUrl = extracted.FullUrl,
                 Resource = extracted.Resource,
-                Request = new Bundle.RequestComponent { Method = Bundle.HTTPVerb.PUT, Url = extracted.ConditionalUrl },
+                Request = new Bundle.RequestComponent { Method = Bundle.HTTPVerb.PUT, Url = extracted.RequestUrl },
             });
         }
 

@@ -11,6 +11,8 @@ namespace PatientVoice.Fhir.Questionnaires.Extract;
 /// </summary>
 internal static class PatientNoteWriter
 {
+    private const string HiddenUrl = "http://hl7.org/fhir/StructureDefinition/questionnaire-hidden";
+
     /// <summary>The note body (headings and answers), or null when nothing was answered.</summary>
     public static string? NoteBody(QuestionnaireResponse response, Questionnaire questionnaire)
     {
@@ -74,6 +76,11 @@ internal static class PatientNoteWriter
 
     private static void Item(StringBuilder html, Questionnaire.ItemComponent? definition, QuestionnaireResponse.ItemComponent item, int level)
     {
+        if (definition?.GetExtensionValue<FhirBoolean>(HiddenUrl)?.Value == true)
+        {
+            return; // hidden items hold what the form keeps for the system (a carried goal's id), not the patient's words
+        }
+
         var label = Escape(definition?.Text ?? item.Text ?? item.LinkId ?? string.Empty);
         if (definition?.Type == Questionnaire.QuestionnaireItemType.Group || item.Item.Count > 0)
         {

@@ -81,6 +81,16 @@ internal static class SubmissionRecords
             ],
         };
 
+        // A response pre-filled from an earlier one ($populate) revises what that one said (W3C PROV "revision").
+        if (response.GetExtension(Populate.PopulateExtensions.CarriedForwardFrom)?.Value is ResourceReference { Reference: { Length: > 0 } earlier })
+        {
+            provenance.Entity.Add(new Provenance.EntityComponent
+            {
+                Role = Hl7.Fhir.Model.Provenance.ProvenanceEntityRole.Revision,
+                What = new ResourceReference(earlier),
+            });
+        }
+
         if (context.StaffHelper is { } staff)
         {
             provenance.Agent.Add(new Provenance.AgentComponent

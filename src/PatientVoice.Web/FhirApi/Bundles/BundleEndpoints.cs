@@ -1,10 +1,12 @@
 using Hl7.Fhir.Model;
 using Microsoft.Extensions.Options;
 using PatientVoice.Fhir.Errors;
+using PatientVoice.Fhir.Serialization;
 using PatientVoice.Storage;
 using PatientVoice.Storage.Search;
 using PatientVoice.Web.FhirApi.Formats;
 using PatientVoice.Web.FhirApi.Write;
+using PatientVoice.Web.Submissions;
 
 namespace PatientVoice.Web.FhirApi.Bundles;
 
@@ -19,7 +21,7 @@ public static class BundleEndpoints
     public static void Map(RouteGroupBuilder fhir)
         => fhir.MapPost("/", ProcessAsync).WithName("batch-transaction").WithSummary("Process a batch or transaction Bundle");
 
-    private static async Task<IResult> ProcessAsync(HttpRequest request, FhirRequestBody body, IResourceStore store, ResourceWriter writer, SearchQueryParser parser, IOptions<FhirApiOptions> options, CancellationToken cancellationToken)
+    private static async Task<IResult> ProcessAsync(HttpRequest request, FhirRequestBody body, IResourceStore store, ResourceWriter writer, SearchQueryParser parser, IOptions<FhirApiOptions> options, SubmissionService submissions, CancellationToken cancellationToken)
     {
         var resource = await body.ReadAsync(request, cancellationToken);
         if (resource is not Bundle bundle)
@@ -34,11 +36,13 @@ public static class BundleEndpoints
         switch (bundle.Type)
         {
             case Bundle.BundleType.Transaction:
-                responses = await TransactionAsync(entries, store, writer, processor, cancellationToken);
+                // A submitted response is extracted in the same transaction; the client sees one answer per entry it sent.
+                var sent = entries.Count;
+                responses = [.. (await TransactionAsync(await WithSubmissionsAsync(entries, submissions, cancellationToken), store, writer, processor, cancellationToken)).Take(sent)];
                 responseType = Bundle.BundleType.TransactionResponse;
                 break;
             case Bundle.BundleType.Batch:
-                responses = await BatchAsync(entries, store, writer, processor, cancellationToken);
+                responses = await BatchAsync(request, entries, store, writer, processor, submissions, cancellationToken);
                 responseType = Bundle.BundleType.BatchResponse;
                 break;
             default:
@@ -112,7 +116,62 @@ public static class BundleEndpoints
         }
     }
 
-    private static async Task<List<BundleEntryModel>> BatchAsync(List<BundleRequest> entries, IResourceStore store, ResourceWriter writer, BundleEntryProcessor processor, CancellationToken cancellationToken)
+    /// <summary>
+    /// Each submitted (completed or amended) QuestionnaireResponse entry replaced by the submission's own entries: the
+    /// response (a POST becomes a PUT to the id the server gives it now, keeping the client's fullUrl so other entries'
+    /// references resolve) followed by what it yields, its Provenance and the goals it ends. Conditional forms cannot
+    /// be expanded (the id must be known before extraction) and are refused with a 422 naming the direct endpoint.
+    /// </summary>
+    private static async Task<List<BundleRequest>> WithSubmissionsAsync(List<BundleRequest> entries, SubmissionService submissions, CancellationToken cancellationToken)
+    {
+        var expanded = new List<BundleRequest>(entries);
+        foreach (var entry in entries)
+        {
+            if (entry.Resource is not QuestionnaireResponse response || !SubmissionService.IsSubmission(response)
+                || entry.Method is not (Bundle.HTTPVerb.POST or Bundle.HTTPVerb.PUT) || entry.Type != "QuestionnaireResponse")
+            {
+                continue;
+            }
+
+            entry.ThrowIfInvalid();
+            try
+            {
+                if (!string.IsNullOrEmpty(entry.IfNoneExist) || (entry.Method == Bundle.HTTPVerb.PUT && entry.Id is null))
+                {
+                    throw new UnprocessableEntityException(
+                        "A completed or amended QuestionnaireResponse is extracted when it is stored, which needs its id first: in a transaction send it as a plain POST or a PUT to QuestionnaireResponse/{id}, or submit it directly (POST /fhir/QuestionnaireResponse).",
+                        "Bundle.entry.request");
+                }
+
+                var create = entry.Method == Bundle.HTTPVerb.POST;
+                if (!create)
+                {
+                    ResourceWriter.RequireTarget(entry.Type, entry.Id!, response);
+                    if (await submissions.UnchangedAsync(response, cancellationToken) is { Json: { } stored })
+                    {
+                        // The same submission again: with the narrative it was stored with, writing it changes nothing.
+                        response.Text = (FhirResourceParser.Parse(stored, FhirFormat.Json) as QuestionnaireResponse)?.Text;
+                        continue;
+                    }
+                }
+
+                var submission = await submissions.PrepareAsync(response, FhirRequest.ParseETag(entry.IfMatch, "request.ifMatch"), create, cancellationToken);
+                var first = submission.Entry[0];
+                first.FullUrl = entry.FullUrl ?? first.FullUrl;
+                expanded[entry.Index] = BundleRequest.From(first, entry.Index);
+                var start = expanded.Count;
+                expanded.AddRange(submission.Entry.Skip(1).Select((e, k) => BundleRequest.From(e, start + k)).ToList());
+            }
+            catch (FhirException e) when (e is not BundleEntryFailedException)
+            {
+                throw new BundleEntryFailedException(entry.Index, e);
+            }
+        }
+
+        return expanded;
+    }
+
+    private static async Task<List<BundleEntryModel>> BatchAsync(HttpRequest request, List<BundleRequest> entries, IResourceStore store, ResourceWriter writer, BundleEntryProcessor processor, SubmissionService submissions, CancellationToken cancellationToken)
     {
         var responses = new List<BundleEntryModel>(entries.Count);
         foreach (var entry in entries)
@@ -120,6 +179,20 @@ public static class BundleEndpoints
             try
             {
                 entry.ThrowIfInvalid();
+                if (entry.Resource is QuestionnaireResponse submitted && SubmissionService.IsSubmission(submitted) && entry.Type == "QuestionnaireResponse"
+                    && string.IsNullOrEmpty(entry.IfNoneExist) && (entry.Method == Bundle.HTTPVerb.POST || (entry.Method == Bundle.HTTPVerb.PUT && entry.Id is not null)))
+                {
+                    // In a batch each entry stands alone: a submission is stored with what it yields, as the direct endpoint does.
+                    if (entry.Method == Bundle.HTTPVerb.PUT)
+                    {
+                        ResourceWriter.RequireTarget(entry.Type, entry.Id!, submitted);
+                    }
+
+                    var outcome = await submissions.SubmitAsync(request, submitted, FhirRequest.ParseETag(entry.IfMatch, "request.ifMatch"), entry.Method == Bundle.HTTPVerb.POST, cancellationToken);
+                    responses.Add(processor.Written(outcome));
+                    continue;
+                }
+
                 if (entry.Resource is not null)
                 {
                     entry.Prepared = await writer.PrepareAsync(entry.Resource, cancellationToken);

@@ -111,7 +111,8 @@ public sealed class BundleEntryProcessor(HttpRequest request, ResourceWriter wri
         return new BundleEntryModel($"{_baseUrl}/{stored.ResourceType}/{stored.Id}", entry.Method == Bundle.HTTPVerb.HEAD ? null : stored, Response: Response(stored, "200 OK"));
     }
 
-    private BundleEntryModel Written(WriteOutcome outcome)
+    /// <summary>The response entry of a write.</summary>
+    public BundleEntryModel Written(WriteOutcome outcome)
     {
         var stored = outcome.Stored;
         var status = outcome.StatusCode == StatusCodes.Status201Created ? "201 Created" : "200 OK";

@@ -58,6 +58,9 @@ public sealed class CapabilityStatementBuilder(SearchParameterRegistry searchPar
                     .. type == "QuestionnaireResponse"
                         ? [new CapabilityStatement.OperationComponent { Name = "extract", Definition = "http://hl7.org/fhir/uv/sdc/OperationDefinition/QuestionnaireResponse-extract" }]
                         : Array.Empty<CapabilityStatement.OperationComponent>(),
+                    .. type == "Questionnaire"
+                        ? [new CapabilityStatement.OperationComponent { Name = "populate", Definition = "http://hl7.org/fhir/uv/sdc/OperationDefinition/Questionnaire-populate" }]
+                        : Array.Empty<CapabilityStatement.OperationComponent>(),
                 ],
                 Interaction = Interactions.Select(i => new CapabilityStatement.ResourceInteractionComponent { Code = i }).ToList(),
                 Versioning = CapabilityStatement.ResourceVersionPolicy.Versioned,

@@ -1,0 +1,36 @@
+using Hl7.Fhir.Model;
+using PatientVoice.Fhir.Errors;
+
+namespace PatientVoice.Fhir.Questionnaires.Populate;
+
+/// <summary>A populated, <c>in-progress</c> response and what could not be filled (never thrown: a form may be partly fillable).</summary>
+public sealed record PopulateResult(QuestionnaireResponse Response, IReadOnlyList<FhirIssue> Issues)
+{
+    /// <summary>The issues as the $populate <c>issues</c> OperationOutcome (an informational issue when there is nothing to tell).</summary>
+    public OperationOutcome ToOperationOutcome()
+    {
+        var outcome = new OperationOutcome();
+        foreach (var issue in Issues)
+        {
+            outcome.Issue.Add(new OperationOutcome.IssueComponent
+            {
+                Severity = issue.Severity,
+                Code = issue.Code,
+                Diagnostics = issue.Diagnostics,
+                Expression = issue.Expression is null ? [] : [issue.Expression],
+            });
+        }
+
+        if (outcome.Issue.Count == 0)
+        {
+            outcome.Issue.Add(new OperationOutcome.IssueComponent
+            {
+                Severity = OperationOutcome.IssueSeverity.Information,
+                Code = OperationOutcome.IssueType.Informational,
+                Diagnostics = "Everything the Questionnaire asks to pre-fill was filled.",
+            });
+        }
+
+        return outcome;
+    }
+}

@@ -1,0 +1,389 @@
+using Hl7.Fhir.Model;
+using PatientVoice.Fhir.Errors;
+using PatientVoice.Fhir.Questionnaires.Extract;
+
+namespace PatientVoice.Fhir.Questionnaires.Populate;
+
+/// <summary>
+/// One population: walks the Questionnaire and builds the response item by item, so later expressions see what earlier
+/// items were given (<c>%resource</c> is the response being built). An item's answer comes from, in order: its
+/// initialExpression (the EHR's current data), the patient's previous answer (carried forward while still valid),
+/// its <c>initial</c> values or initialSelected options. Not shared.
+/// </summary>
+internal sealed partial class PopulationRun(FhirPathExpressions expressions, Questionnaire questionnaire, PopulateContext context)
+{
+    private static readonly HashSet<Goal.GoalLifecycleStatus> EndedGoal =
+    [
+        Goal.GoalLifecycleStatus.Cancelled, Goal.GoalLifecycleStatus.Completed, Goal.GoalLifecycleStatus.EnteredInError, Goal.GoalLifecycleStatus.Rejected,
+    ];
+
+    private readonly HashSet<string> _missingContexts = new(StringComparer.Ordinal);
+    private QuestionnaireResponse _response = new();
+    private QuestionnaireResponse? _previous;
+
+    public List<FhirIssue> Issues { get; } = [];
+
+    public QuestionnaireResponse Run()
+    {
+        _response = new QuestionnaireResponse
+        {
+            Id = context.ResponseId,
+            Questionnaire = questionnaire.Url is null ? null : questionnaire.Version is null ? questionnaire.Url : $"{questionnaire.Url}|{questionnaire.Version}",
+            Status = QuestionnaireResponse.QuestionnaireResponseStatus.InProgress,
+            Subject = (ResourceReference)context.Subject.DeepCopy(),
+            Author = (ResourceReference)(context.Author ?? context.Subject).DeepCopy(),
+            Authored = new FhirDateTime(context.Clock.GetUtcNow()).Value,
+        };
+
+        var environment = new Dictionary<string, IReadOnlyList<Base>>(StringComparer.Ordinal) { ["questionnaire"] = [questionnaire] };
+        LaunchContexts(environment);
+        if (context.LaunchContext.TryGetValue(LaunchContextNames.Encounter, out var encounter) && encounter is Encounter { Id: { Length: > 0 } encounterId })
+        {
+            _response.Encounter = new ResourceReference($"Encounter/{encounterId}");
+        }
+
+        _previous = UsablePrevious();
+        if (_previous?.Id is { Length: > 0 } previousId)
+        {
+            _response.Extension.Add(new Extension(PopulateExtensions.CarriedForwardFrom, new ResourceReference($"QuestionnaireResponse/{previousId}")));
+        }
+
+        environment = Variables(questionnaire, _response, environment, "Questionnaire");
+        Items(questionnaire.Item, _previous?.Item ?? [], _response.Item, environment, "Questionnaire", _previous?.Id);
+        DisabledAnswers.Remove(questionnaire, _response, Issues);
+        return _response;
+    }
+
+    private QuestionnaireResponse? UsablePrevious()
+    {
+        if (context.PreviousResponse is not { } previous)
+        {
+            return null;
+        }
+
+        var url = previous.Questionnaire is { } named ? QuestionnaireCanonical.Parse(named).Url : null;
+        if (url != questionnaire.Url)
+        {
+            Warn(OperationOutcome.IssueType.Invalid, null,
+                $"The previous response answers '{previous.Questionnaire}', not '{questionnaire.Url}': nothing was carried forward from it.");
+            return null;
+        }
+
+        if (previous.Subject?.Reference != context.Subject.Reference)
+        {
+            // Never carry one person's words into another's form.
+            Warn(OperationOutcome.IssueType.Security, null, "The previous response is about another subject: nothing was carried forward from it.");
+            return null;
+        }
+
+        return previous;
+    }
+
+    private void LaunchContexts(Dictionary<string, IReadOnlyList<Base>> environment)
+    {
+        foreach (var (name, resource) in context.LaunchContext)
+        {
+            environment[name] = [resource];
+        }
+
+        foreach (var declaration in questionnaire.GetExtensions(PopulateExtensions.LaunchContext))
+        {
+            var name = declaration.GetExtension("name")?.Value switch
+            {
+                Coding c => c.Code,
+                Id id => id.Value,
+                FhirString s => s.Value,
+                Code code => code.Value,
+                _ => null,
+            };
+            if (string.IsNullOrEmpty(name))
+            {
+                Warn(OperationOutcome.IssueType.Invalid, "Questionnaire.extension", "A launchContext has no name; it was ignored.");
+                continue;
+            }
+
+            var types = declaration.GetExtensions("type").Select(t => (t.Value as Code)?.Value).OfType<string>().ToList();
+            if (!context.LaunchContext.TryGetValue(name, out var given))
+            {
+                environment[name] = [];
+                _missingContexts.Add(name);
+            }
+            else if (types.Count > 0 && !types.Contains(given.TypeName))
+            {
+                environment[name] = [];
+                _missingContexts.Add(name);
+                Warn(OperationOutcome.IssueType.Invalid, null,
+                    $"The launch context '{name}' is a {given.TypeName}; the Questionnaire expects {string.Join(" or ", types)}. It was not used.");
+            }
+        }
+    }
+
+    private void Items(
+        List<Questionnaire.ItemComponent> definitions,
+        List<QuestionnaireResponse.ItemComponent> previousItems,
+        List<QuestionnaireResponse.ItemComponent> target,
+        IReadOnlyDictionary<string, IReadOnlyList<Base>> environment,
+        string path,
+        string? previousKey)
+    {
+        foreach (var definition in definitions)
+        {
+            if (definition.LinkId is null || definition.Type == Questionnaire.QuestionnaireItemType.Display)
+            {
+                continue;
+            }
+
+            var previous = previousItems.Where(i => i.LinkId == definition.LinkId).ToList();
+            var itemPath = $"{path}.item.where(linkId='{definition.LinkId}')";
+            var key = previousKey is null ? null : $"{previousKey}/{definition.LinkId}";
+            if (definition.Type == Questionnaire.QuestionnaireItemType.Group)
+            {
+                Group(definition, previous, target, environment, itemPath, key);
+            }
+            else
+            {
+                var item = NewItem(definition);
+                target.Add(item);
+                Question(definition, item, previous.FirstOrDefault(), environment, itemPath, key is null ? null : $"{key}/0");
+            }
+        }
+    }
+
+    private void Group(
+        Questionnaire.ItemComponent definition,
+        List<QuestionnaireResponse.ItemComponent> previous,
+        List<QuestionnaireResponse.ItemComponent> target,
+        IReadOnlyDictionary<string, IReadOnlyList<Base>> environment,
+        string path,
+        string? key)
+    {
+        var repeats = definition.Repeats == true;
+        var added = 0;
+        if (definition.GetExtension(PopulateExtensions.ItemPopulationContext)?.Value is Expression { Name: { Length: > 0 } contextName })
+        {
+            // Repetitions not made from the population context see its name as empty, not as an unknown variable.
+            environment = new Dictionary<string, IReadOnlyList<Base>>(environment, StringComparer.Ordinal) { [contextName] = [] };
+        }
+
+        for (var i = 0; i < previous.Count && (repeats || added == 0); i++)
+        {
+            var carried = previous[i];
+            if (!ExtractionRun.HasContent(carried))
+            {
+                continue;
+            }
+
+            var repetitionKey = key is null ? null : $"{key}/{ExtractionRun.RepetitionKey(carried, i)}";
+            var made = MadeFrom(definition, carried, repetitionKey);
+            if (made is Goal { LifecycleStatus: { } status } ended && EndedGoal.Contains(status))
+            {
+                Info(path, $"A goal was not carried forward: it is {Hl7.Fhir.Utility.EnumUtility.GetLiteral(status)} (Goal/{ended.Id}).");
+                continue;
+            }
+
+            var repetition = NewItem(definition);
+            if (repeats)
+            {
+                // A stable id per repetition: the extracted identifier uses it, so a later removal ends the right resource.
+                repetition.ElementId = carried.ElementId is { Length: > 0 } id && !id.Contains('/', StringComparison.Ordinal) ? id : NewRepetitionId();
+            }
+
+            target.Add(repetition);
+            Fill(definition, repetition, carried, environment, path, repetitionKey);
+            KeepIdentity(definition, repetition, made);
+            added++;
+        }
+
+        IReadOnlyList<Base> fromContext = repeats || added == 0 ? PopulationContext(definition, environment, path) : [];
+        foreach (var value in fromContext)
+        {
+            var repetition = NewItem(definition);
+            target.Add(repetition);
+            Fill(definition, repetition, null, new Dictionary<string, IReadOnlyList<Base>>(environment, StringComparer.Ordinal) { [ContextName(definition)] = [value] }, path, null);
+            if (!ExtractionRun.HasContent(repetition) || target.Any(other => !ReferenceEquals(other, repetition) && other.LinkId == definition.LinkId && Covers(other, repetition)))
+            {
+                target.Remove(repetition); // what the patient already said about it is carried; the EHR's copy adds nothing
+                continue;
+            }
+
+            added++;
+            if (!repeats)
+            {
+                break;
+            }
+        }
+
+        if (added == 0)
+        {
+            var empty = NewItem(definition);
+            target.Add(empty);
+            Fill(definition, empty, null, environment, path, null);
+        }
+    }
+
+    private void Fill(
+        Questionnaire.ItemComponent definition,
+        QuestionnaireResponse.ItemComponent repetition,
+        QuestionnaireResponse.ItemComponent? previous,
+        IReadOnlyDictionary<string, IReadOnlyList<Base>> environment,
+        string path,
+        string? key)
+    {
+        var local = Variables(definition, repetition, environment, path);
+        Items(definition.Item, previous?.Item ?? [], repetition.Item, local, path, key);
+    }
+
+    private void Question(
+        Questionnaire.ItemComponent definition,
+        QuestionnaireResponse.ItemComponent item,
+        QuestionnaireResponse.ItemComponent? previous,
+        IReadOnlyDictionary<string, IReadOnlyList<Base>> environment,
+        string path,
+        string? key)
+    {
+        var local = Variables(definition, item, environment, path);
+        var answers = FromExpression(definition, item, local, path);
+        if (answers.Count == 0)
+        {
+            answers = Carried(definition, previous, path);
+        }
+
+        if (answers.Count == 0 && InitialExpression(definition) is { } unfilled)
+        {
+            NotFilled(definition, unfilled, path);
+        }
+        else if (answers.Count == 0)
+        {
+            answers = Initial(definition, path);
+        }
+
+        if (answers.Count > 1 && definition.Repeats != true)
+        {
+            Warn(OperationOutcome.IssueType.MultipleMatches, path,
+                $"Item '{definition.LinkId}' takes one answer but {answers.Count} were found; the first was used.");
+            answers = [answers[0]];
+        }
+
+        for (var a = 0; a < answers.Count; a++)
+        {
+            var answer = new QuestionnaireResponse.AnswerComponent { Value = answers[a] };
+            item.Answer.Add(answer);
+            if (definition.Item.Count > 0)
+            {
+                var previousChildren = previous is not null && a < previous.Answer.Count ? previous.Answer[a].Item : [];
+                Items(definition.Item, previousChildren, answer.Item, local, $"{path}.answer[{a}]", key is null ? null : $"{key[..key.LastIndexOf('/')]}/{a}");
+            }
+        }
+    }
+
+    private List<DataType> Carried(Questionnaire.ItemComponent definition, QuestionnaireResponse.ItemComponent? previous, string path)
+    {
+        var carried = new List<DataType>();
+        foreach (var value in previous?.Answer.Select(a => a.Value).OfType<DataType>() ?? [])
+        {
+            if (AnswerConversion.WhyInvalid(definition, value) is { } reason)
+            {
+                Warn(OperationOutcome.IssueType.Value, path,
+                    $"An earlier answer to '{definition.LinkId}' was not carried forward: {reason} in this version of the Questionnaire.");
+                continue;
+            }
+
+            carried.Add((DataType)value.DeepCopy());
+        }
+
+        return carried;
+    }
+
+    // initial[x], or else the answerOptions marked initialSelected; values the item would refuse are reported, not used.
+    private List<DataType> Initial(Questionnaire.ItemComponent definition, string path)
+    {
+        var values = definition.Initial.Count > 0
+            ? definition.Initial.Select(i => i.Value).OfType<DataType>()
+            : definition.AnswerOption.Where(o => o.InitialSelected == true).Select(o => o.Value).OfType<DataType>();
+        var initial = new List<DataType>();
+        foreach (var value in values)
+        {
+            if (AnswerConversion.WhyInvalid(definition, value) is { } reason)
+            {
+                Warn(OperationOutcome.IssueType.Value, path, $"An initial value of '{definition.LinkId}' was not used: {reason}.");
+                continue;
+            }
+
+            initial.Add((DataType)value.DeepCopy());
+        }
+
+        return initial;
+    }
+
+    /// <summary>What the previous submission made from this repetition (a Goal), by its id item or its extracted identifier.</summary>
+    private Resource? MadeFrom(Questionnaire.ItemComponent definition, QuestionnaireResponse.ItemComponent carried, string? identifierValue)
+    {
+        if (AnswerConversion.ExtractedType(definition) is not { } type)
+        {
+            return null;
+        }
+
+        var candidates = context.PreviousResources.Where(r => r.TypeName == type).ToList();
+        if (AnswerConversion.IdItem(definition, type) is { } idItem
+            && carried.Item.FirstOrDefault(i => i.LinkId == idItem.LinkId)?.Answer.FirstOrDefault()?.Value is PrimitiveType { JsonValue: string id })
+        {
+            return candidates.FirstOrDefault(r => r.Id == id);
+        }
+
+        return identifierValue is null
+            ? null
+            : candidates.FirstOrDefault(r => ExtractedIdentifiers.IdentifiersOf(r).Any(i => i.System == ExtractedIdentifiers.System && i.Value == identifierValue));
+    }
+
+    /// <summary>The carried repetition answers its <c>{Type}.id</c> item with the id of what it made, so extraction updates it.</summary>
+    private static void KeepIdentity(Questionnaire.ItemComponent definition, QuestionnaireResponse.ItemComponent repetition, Resource? made)
+    {
+        if (made?.Id is not { Length: > 0 } id || AnswerConversion.IdItem(definition, made.TypeName) is not { } idItem)
+        {
+            return;
+        }
+
+        var item = repetition.Item.FirstOrDefault(i => i.LinkId == idItem.LinkId);
+        if (item is null)
+        {
+            item = NewItem(idItem);
+            repetition.Item.Add(item);
+        }
+
+        item.Answer = [new QuestionnaireResponse.AnswerComponent { Value = new FhirString(id) }];
+    }
+
+    // True when every answer of `candidate` is already among the answers of `existing` for the same linkIds.
+    private static bool Covers(QuestionnaireResponse.ItemComponent existing, QuestionnaireResponse.ItemComponent candidate)
+    {
+        var existingAnswers = Flatten(existing).SelectMany(i => i.Answer.Select(a => (i.LinkId, a.Value))).Where(x => x.Value is not null).ToList();
+        return Flatten(candidate).SelectMany(i => i.Answer.Select(a => (i.LinkId, a.Value))).Where(x => x.Value is not null)
+            .All(x => existingAnswers.Any(e => e.LinkId == x.LinkId && SameAnswer(e.Value, x.Value)));
+    }
+
+    private static bool SameAnswer(DataType? left, DataType? right) =>
+        left is FhirString a && right is FhirString b
+            ? string.Equals(a.Value?.Trim(), b.Value?.Trim(), StringComparison.OrdinalIgnoreCase)
+            : AnswerValues.AreEqual(left, right);
+
+    private static IEnumerable<QuestionnaireResponse.ItemComponent> Flatten(QuestionnaireResponse.ItemComponent item) =>
+        item.Item.Concat(item.Answer.SelectMany(a => a.Item)).SelectMany(Flatten).Prepend(item);
+
+    private static string ContextName(Questionnaire.ItemComponent definition) =>
+        (definition.GetExtension(PopulateExtensions.ItemPopulationContext)?.Value as Expression)?.Name ?? string.Empty;
+
+    private static QuestionnaireResponse.ItemComponent NewItem(Questionnaire.ItemComponent definition) => new()
+    {
+        LinkId = definition.LinkId,
+        Text = definition.Text,
+        Definition = definition.Definition,
+    };
+
+    private static string NewRepetitionId() => "r" + Guid.NewGuid().ToString("N")[..12];
+
+    private void Warn(OperationOutcome.IssueType code, string? expression, string diagnostics) =>
+        Issues.Add(new FhirIssue(code, diagnostics, expression, OperationOutcome.IssueSeverity.Warning));
+
+    private void Info(string? expression, string diagnostics) =>
+        Issues.Add(new FhirIssue(OperationOutcome.IssueType.Informational, diagnostics, expression, OperationOutcome.IssueSeverity.Information));
+}
