@@ -5,6 +5,7 @@ using PatientVoice.Fhir.Conformance;
 using PatientVoice.Fhir.Questionnaires.Extract;
 using PatientVoice.Storage;
 using PatientVoice.Storage.Indexing;
+using PatientVoice.Storage.Postgres;
 using PatientVoice.Storage.Sqlite;
 using PatientVoice.Web.CdsHooks;
 using PatientVoice.Web.Clinicians;
@@ -28,8 +29,21 @@ var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddFhirConformance(options => builder.Configuration.GetSection("Conformance").Bind(options));
 // The search registry knows the R4 core parameters and ours (profiles/SearchParameter-*.json).
 builder.Services.AddSingleton(sp => new SearchParameterRegistry().AddDefinitions(sp.GetRequiredService<ConformancePackage>().SearchParameters));
-builder.Services.AddSqliteResourceStore();
-builder.Services.Configure<SqliteStoreOptions>(builder.Configuration.GetSection(SqliteStoreOptions.Section));
+// Storage:Provider: Sqlite (the embedded default) or Postgres (several instances sharing one database).
+switch (builder.Configuration["Storage:Provider"] ?? "Sqlite")
+{
+    case var p when p.Equals("Postgres", StringComparison.OrdinalIgnoreCase):
+        builder.Services.AddPostgresResourceStore();
+        builder.Services.Configure<PostgresStoreOptions>(builder.Configuration.GetSection(PostgresStoreOptions.Section));
+        break;
+    case var p when p.Equals("Sqlite", StringComparison.OrdinalIgnoreCase):
+        builder.Services.AddSqliteResourceStore();
+        builder.Services.Configure<SqliteStoreOptions>(builder.Configuration.GetSection(SqliteStoreOptions.Section));
+        break;
+    case var p:
+        throw new InvalidOperationException($"Storage:Provider must be Sqlite or Postgres, not '{p}'.");
+}
+
 builder.Services.Configure<FhirApiOptions>(builder.Configuration.GetSection(FhirApiOptions.Section));
 builder.Services.AddHostedService<StoreInitializer>();
 builder.Services.AddHostedService<QuestionnaireSeeder>();

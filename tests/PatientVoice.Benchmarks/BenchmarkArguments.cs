@@ -40,6 +40,26 @@ internal sealed class BenchmarkArguments
     /// <summary>The server configuration options, in order, for its command line.</summary>
     public IReadOnlyList<string> ServerArguments => _serverArguments;
 
+    /// <summary>The value of server option <paramref name="key"/> (<c>--Key=value</c> or <c>--Key value</c>), or null.</summary>
+    public string? ServerSetting(string key)
+    {
+        for (var i = 0; i < _serverArguments.Count; i++)
+        {
+            var name = _serverArguments[i][2..];
+            if (name.StartsWith(key + "=", StringComparison.OrdinalIgnoreCase))
+            {
+                return name[(key.Length + 1)..];
+            }
+
+            if (name.Equals(key, StringComparison.OrdinalIgnoreCase) && i + 1 < _serverArguments.Count && !_serverArguments[i + 1].StartsWith("--", StringComparison.Ordinal))
+            {
+                return _serverArguments[i + 1];
+            }
+        }
+
+        return null;
+    }
+
     public int Int(string name, int fallback)
         => _values.TryGetValue(name, out var v) ? int.Parse(v.Replace("_", string.Empty, StringComparison.Ordinal), CultureInfo.InvariantCulture) : fallback;
 

@@ -23,20 +23,21 @@ internal static class CreateBenchmark
         var seconds = args.Int("seconds", 20);
         var warmup = args.Int("warmup", 5);
         using var directory = new ScratchDirectory(args.String("dir"));
+        await using var database = await BenchmarkDatabase.OpenAsync(args);
         var settings = new ServerSettings(Path.Combine(directory.Path, "create.db"))
         {
             // A busy shared machine can take longer than the default 90 s to warm the validator.
             ReadyTimeout = TimeSpan.FromMinutes(5),
             RequestLogging = args.Flag("request-logging"),
             Synchronous = args.String("synchronous"),
-            ExtraArguments = args.ServerArguments,
+            ExtraArguments = database.ServerArguments(args),
         };
         foreach (var file in new[] { settings.DatabasePath, settings.DatabasePath + "-wal", settings.DatabasePath + "-shm" })
         {
             File.Delete(file);
         }
 
-        Console.WriteLine($"{kind}: {clients} clients, {warmup} s warm-up, {seconds} s measured, synchronous={settings.Synchronous ?? "(server default)"}, request logging {(settings.RequestLogging ? "on (server defaults)" : "off (Warning)")}{(settings.ExtraArguments.Count == 0 ? "" : ", server " + string.Join(' ', settings.ExtraArguments))}");
+        Console.WriteLine($"{kind}: {clients} clients, {warmup} s warm-up, {seconds} s measured, synchronous={settings.Synchronous ?? "(server default)"}, request logging {(settings.RequestLogging ? "on (server defaults)" : "off (Warning)")}{(args.ServerArguments.Count == 0 ? "" : ", server " + string.Join(' ', args.ServerArguments))}");
         await using var server = await ServerProcess.StartAsync(settings, CancellationToken.None);
         Console.WriteLine(FormattableString.Invariant($"server ready (/health/ready 200) {server.TimeToReady.TotalSeconds:F1} s after launch"));
         using var http = LoopbackClient.Create(server.BaseAddress, clients);

@@ -10,6 +10,8 @@ const string Usage = """
         Load the data set through the store (or reuse --db FILE if it exists), then time GET /fhir/Goal?patient=.
     An option with a colon in its name is server configuration, passed to the server's command line as it is
     (e.g. --Fhir:ValidateAgainstDefaultProfiles=false). Both wait for /health/ready before the load starts.
+    --Storage:Provider=Postgres runs create and search on a throwaway PostgreSQL cluster started for the run
+    (or on --Storage:Postgres:ConnectionString "...", loaded only if it holds no resources yet).
     submit [--clients 16] [--seconds 20] [--warmup 5]
         POST completed "My goals" responses (3 goals each): validate + extract + store in one transaction.
     clinician-summary [--months 60] [--other-patients 200] [--iterations 500] [--warmup 50] [--db FILE]

@@ -20,7 +20,22 @@ internal static class SearchBenchmark
         using var directory = new ScratchDirectory(keep is null ? null : Path.GetDirectoryName(Path.GetFullPath(keep)));
         var database = keep is null ? Path.Combine(directory.Path, "search.db") : Path.GetFullPath(keep);
 
-        if (File.Exists(database))
+        await using var storage = await BenchmarkDatabase.OpenAsync(args);
+        if (storage.IsPostgres)
+        {
+            if (await storage.CountResourcesAsync() is > 0 and var count)
+            {
+                Console.WriteLine($"reusing the {count:N0} resources in the PostgreSQL database");
+            }
+            else
+            {
+                Console.WriteLine($"loading {dataset.Resources:N0} resources over {dataset.Patients:N0} patients into PostgreSQL");
+                await DatasetLoader.LoadPostgresAsync(storage.ConnectionString!, dataset, args.Int("batch", 5_000), CancellationToken.None);
+            }
+
+            await storage.AnalyzeAsync();
+        }
+        else if (File.Exists(database))
         {
             Console.WriteLine($"reusing {database} (delete it to reload)");
         }
@@ -30,7 +45,7 @@ internal static class SearchBenchmark
             await DatasetLoader.LoadAsync(database, dataset, args.Int("batch", 5_000), CancellationToken.None);
         }
 
-        var settings = new ServerSettings(database) { RequestLogging = args.Flag("request-logging"), ExtraArguments = args.ServerArguments, ReadyTimeout = TimeSpan.FromMinutes(5) };
+        var settings = new ServerSettings(database) { RequestLogging = args.Flag("request-logging"), ExtraArguments = storage.ServerArguments(args), ReadyTimeout = TimeSpan.FromMinutes(5) };
         await using var server = await ServerProcess.StartAsync(settings, CancellationToken.None);
         Console.WriteLine(FormattableString.Invariant($"server ready (/health/ready 200) {server.TimeToReady.TotalSeconds:F1} s after launch"));
         using var http = LoopbackClient.Create(server.BaseAddress, clients);

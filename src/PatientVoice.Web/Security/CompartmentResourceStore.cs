@@ -160,6 +160,10 @@ public sealed class CompartmentResourceStore(IResourceStore inner, IHttpContextA
             return await inner.DeleteAsync(resourceType, id, ifMatchVersion, cancellationToken);
         }
 
+        // The outbox holds what this session already wrote (and checked): nothing further to decide.
+        public Task EnqueueAsync(PatientVoice.Storage.Outbox.OutboxMessage message, CancellationToken cancellationToken)
+            => inner.EnqueueAsync(message, cancellationToken);
+
         public Task CommitAsync(CancellationToken cancellationToken) => inner.CommitAsync(cancellationToken);
 
         public ValueTask DisposeAsync() => inner.DisposeAsync();

@@ -1,0 +1,144 @@
+using System.Data;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using PatientVoice.Storage.Indexing;
+using PatientVoice.Storage.Search;
+using PatientVoice.Storage.Search.Sql;
+
+namespace PatientVoice.Storage.Postgres;
+
+/// <summary>
+/// The store for deployments of several stateless PatientVoice instances sharing one PostgreSQL database.
+/// Reads use pooled connections; each write session is one READ COMMITTED transaction whose row and advisory
+/// locks make it safe against writers in other instances (docs/adr/0016-postgresql-store.md).
+/// </summary>
+public sealed partial class PostgresResourceStore : IResourceStore, Outbox.IOutbox, IAsyncDisposable, IDisposable
+{
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly ISearchIndexer _indexer;
+    private readonly SqlSearchExecutor _search = new(PostgresDialect.Instance);
+    private readonly TimeProvider _time;
+    private readonly ILogger<PostgresResourceStore> _logger;
+
+    internal PostgresResourceStore(IOptions<PostgresStoreOptions> options, ISearchIndexer indexer, TimeProvider time, ILogger<PostgresResourceStore> logger)
+    {
+        var connectionString = options.Value.ConnectionString;
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            throw new ArgumentException("Storage:Postgres:ConnectionString is required when Storage:Provider is Postgres.", nameof(options));
+        }
+
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        Host = builder.Host ?? "(default host)";
+        Database = builder.Database ?? "(default database)";
+        if (!connectionString.Contains("AutoPrepare", StringComparison.OrdinalIgnoreCase) && !connectionString.Contains("Auto Prepare", StringComparison.OrdinalIgnoreCase))
+        {
+            // The search and write SQL has a few dozen shapes, each run many times with new parameters: prepared
+            // on the server after two uses, a Goal?patient= skips its ~0.5 ms of planning. Setting "Max Auto
+            // Prepare" in the connection string (0 to turn it off) overrides this.
+            builder.MaxAutoPrepare = 256;
+        }
+
+        _dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
+        _indexer = indexer;
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <summary>The server and database named by the connection string (never its credentials).</summary>
+    public string Host { get; }
+
+    public string Database { get; }
+
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
+        // Instances that start together migrate one at a time; the later ones find the work done.
+        await ExecuteAsync(connection, "SELECT pg_advisory_xact_lock(@key)", cancellationToken, ("key", PostgresSchema.MigrationLockKey));
+        await ExecuteAsync(connection, PostgresSchema.MigrationTable, cancellationToken);
+        await using var current = new NpgsqlCommand("SELECT COALESCE(MAX(version), 0) FROM schema_migration", connection);
+        var version = Convert.ToInt32(await current.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+        var latest = PostgresSchema.Migrations[^1].Version;
+        if (version > latest)
+        {
+            throw new InvalidOperationException(
+                $"The PostgreSQL database {Database} has schema version {version}, newer than this build knows ({latest}); run a newer PatientVoice.");
+        }
+
+        foreach (var (number, name, sql) in PostgresSchema.Migrations.Where(m => m.Version > version))
+        {
+            await ExecuteAsync(connection, sql, cancellationToken);
+            await ExecuteAsync(connection, "INSERT INTO schema_migration (version, name) VALUES (@version, @name)", cancellationToken, ("version", number), ("name", name));
+            LogMigrated(number, name);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        LogInitialized(Host, Database, Math.Max(version, latest));
+    }
+
+    public async Task<StoredResource?> ReadAsync(string resourceType, string id, CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        return await PostgresResourceReader.ReadCurrentAsync(connection, resourceType, id, cancellationToken);
+    }
+
+    public async Task<StoredResource?> ReadVersionAsync(string resourceType, string id, int versionId, CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        return await PostgresResourceReader.ReadVersionAsync(connection, resourceType, id, versionId, cancellationToken);
+    }
+
+    public async Task<HistoryPage> HistoryAsync(HistoryQuery query, CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        return await PostgresHistoryReader.ReadAsync(connection, query, cancellationToken);
+    }
+
+    public async Task<SearchResult> SearchAsync(SearchQuery query, CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        return await _search.ExecuteAsync(connection, null, query, cancellationToken);
+    }
+
+    public PreparedResource Prepare(Hl7.Fhir.Model.Resource resource) => new(resource, _indexer.Extract(resource));
+
+    public async Task<IResourceWriteSession> BeginWriteAsync(CancellationToken cancellationToken)
+    {
+        var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            // READ COMMITTED on purpose: each statement sees what committed before it, so a session that waited
+            // for a lock sees the winner's rows. Npgsql sends BEGIN with the first statement (no extra round trip).
+            var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
+            return new PostgresWriteSession(connection, transaction, _indexer, _search, _time);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+
+    public void Dispose() => _dataSource.Dispose();
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "PostgreSQL schema migration {Version} ({Name}) applied")]
+    private partial void LogMigrated(int version, string name);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "PostgreSQL resource store ready: host {Host}, database {Database}, schema version {Version}")]
+    private partial void LogInitialized(string host, string database, int version);
+}

@@ -1,0 +1,181 @@
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using PatientVoice.Storage.Postgres;
+using PatientVoice.Testing;
+
+namespace PatientVoice.Storage.Tests.Store;
+
+/// <summary>The store contract on a fresh database of the test run's throwaway PostgreSQL server.</summary>
+public sealed class PostgresResourceStoreTests : ResourceStoreContract
+{
+    private readonly List<ServiceProvider> _services = [];
+    private string _connectionString = "";
+
+    protected override async Task<IResourceStore> CreateStoreAsync()
+    {
+        var server = await PostgresServer.SharedAsync();
+        _connectionString = await server.CreateDatabaseAsync("store");
+        return await OpenStoreAsync();
+    }
+
+    public override async Task DisposeAsync()
+    {
+        foreach (var services in _services)
+        {
+            await services.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Initializing_again_changes_nothing_and_records_the_schema_version_once()
+    {
+        var id = (await WriteAsync(Goal("kept across starts"))).Id;
+
+        var second = await OpenStoreAsync();
+
+        Assert.Contains("kept across starts", (await second.ReadAsync("Goal", id, default))!.Json, StringComparison.Ordinal);
+        Assert.Equal(PostgresSchema.Migrations.Select(m => m.Version), await QueryAsync("SELECT version FROM schema_migration ORDER BY version", r => r.GetInt32(0)));
+    }
+
+    [Fact]
+    public async Task Instances_that_start_together_migrate_the_schema_once()
+    {
+        var server = await PostgresServer.SharedAsync();
+        _connectionString = await server.CreateDatabaseAsync("together");
+
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => OpenStoreAsync()));
+
+        Assert.Equal(PostgresSchema.Migrations.Select(m => m.Version), await QueryAsync("SELECT version FROM schema_migration ORDER BY version", r => r.GetInt32(0)));
+    }
+
+    [Fact]
+    public async Task A_database_with_a_newer_schema_than_this_build_is_refused_at_start()
+    {
+        await QueryAsync("INSERT INTO schema_migration (version, name) VALUES (999, 'from the future') RETURNING version", r => r.GetInt32(0));
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(OpenStoreAsync);
+
+        Assert.Contains("999", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Timestamps_are_stored_in_milliseconds_and_ids_are_version_7_guids()
+    {
+        var stored = await WriteAsync(Goal("time-ordered"));
+
+        Assert.Equal(7, Guid.ParseExact(stored.Id, "N").Version);
+        var millis = Assert.Single(await QueryAsync($"SELECT last_updated FROM resource WHERE resource_id = '{stored.Id}'", r => r.GetInt64(0)));
+        Assert.Equal(stored.LastUpdated.ToUnixTimeMilliseconds(), millis);
+    }
+
+    [Fact]
+    public async Task Concurrent_updates_as_create_of_one_new_id_make_one_resource_with_consecutive_versions()
+    {
+        var id = "client-chosen-" + Guid.NewGuid().ToString("N")[..8];
+        var stores = new[] { Store, await OpenStoreAsync() };
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 6).Select(async i =>
+        {
+            var goal = Goal($"writer {i}");
+            goal.Id = id;
+            await using var session = await stores[i % 2].BeginWriteAsync(default);
+            var result = await session.PutAsync(goal, null, default);
+            await session.CommitAsync(default);
+            return result;
+        }));
+
+        Assert.Single(results, r => r.Created);
+        Assert.Equal(Enumerable.Range(1, 6), results.Select(r => r.Stored.VersionId).Order());
+        Assert.Equal(6, (await Store.ReadAsync("Goal", id, default))!.VersionId);
+    }
+
+    [Fact]
+    public async Task A_database_at_an_older_schema_version_is_migrated_at_start_and_keeps_its_resources()
+    {
+        var id = (await WriteAsync(Goal("written before the outbox existed"))).Id;
+        await QueryAsync("DROP TABLE outbox; DELETE FROM schema_migration WHERE version = 2 RETURNING version", r => r.GetInt32(0));
+
+        var migrated = await OpenStoreAsync();
+
+        Assert.Equal(PostgresSchema.Migrations.Select(m => m.Version), await QueryAsync("SELECT version FROM schema_migration ORDER BY version", r => r.GetInt32(0)));
+        Assert.NotNull(await migrated.ReadAsync("Goal", id, default));
+        await using var session = await migrated.BeginWriteAsync(default);
+        await session.EnqueueAsync(new Outbox.OutboxMessage("migrated", "k", "{}"), default);
+        await session.CommitAsync(default);
+        Assert.NotNull(await ((Outbox.IOutbox)migrated).FindAsync("migrated", "k", default));
+    }
+
+    [Fact]
+    public async Task Workers_of_two_instances_claiming_at_once_never_get_the_same_message()
+    {
+        await using (var session = await Store.BeginWriteAsync(default))
+        {
+            for (var i = 0; i < 60; i++)
+            {
+                await session.EnqueueAsync(new Outbox.OutboxMessage("shared", $"m{i}", "{}"), default);
+            }
+
+            await session.CommitAsync(default);
+        }
+
+        var outboxes = new[] { (Outbox.IOutbox)Store, (Outbox.IOutbox)await OpenStoreAsync() };
+        var claimed = new System.Collections.Concurrent.ConcurrentBag<long>();
+        await Task.WhenAll(Enumerable.Range(0, 6).Select(async worker =>
+        {
+            while (await outboxes[worker % 2].ClaimDueAsync("shared", 4, TimeSpan.FromMinutes(5), default) is { Count: > 0 } claims)
+            {
+                foreach (var claim in claims)
+                {
+                    claimed.Add(claim.Id);
+                }
+            }
+        }));
+
+        Assert.Equal(60, claimed.Count);
+        Assert.Equal(60, claimed.Distinct().Count());
+    }
+
+    private async Task<IResourceStore> OpenStoreAsync()
+    {
+        var services = new ServiceCollection()
+            .AddLogging()
+            .AddPostgresResourceStore(o => o.ConnectionString = _connectionString)
+            .BuildServiceProvider();
+        lock (_services)
+        {
+            _services.Add(services);
+        }
+
+        var store = services.GetRequiredService<IResourceStore>();
+        await store.InitializeAsync(default);
+        return store;
+    }
+
+    private async Task<List<T>> QueryAsync<T>(string sql, Func<NpgsqlDataReader, T> map)
+    {
+        await using var connection = new NpgsqlConnection(_connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<T>();
+        while (await reader.ReadAsync())
+        {
+            rows.Add(map(reader));
+        }
+
+        return rows;
+    }
+}
+
+public sealed class PostgresStoreConfigurationTests
+{
+    [Fact]
+    public void A_postgres_store_without_a_connection_string_names_the_missing_setting()
+    {
+        using var services = new ServiceCollection().AddLogging().AddPostgresResourceStore().BuildServiceProvider();
+
+        var error = Assert.Throws<ArgumentException>(() => services.GetRequiredService<IResourceStore>());
+
+        Assert.Contains("Storage:Postgres:ConnectionString", error.Message, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,71 @@
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using PatientVoice.Fhir.Validation;
+using PatientVoice.Testing;
+
+namespace PatientVoice.Web.Tests.Postgres;
+
+/// <summary>
+/// Two PatientVoice instances (in-process web hosts, each with its own store, connection pool and caches)
+/// sharing one fresh database on the test run's throwaway PostgreSQL server, as two stateless instances behind
+/// a load balancer would. They share only the warm validator, which holds no data, to spare a second warm-up.
+/// </summary>
+public sealed class PostgresFhirServerFixture : IAsyncLifetime
+{
+    private PostgresInstance? _first;
+    private PostgresInstance? _second;
+
+    public string ConnectionString { get; private set; } = "";
+
+    public PostgresInstance First => _first ?? throw new InvalidOperationException("Not initialized.");
+
+    public PostgresInstance Second => _second ?? throw new InvalidOperationException("Not initialized.");
+
+    public async Task InitializeAsync()
+    {
+        var server = await PostgresServer.SharedAsync();
+        ConnectionString = await server.CreateDatabaseAsync("web");
+        _first = new PostgresInstance(ConnectionString, null);
+        _ = _first.Server;
+        _second = new PostgresInstance(ConnectionString, _first.Services.GetRequiredService<ProfileValidator>());
+        _ = _second.Server;
+        await _first.Services.GetRequiredService<ProfileValidator>().WarmUpAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_second is not null)
+        {
+            await _second.DisposeAsync();
+        }
+
+        if (_first is not null)
+        {
+            await _first.DisposeAsync();
+        }
+    }
+}
+
+/// <summary>One PatientVoice host on PostgreSQL (<c>Storage:Provider=Postgres</c>).</summary>
+public sealed class PostgresInstance(string connectionString, ProfileValidator? sharedValidator) : WebApplicationFactory<Program>
+{
+    public HttpClient CreateFhirClient()
+    {
+        var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, BaseAddress = new Uri("http://localhost/fhir/") });
+        client.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/fhir+json"));
+        return client;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("Storage:Provider", "Postgres");
+        builder.UseSetting("Storage:Postgres:ConnectionString", connectionString);
+        if (sharedValidator is not null)
+        {
+            builder.ConfigureTestServices(services => services.AddSingleton(sharedValidator));
+        }
+    }
+}
