@@ -31,4 +31,46 @@ public sealed class LaunchFailureTests(PortalFixture fixture)
             await page.Context.CloseAsync();
         }
     }
+
+    [Fact]
+    public async Task A_real_sign_in_answer_replayed_in_another_browser_or_a_second_time_is_refused_with_the_error_page()
+    {
+        // Grace opens PatientVoice from the portal; the EHR's answer (code and state) is what an attacker would steal.
+        var patient = await fixture.NewPageAsync();
+        string? answer = null;
+        patient.Request += (_, request) =>
+        {
+            if (request.Url.Contains("/signin-smart?", StringComparison.Ordinal))
+            {
+                answer = request.Url;
+            }
+        };
+        var stranger = await fixture.NewPageAsync();
+        try
+        {
+            var launch = await fixture.Stack.PortalLaunchUrlAsync("grace-williams", "grace-williams");
+            await patient.GotoAsync(launch.AbsoluteUri);
+            await patient.WaitForURLAsync("**/patient**");
+            Assert.NotNull(answer);
+            Assert.Contains("state=", answer, StringComparison.Ordinal);
+
+            // Another browser never started this sign-in.
+            var response = await stranger.GotoAsync(answer);
+            Assert.Equal(400, response!.Status);
+            await Assertions.Expect(stranger.Locator("h1")).ToHaveTextAsync("We could not confirm this sign-in");
+            await stranger.GotoAsync(new Uri(fixture.Stack.AppUrl, "/patient").AbsoluteUri);
+            Assert.EndsWith("/session/required", new Uri(stranger.Url).AbsolutePath, StringComparison.Ordinal);
+            Assert.Equal(0, await stranger.Locator("#pv-who").CountAsync());
+
+            // The browser that did start it can use the state once only.
+            var again = await patient.GotoAsync(answer);
+            Assert.Equal(400, again!.Status);
+            await Assertions.Expect(patient.Locator("h1")).ToHaveTextAsync("We could not confirm this sign-in");
+        }
+        finally
+        {
+            await stranger.Context.CloseAsync();
+            await patient.Context.CloseAsync();
+        }
+    }
 }
