@@ -17,7 +17,7 @@ internal sealed record ServerSettings(string DatabasePath)
     public IReadOnlyList<string> ExtraArguments { get; init; } = [];
 
     /// <summary>How long the server may take from launch to <c>/health/ready</c> answering 200.</summary>
-    public TimeSpan ReadyTimeout { get; init; } = TimeSpan.FromSeconds(90);
+    public TimeSpan ReadyTimeout { get; init; } = TimeSpan.FromMinutes(5);
 }
 
 /// <summary>

@@ -32,8 +32,12 @@ public static class EhrSyncServiceCollectionExtensions
 
         // Per attempt timeout, retries with backoff on 408/429/5xx/timeouts honouring Retry-After, a circuit breaker:
         // the standard handler, tunable under EhrSync:Resilience (HttpStandardResilienceOptions).
-        services.AddHttpClient(EhrWriteClient.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan)
-            .AddStandardResilienceHandler(section.GetSection("Resilience"))
+        // AddStandardResilienceHandler(section) refuses an empty section: bind it only when it is there.
+        var resilience = section.GetSection("Resilience");
+        var pipeline = resilience.Exists()
+            ? services.AddHttpClient(EhrWriteClient.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan).AddStandardResilienceHandler(resilience)
+            : services.AddHttpClient(EhrWriteClient.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan).AddStandardResilienceHandler();
+        pipeline
             .Configure(o =>
             {
                 // A Retry-After longer than half the request's budget is not waited out inside the request (the total

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using PatientVoice.Testing;
 
 namespace PatientVoice.Web.Tests.CdsHooks;
 
@@ -29,6 +30,7 @@ public sealed class CdsHooksServerFixture : WebApplicationFactory<Program>
     {
         var client = new HttpClient { BaseAddress = new Uri(BaseUrl + "/fhir/") };
         client.DefaultRequestHeaders.Accept.Add(new System.Net.Http.Headers.MediaTypeWithQualityHeaderValue("application/fhir+json"));
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", TestTokens.Create(FhirServerFixture.Audience, TestTokens.AllAccess));
         return client;
     }
 
@@ -37,6 +39,10 @@ public sealed class CdsHooksServerFixture : WebApplicationFactory<Program>
         builder.UseSetting("Storage:Sqlite:Path", Path.Combine(_directory, "patientvoice.db"));
         builder.UseSetting("CdsHooks:Clients:0:Issuer", TestEhrKeys.Issuer);
         builder.UseSetting("CdsHooks:Clients:0:JwksUrl", Ehr.JwksUrl);
+        foreach (var (key, value) in TestTokens.ServerSettings(FhirServerFixture.Audience))
+        {
+            builder.UseSetting(key, value);
+        }
     }
 
     protected override void Dispose(bool disposing)

@@ -17,6 +17,7 @@ public sealed partial class ClinicianPageTests(LaunchFixture fixture)
     {
         var client = new HttpClient { BaseAddress = new Uri(fixture.AppUrl, "/fhir/") };
         client.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/fhir+json"));
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", FhirServerFixture.Token(PatientVoice.Testing.TestTokens.AllAccess));
         return client;
     }
 

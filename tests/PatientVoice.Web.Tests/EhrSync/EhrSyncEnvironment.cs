@@ -91,11 +91,17 @@ internal sealed class EhrSyncEnvironment : IAsyncDisposable
         }, cancellationToken);
     }
 
-    public HttpClient PatientVoiceClient() => new(new SocketsHttpHandler { UseProxy = false })
+    public HttpClient PatientVoiceClient()
     {
-        BaseAddress = new Uri(PatientVoice.BaseAddress, "/fhir/"),
-        Timeout = TimeSpan.FromSeconds(60),
-    };
+        var client = new HttpClient(new SocketsHttpHandler { UseProxy = false })
+        {
+            BaseAddress = new Uri(PatientVoice.BaseAddress, "/fhir/"),
+            Timeout = TimeSpan.FromSeconds(60),
+        };
+        // The FHIR API takes bearer tokens: the test issuer's, which ServerProcess configures the server to trust.
+        client.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", ServerProcess.Authorization());
+        return client;
+    }
 
     /// <summary>Submits a completed response to one of our questionnaires for <paramref name="patient"/>; returns it as stored.</summary>
     public async Task<QuestionnaireResponse> SubmitAsync(HttpClient client, string questionnaire, string patient)

@@ -40,6 +40,9 @@ public sealed class EhrSyncStatusTests(FhirServerFixture server)
         var responseId = Guid.NewGuid().ToString("N");
         var now = DateTimeOffset.UtcNow;
         await WriteAsync(EhrSyncTask.Create(new EhrSyncMessage(responseId, 1, "prov", "Patient/x", []), DeliveryState.Delivered, null, [], now, now));
+        // The reader takes the most recently updated Task; the store's clock has millisecond precision, and the
+        // worker never writes two versions' Tasks in the same millisecond: neither may this test.
+        await Task.Delay(5);
         await WriteAsync(EhrSyncTask.Create(new EhrSyncMessage(responseId, 2, "prov", "Patient/x", []), state, state == DeliveryState.Failed ? "refused by the EHR: 422" : null, [], now, now));
 
         var status = await server.Services.GetRequiredService<EhrSyncStatusReader>().ForResponseAsync(responseId, default);

@@ -49,6 +49,11 @@ public sealed class LaunchFixture : WebApplicationFactory<Program>, IAsyncLifeti
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("Storage:Sqlite:Path", Path.Combine(_data.Path, "patientvoice.db"));
+        foreach (var (key, value) in TestTokens.ServerSettings(FhirServerFixture.Audience))
+        {
+            builder.UseSetting(key, value);
+        }
+
         builder.UseSetting("Smart:Ehrs:0:Name", "sandbox");
         builder.UseSetting("Smart:Ehrs:0:FhirBaseUrl", Sandbox.FhirBase);
         builder.UseSetting("Smart:Ehrs:0:ClientId", "patientvoice");

@@ -56,6 +56,7 @@ public sealed class PostgresInstance(string connectionString, ProfileValidator? 
     {
         var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, BaseAddress = new Uri("http://localhost/fhir/") });
         client.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/fhir+json"));
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", FhirServerFixture.Token(TestTokens.AllAccess));
         return client;
     }
 
@@ -63,6 +64,10 @@ public sealed class PostgresInstance(string connectionString, ProfileValidator? 
     {
         builder.UseSetting("Storage:Provider", "Postgres");
         builder.UseSetting("Storage:Postgres:ConnectionString", connectionString);
+        foreach (var (key, value) in TestTokens.ServerSettings(FhirServerFixture.Audience))
+        {
+            builder.UseSetting(key, value);
+        }
         if (sharedValidator is not null)
         {
             builder.ConfigureTestServices(services => services.AddSingleton(sharedValidator));
