@@ -11,6 +11,8 @@ public sealed class PortalFixture : IAsyncLifetime
     private IPlaywright? _playwright;
     private IBrowser? _browser;
     private readonly ConcurrentDictionary<IPage, ConcurrentQueue<string>> _logs = new();
+    private readonly SemaphoreSlim _sharedLock = new(1, 1);
+    private IPage? _shared;
 
     internal PortalStack Stack => _stack ?? throw new InvalidOperationException("Not started.");
 
@@ -22,6 +24,7 @@ public sealed class PortalFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        _sharedLock.Dispose();
         if (_browser is not null)
         {
             await _browser.DisposeAsync();
@@ -87,6 +90,27 @@ public sealed class PortalFixture : IAsyncLifetime
 
     /// <summary>What the page logged to its console, and its uncaught errors.</summary>
     public IReadOnlyList<string> BrowserLog(IPage page) => _logs.TryGetValue(page, out var log) ? log.ToList() : [];
+
+    /// <summary>
+    /// One portal launch for Robert Chen, made on first use and shared by the page-level checks (accessibility,
+    /// small screens, keyboard, safety message) so they pay for one launch. Each use starts in English on his home page.
+    /// </summary>
+    public async Task<IPage> SharedPatientPageAsync()
+    {
+        await _sharedLock.WaitAsync();
+        try
+        {
+            _shared ??= await LaunchAsync("robert-chen", "robert-chen");
+        }
+        finally
+        {
+            _sharedLock.Release();
+        }
+
+        await _shared.SetViewportSizeAsync(390, 844);
+        await _shared.GotoAsync(new Uri(Stack.AppUrl, "/patient/language?culture=en&returnUrl=/patient").AbsoluteUri);
+        return _shared;
+    }
 
     /// <summary>Opens PatientVoice from the portal for <paramref name="patient"/>, signed in as <paramref name="user"/>; returns on the first patient page.</summary>
     public async Task<IPage> LaunchAsync(string patient, string user, string locale = "en-US", int width = 390)

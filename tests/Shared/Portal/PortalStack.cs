@@ -67,6 +67,15 @@ internal sealed class PortalStack : IAsyncDisposable
                     ["Smart__Ehrs__0__ClientId"] = "patientvoice",
                     ["Smart__Ehrs__0__ClientSecret"] = "patientvoice-sandbox-secret",
                     ["Smart__Ehrs__0__ClientAuthentication"] = "client_secret_basic",
+                    // The FHIR API trusts this sandbox (as it trusts localhost:5100 by default) and the tests' own issuer.
+                    ["Security__Issuers__0__Issuer"] = ehrUrl + "/",
+                    ["Security__Issuers__0__JwksUrl"] = ehrUrl + "/.well-known/jwks",
+                    ["Security__Issuers__0__Audience"] = appUrl + "/fhir",
+                    ["Security__Issuers__0__AuthorizationEndpoint"] = ehrUrl + "/connect/authorize",
+                    ["Security__Issuers__0__TokenEndpoint"] = ehrUrl + "/connect/token",
+                    [$"Security__Issuers__{TestTokens.ConfigurationIndex}__Issuer"] = TestTokens.Issuer,
+                    [$"Security__Issuers__{TestTokens.ConfigurationIndex}__Jwks"] = TestTokens.Jwks,
+                    [$"Security__Issuers__{TestTokens.ConfigurationIndex}__Audience"] = appUrl + "/fhir",
                     ["Logging__LogLevel__Default"] = "Warning",
                     ["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information",
                 },
@@ -104,8 +113,13 @@ internal sealed class PortalStack : IAsyncDisposable
         return new Uri(AppUrl, $"/launch?iss={Uri.EscapeDataString(iss)}&launch={Uri.EscapeDataString(launch)}");
     }
 
-    /// <summary>A client for PatientVoice's FHIR API.</summary>
-    public HttpClient FhirClient() => new(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = new Uri(AppUrl, "/fhir/") };
+    /// <summary>A client for PatientVoice's FHIR API, carrying a test-issuer token for every type and every patient.</summary>
+    public HttpClient FhirClient()
+    {
+        var client = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = new Uri(AppUrl, "/fhir/") };
+        client.DefaultRequestHeaders.Authorization = new("Bearer", TestTokens.Create(new Uri(AppUrl, "/fhir").AbsoluteUri, TestTokens.AllAccess));
+        return client;
+    }
 
     public async ValueTask DisposeAsync()
     {

@@ -1,0 +1,56 @@
+using Microsoft.Playwright;
+
+namespace PatientVoice.EndToEnd.Tests;
+
+/// <summary>WCAG 2.2 AA (axe-core) on every patient page, walked in one launched session, and on the launch error page.</summary>
+[Collection(PortalCollection.Name)]
+public sealed class PatientPageAccessibilityTests(PortalFixture fixture)
+{
+    [Fact]
+    public async Task Every_patient_page_and_the_launch_error_page_have_no_wcag_22_aa_violations()
+    {
+        var page = await fixture.SharedPatientPageAsync();
+        var violations = new List<string>();
+        violations.AddRange(await Axe.ViolationsAsync(page, "home"));
+
+        await page.GotoAsync(Url("/patient/questionnaire/my-goals"));
+        await fixture.FormReadyAsync(page);
+        var goal = "Walk to the park with my dog " + Guid.NewGuid().ToString("N")[..6];
+        await page.GetByLabel("What is your goal? Use your own words.").First.FillAsync(goal);
+        await Assertions.Expect(page.Locator("#pv-save-state")).ToContainTextAsync("Saved", new() { Timeout = 15_000 });
+        violations.AddRange(await Axe.ViolationsAsync(page, "questionnaire"));
+
+        await page.ClickAsync("#pv-review");
+        await page.WaitForURLAsync("**/review");
+        violations.AddRange(await Axe.ViolationsAsync(page, "review"));
+
+        await fixture.SendAsync(page);
+        violations.AddRange(await Axe.ViolationsAsync(page, "sent"));
+
+        await page.GotoAsync(Url("/patient/goals"));
+        await Assertions.Expect(page.Locator("#pv-goals")).ToContainTextAsync(goal);
+        violations.AddRange(await Axe.ViolationsAsync(page, "goals"));
+
+        await page.Locator("#pv-goals li").Filter(new() { HasText = goal }).GetByRole(AriaRole.Link).ClickAsync();
+        await page.WaitForURLAsync("**/patient/goals/*");
+        await Assertions.Expect(page.Locator("main")).ToContainTextAsync(goal);
+        violations.AddRange(await Axe.ViolationsAsync(page, "goal detail"));
+
+        foreach (var (name, path) in new[] { ("preferences", "/patient/preferences"), ("conditions", "/patient/conditions"), ("my copy", "/patient/my-copy") })
+        {
+            var response = await page.GotoAsync(Url(path));
+            Assert.Equal(200, response!.Status);
+            violations.AddRange(await Axe.ViolationsAsync(page, name));
+        }
+
+        var stranger = await fixture.NewPageAsync();
+        await stranger.GotoAsync(Url("/signin-smart?code=abc&state=" + Guid.NewGuid().ToString("N")));
+        await Assertions.Expect(stranger.Locator("h1")).ToHaveTextAsync("We could not confirm this sign-in");
+        violations.AddRange(await Axe.ViolationsAsync(stranger, "launch error"));
+        await stranger.Context.CloseAsync();
+
+        Assert.True(violations.Count == 0, string.Join('\n', violations));
+    }
+
+    private string Url(string path) => new Uri(fixture.Stack.AppUrl, path).AbsoluteUri;
+}
