@@ -108,6 +108,46 @@ public sealed partial class ClinicianPageTests(LaunchFixture fixture)
     }
 
     [Fact]
+    public async Task The_clinic_list_shows_each_upcoming_patient_with_where_they_are_in_patientvoice()
+    {
+        // James Okafor (appointment in four days with the sandbox's seed) has sent his pre-visit answers;
+        // Ana Torres (in three days) has not.
+        await SubmitForAsync("james-okafor", "before-your-visit");
+        using var browser = new TestBrowser();
+        var launch = await fixture.EhrLaunchAsync(new { user = "dr-patel" });
+        using var signedIn = await fixture.LaunchAsync(browser, $"/launch/clinician?iss={fixture.Iss}&launch={launch}", "dr-patel");
+
+        using var page = await browser.GetAsync(new Uri(fixture.AppUrl, "/clinician/clinic?all=true").AbsoluteUri);
+        var html = await page.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains("Submitted", ClinicRow(html, "james-okafor"), StringComparison.Ordinal);
+        Assert.Contains("Not started", ClinicRow(html, "ana-torres"), StringComparison.Ordinal);
+        Assert.Contains("Follow-up: Epilepsy", ClinicRow(html, "james-okafor"), StringComparison.Ordinal);
+    }
+
+    private static string ClinicRow(string html, string patientId)
+    {
+        var row = Regex.Match(html, "<tr>(?:(?!</tr>).)*patient=" + patientId + "\\b(?:(?!</tr>).)*</tr>", RegexOptions.Singleline);
+        Assert.True(row.Success, $"No clinic-list row for {patientId}.");
+        return row.Value;
+    }
+
+    [Fact]
+    public async Task The_ehrs_smart_style_reaches_the_summary_page()
+    {
+        await SubmitForAsync("grace-williams", "before-your-visit");
+        using var browser = new TestBrowser();
+        await LaunchAsClinicianAsync(browser, "grace-williams");
+
+        var html = await (await browser.GetAsync(new Uri(fixture.AppUrl, "/clinician").AbsoluteUri)).Content.ReadAsStringAsync();
+
+        // The sandbox's /smart-style.json (its token response's smart_style_url) names these two colours.
+        Assert.Contains("--ehr-highlight:#1d5fa8;", html, StringComparison.Ordinal);
+        Assert.Contains("--ehr-background:#f6f7f9;", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_patient_session_cannot_open_the_clinician_summary()
     {
         using var browser = new TestBrowser();
