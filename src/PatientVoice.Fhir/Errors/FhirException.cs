@@ -29,18 +29,7 @@ public abstract class FhirException : Exception
         var outcome = new OperationOutcome();
         foreach (var issue in Issues)
         {
-            var component = new OperationOutcome.IssueComponent
-            {
-                Severity = issue.Severity,
-                Code = issue.Code,
-                Diagnostics = issue.Diagnostics,
-            };
-            if (issue.Expression is not null)
-            {
-                component.Expression = [issue.Expression];
-            }
-
-            outcome.Issue.Add(component);
+            outcome.Issue.Add(issue.ToComponent());
         }
 
         return outcome;

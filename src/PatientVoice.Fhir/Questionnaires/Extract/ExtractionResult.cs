@@ -38,31 +38,7 @@ public sealed record ExtractionResult(
 
     /// <summary>The issues as an OperationOutcome (empty issue list: an informational "all extracted").</summary>
     public OperationOutcome ToOperationOutcome()
-    {
-        var outcome = new OperationOutcome();
-        foreach (var issue in Issues)
-        {
-            outcome.Issue.Add(new OperationOutcome.IssueComponent
-            {
-                Severity = issue.Severity,
-                Code = issue.Code,
-                Diagnostics = issue.Diagnostics,
-                Expression = issue.Expression is null ? [] : [issue.Expression],
-            });
-        }
-
-        if (outcome.Issue.Count == 0)
-        {
-            outcome.Issue.Add(new OperationOutcome.IssueComponent
-            {
-                Severity = OperationOutcome.IssueSeverity.Information,
-                Code = OperationOutcome.IssueType.Informational,
-                Diagnostics = $"Extracted {Resources.Count} resources.",
-            });
-        }
-
-        return outcome;
-    }
+        => FhirIssue.ToOperationOutcome(Issues, $"Extracted {Resources.Count} resources.");
 
     /// <summary>
     /// What an extraction of the previous version of the response produced and this one does not: the caller need not

@@ -8,29 +8,5 @@ public sealed record PopulateResult(QuestionnaireResponse Response, IReadOnlyLis
 {
     /// <summary>The issues as the $populate <c>issues</c> OperationOutcome (an informational issue when there is nothing to tell).</summary>
     public OperationOutcome ToOperationOutcome()
-    {
-        var outcome = new OperationOutcome();
-        foreach (var issue in Issues)
-        {
-            outcome.Issue.Add(new OperationOutcome.IssueComponent
-            {
-                Severity = issue.Severity,
-                Code = issue.Code,
-                Diagnostics = issue.Diagnostics,
-                Expression = issue.Expression is null ? [] : [issue.Expression],
-            });
-        }
-
-        if (outcome.Issue.Count == 0)
-        {
-            outcome.Issue.Add(new OperationOutcome.IssueComponent
-            {
-                Severity = OperationOutcome.IssueSeverity.Information,
-                Code = OperationOutcome.IssueType.Informational,
-                Diagnostics = "Everything the Questionnaire asks to pre-fill was filled.",
-            });
-        }
-
-        return outcome;
-    }
+        => FhirIssue.ToOperationOutcome(Issues, "Everything the Questionnaire asks to pre-fill was filled.");
 }

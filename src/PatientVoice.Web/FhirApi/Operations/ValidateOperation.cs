@@ -121,13 +121,7 @@ public static class ValidateOperation
         var outcome = new OperationOutcome();
         foreach (var issue in issues.OrderBy(i => i.Severity))
         {
-            outcome.Issue.Add(new OperationOutcome.IssueComponent
-            {
-                Severity = issue.Severity,
-                Code = issue.Code,
-                Diagnostics = issue.Diagnostics,
-                Expression = issue.Expression is null ? [] : [issue.Expression],
-            });
+            outcome.Issue.Add(issue.ToComponent());
         }
 
         if (!outcome.Issue.Any(i => i.Severity is OperationOutcome.IssueSeverity.Error or OperationOutcome.IssueSeverity.Fatal))
