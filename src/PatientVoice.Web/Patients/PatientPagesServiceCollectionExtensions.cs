@@ -52,6 +52,8 @@ public static class PatientPagesServiceCollectionExtensions
         services.AddScoped<PatientResponses>();
         services.AddScoped<PatientGoals>();
         services.AddScoped<PatientObservations>();
+        services.AddScoped<CareTeamNames>();
+        services.AddScoped<SharedItemReader>();
         return services;
     }
 
