@@ -29,16 +29,13 @@ public sealed class QuestionnaireKeyboardTests(PortalFixture fixture)
             await page.Keyboard.TypeAsync(topic);
             await FocusWalk.TabToAsync(page, "#pv-form textarea[id^='visit-hopes/']");
             await page.Keyboard.TypeAsync("To sleep through the night");
-            await FocusWalk.TabToAsync(page, "#pv-form [id^='involve-family/'][value='true'], #pv-form [id^='involve-family/'] input[value='true'], #pv-form input[id^='involve-family/']");
-            await page.Keyboard.PressAsync("Space");
-            await FocusWalk.AssertVisibleAsync(page);
+            // "Would you like a family member … to be part of your care?": a radio group (the form's only one); arrows choose.
+            await FocusWalk.TabToAsync(page, "#pv-form input.ant-radio-input");
+            await ArrowToAsync(page, "Yes");
             await FocusWalk.TabToAsync(page, "#pv-form input[id^='involve-family-who/']");
             await page.Keyboard.TypeAsync("My sister Joan");
             await FocusWalk.TabToAsync(page, "#pv-form input[id^='decision-style/']");
-            await page.Keyboard.TypeAsync("Together");
-            await page.Keyboard.PressAsync("ArrowDown");
-            await page.Keyboard.PressAsync("Enter");
-            await FocusWalk.AssertVisibleAsync(page);
+            await PickFromListAsync(page, "Together with my clinician");
             await Assertions.Expect(page.Locator("#pv-save-state")).ToContainTextAsync("Saved", new() { Timeout = 15_000 });
 
             await FocusWalk.TabToAsync(page, "#pv-review");
@@ -63,6 +60,51 @@ public sealed class QuestionnaireKeyboardTests(PortalFixture fixture)
         {
             await page.Context.CloseAsync();
         }
+    }
+
+    // Moves through a radio group with the arrow keys until the radio labelled <paramref name="label"/> has the focus (and so is chosen).
+    private static async Task ArrowToAsync(IPage page, string label)
+    {
+        var seen = new List<string>();
+        for (var i = 0; i < 6; i++)
+        {
+            var focused = await page.EvaluateAsync<string>("() => (document.activeElement.closest('label')?.innerText ?? '').trim()");
+            seen.Add(focused);
+            await FocusWalk.AssertVisibleAsync(page);
+            if (focused == label)
+            {
+                if (!await page.EvaluateAsync<bool>("() => document.activeElement.checked"))
+                {
+                    await page.Keyboard.PressAsync("Space");
+                }
+
+                return;
+            }
+
+            await page.Keyboard.PressAsync("ArrowRight");
+        }
+
+        Assert.Fail($"The arrow keys never reached \"{label}\"; they went: {string.Join(" → ", seen)}");
+    }
+
+    // In an LHC-Forms answer list (an autocompleter): the down arrow walks the list, showing each answer in the field; Enter takes it.
+    private static async Task PickFromListAsync(IPage page, string answer)
+    {
+        var seen = new List<string>();
+        for (var i = 0; i < 8; i++)
+        {
+            await page.Keyboard.PressAsync("ArrowDown");
+            var value = await page.EvaluateAsync<string>("() => document.activeElement.value ?? ''");
+            seen.Add(value);
+            await FocusWalk.AssertVisibleAsync(page);
+            if (value == answer)
+            {
+                await page.Keyboard.PressAsync("Enter");
+                return;
+            }
+        }
+
+        Assert.Fail($"The down arrow never showed \"{answer}\"; it showed: {string.Join(" → ", seen)}");
     }
 
     private async Task<IReadOnlyList<JsonElement>> SearchAsync(string query)
