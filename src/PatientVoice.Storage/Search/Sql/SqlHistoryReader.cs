@@ -42,7 +42,7 @@ internal static class SqlHistoryReader
                 """);
         }
 
-        await using var count = Command(connection, "SELECT COUNT(*) " + From + where, parameters);
+        await using var count = parameters.CreateCommand(connection, null, "SELECT COUNT(*) " + From + where);
         var total = Convert.ToInt32(await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
 
         if (query.Before is { } before)
@@ -51,7 +51,7 @@ internal static class SqlHistoryReader
         }
 
         var limit = parameters.Add(query.Count + 1);
-        await using var page = Command(connection, $"SELECT {ResourceRow.Columns}, v.seq {From}{where} ORDER BY v.seq DESC LIMIT {limit}", parameters);
+        await using var page = parameters.CreateCommand(connection, null, $"SELECT {ResourceRow.Columns}, v.seq {From}{where} ORDER BY v.seq DESC LIMIT {limit}");
         var entries = new List<StoredResource>(Math.Min(query.Count, 1000));
         long? next = null;
         long lastSeq = 0;
@@ -71,20 +71,5 @@ internal static class SqlHistoryReader
         }
 
         return new HistoryPage(entries, total, next);
-    }
-
-    private static DbCommand Command(DbConnection connection, string sql, SqlParameterList parameters)
-    {
-        var command = connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters.Items)
-        {
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = name;
-            parameter.Value = value ?? DBNull.Value;
-            command.Parameters.Add(parameter);
-        }
-
-        return command;
     }
 }
