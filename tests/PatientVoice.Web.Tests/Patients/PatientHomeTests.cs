@@ -103,6 +103,24 @@ public sealed class PatientHomeTests(LaunchFixture fixture)
         Assert.Contains("Your care team has read this: Dr. P. Patel (Neurology) read it on ", shared, StringComparison.Ordinal);
         Assert.Contains("Waiting to reach your medical record. We keep trying; you do not need to do anything.", shared, StringComparison.Ordinal);
         Assert.DoesNotContain("503", shared, StringComparison.Ordinal);
+
+        // When the EHR cannot name the clinician, the page still says it was read, and shows no reference.
+        await System.Threading.Tasks.Task.Delay(20);
+        await Service<ReadAcknowledgements>().AcknowledgeAsync(Linda, new ResourceReference("Practitioner/dr-silva"),
+            [$"QuestionnaireResponse/{response.Id}/_history/{amended.Meta.VersionId}"], CancellationToken.None);
+        await fixture.Sandbox.TurnFaultOnAsync("unavailable", 60);
+        try
+        {
+            shared = (await PatientPages.GetAsync(fixture, browser, "/patient")).TextOf("pv-shared-" + response.Id);
+        }
+        finally
+        {
+            await fixture.Sandbox.TurnFaultsOffAsync();
+        }
+
+        Assert.Contains("Your care team has read this (on ", shared, StringComparison.Ordinal);
+        Assert.DoesNotContain("Practitioner", shared, StringComparison.Ordinal);
+        Assert.DoesNotContain("dr-silva", shared, StringComparison.Ordinal);
     }
 
     private T Service<T>() where T : notnull => fixture.Services.GetRequiredService<T>();
