@@ -6,13 +6,23 @@ using PdfSharp.Fonts;
 namespace PatientVoice.Web.Patients.MyCopy;
 
 /// <summary>
-/// A patient's words as the PDF's font can show them, never a failure: line breaks kept, invisible characters
-/// (controls, joiners, variation selectors) dropped, other spaces made plain, a letter the font lacks shown as its
-/// base letter when it has one, and anything else (emoji, scripts the font does not cover) as one mark (□) per
-/// run, so a reader sees that something was there.
+/// A patient's words as the PDF's font can show them, never a failure: line breaks kept; invisible characters
+/// (controls, joiners, variation selectors) dropped; other spaces made plain; an accent typed as a separate mark
+/// joined to its letter where Latin-1 has the pair (e + ◌́ → é: the app runs with invariant globalization, so
+/// string.Normalize does not compose) and otherwise kept if the font has it, dropped if not (the letter stays);
+/// anything else the font lacks (emoji, scripts it does not cover) shown as one mark (□) per run, so a reader sees
+/// that something was there.
 /// </summary>
 internal static class PrintableText
 {
+    private static readonly Dictionary<(char Letter, char Mark), char> Compositions = Composed(
+        ('\u0300', "AÀEÈIÌOÒUÙaàeèiìoòuù"),
+        ('\u0301', "AÁEÉIÍOÓUÚYÝaáeéiíoóuúyý"),
+        ('\u0302', "AÂEÊIÎOÔUÛaâeêiîoôuû"),
+        ('\u0303', "AÃNÑOÕaãnñoõ"),
+        ('\u0308', "AÄEËIÏOÖUÜaäeëiïoöuüyÿ"),
+        ('\u0327', "CÇcç"));
+
     public static string For(string? text, XFont font)
     {
         if (string.IsNullOrEmpty(text))
@@ -23,8 +33,23 @@ internal static class PrintableText
         var replacement = Has(font, '\u25A1') ? "\u25A1" : "?";
         var result = new StringBuilder(text.Length);
         var replaced = false;
-        foreach (var rune in text.ReplaceLineEndings("\n").Normalize(NormalizationForm.FormC).EnumerateRunes())
+        // EnumerateRunes turns a lone surrogate into U+FFFD, which the font lacks: it becomes the mark too.
+        foreach (var rune in text.ReplaceLineEndings("\n").EnumerateRunes())
         {
+            if (Rune.GetUnicodeCategory(rune) is UnicodeCategory.NonSpacingMark && !IsVariationSelector(rune.Value))
+            {
+                if (result.Length > 0 && rune.IsBmp && Compositions.TryGetValue((result[^1], (char)rune.Value), out var composed))
+                {
+                    result[^1] = composed;
+                }
+                else if (Has(font, rune.Value) && result.Length > 0 && !replaced)
+                {
+                    result.Append(rune.ToString());
+                }
+
+                continue;
+            }
+
             var shown = Show(rune, font);
             if (shown is null)
             {
@@ -34,12 +59,10 @@ internal static class PrintableText
                 }
 
                 replaced = true;
-                continue;
             }
-
-            // Something invisible (a joiner inside an emoji sequence) keeps the run of replaced characters going.
-            if (shown.Length > 0)
+            else if (shown.Length > 0)
             {
+                // Something invisible (a joiner inside an emoji sequence) keeps a run of replaced characters going.
                 replaced = false;
                 result.Append(shown);
             }
@@ -63,29 +86,29 @@ internal static class PrintableText
             return rune.Value == 0x00A0 && Has(font, 0x00A0) ? "\u00A0" : " ";
         }
 
-        if (category is UnicodeCategory.Control or UnicodeCategory.Format or UnicodeCategory.Surrogate or UnicodeCategory.PrivateUse
-            || IsVariationSelector(rune.Value))
+        if (category is UnicodeCategory.Control or UnicodeCategory.Format or UnicodeCategory.PrivateUse || IsVariationSelector(rune.Value))
         {
             return "";
         }
 
-        if (Has(font, rune.Value))
-        {
-            return rune.ToString();
-        }
-
-        // A letter with a mark the font has no composed glyph for: its base letter (the mark is dropped).
-        var decomposed = rune.ToString().Normalize(NormalizationForm.FormD);
-        if (decomposed.Length > 0 && Rune.DecodeFromUtf16(decomposed, out var first, out _) == System.Buffers.OperationStatus.Done
-            && first != rune && Has(font, first.Value) && Rune.IsLetterOrDigit(first))
-        {
-            return first.ToString();
-        }
-
-        return null;
+        return Has(font, rune.Value) ? rune.ToString() : null;
     }
 
     private static bool IsVariationSelector(int value) => value is (>= 0xFE00 and <= 0xFE0F) or (>= 0xE0100 and <= 0xE01EF);
 
     private static bool Has(XFont font, int codePoint) => GlyphHelper.GlyphIndexFromCodePoint(codePoint, font) != 0;
+
+    private static Dictionary<(char, char), char> Composed(params (char Mark, string Pairs)[] marks)
+    {
+        var table = new Dictionary<(char, char), char>();
+        foreach (var (mark, pairs) in marks)
+        {
+            for (var i = 0; i + 1 < pairs.Length; i += 2)
+            {
+                table[(pairs[i], mark)] = pairs[i + 1];
+            }
+        }
+
+        return table;
+    }
 }
