@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using PdfSharp;
 using PdfSharp.Drawing;
 using PdfSharp.Pdf;
@@ -108,28 +109,35 @@ internal sealed class PdfTextFlow(PdfDocument document) : IDisposable
     /// <summary>The lines of <paramref name="text"/> at <paramref name="width"/>: its own line breaks kept, an empty line kept as one.</summary>
     internal static List<string> Wrap(string text, XFont font, double width, XGraphics graphics)
     {
+        // Each word is measured once: PDFsharp applies no kerning, so a line is as wide as its words and spaces.
+        var space = graphics.MeasureString(" ", font).Width;
         var lines = new List<string>();
         foreach (var paragraph in text.Split('\n'))
         {
-            var line = "";
+            var line = new StringBuilder();
+            var lineWidth = 0.0;
             foreach (var word in paragraph.Split(' ', StringSplitOptions.RemoveEmptyEntries))
             {
-                var candidate = line.Length == 0 ? word : line + " " + word;
-                if (graphics.MeasureString(candidate, font).Width <= width)
+                var wordWidth = graphics.MeasureString(word, font).Width;
+                if (line.Length > 0 && lineWidth + space + wordWidth <= width)
                 {
-                    line = candidate;
+                    line.Append(' ').Append(word);
+                    lineWidth += space + wordWidth;
                     continue;
                 }
 
                 if (line.Length > 0)
                 {
-                    lines.Add(line);
+                    lines.Add(line.ToString());
+                    line.Clear();
                 }
 
-                line = BreakLongWord(word, font, width, graphics, lines);
+                var rest = wordWidth <= width ? word : BreakLongWord(word, font, width, graphics, lines);
+                line.Append(rest);
+                lineWidth = rest.Length == word.Length ? wordWidth : graphics.MeasureString(rest, font).Width;
             }
 
-            lines.Add(line);
+            lines.Add(line.ToString());
         }
 
         return lines;
@@ -138,11 +146,6 @@ internal sealed class PdfTextFlow(PdfDocument document) : IDisposable
     /// <summary>Adds the full-width pieces of a word wider than the line to <paramref name="lines"/>; returns the rest.</summary>
     private static string BreakLongWord(string word, XFont font, double width, XGraphics graphics, List<string> lines)
     {
-        if (graphics.MeasureString(word, font).Width <= width)
-        {
-            return word;
-        }
-
         var piece = "";
         var elements = StringInfo.GetTextElementEnumerator(word);
         while (elements.MoveNext())

@@ -91,7 +91,8 @@ internal static class PrintableText
             return "";
         }
 
-        return Has(font, rune.Value) ? rune.ToString() : null;
+        // Printable ASCII is in every font; the rest is looked up in this one.
+        return rune.Value is >= 0x20 and < 0x7F || Has(font, rune.Value) ? rune.ToString() : null;
     }
 
     private static bool IsVariationSelector(int value) => value is (>= 0xFE00 and <= 0xFE0F) or (>= 0xE0100 and <= 0xE01EF);
