@@ -52,6 +52,8 @@ public static class PatientPagesServiceCollectionExtensions
         services.AddScoped<PatientResponses>();
         services.AddScoped<PatientGoals>();
         services.AddScoped<PatientObservations>();
+        services.AddScoped<MyCopy.MyCopyReader>();
+        services.AddScoped<MyCopy.MyCopyPdf>();
         return services;
     }
 
