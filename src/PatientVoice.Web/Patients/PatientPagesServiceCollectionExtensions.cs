@@ -55,6 +55,8 @@ public static class PatientPagesServiceCollectionExtensions
         services.AddScoped<PatientObservations>();
         services.AddScoped<CareTeamNames>();
         services.AddScoped<SharedItemReader>();
+        services.AddScoped<MyCopy.MyCopyReader>();
+        services.AddScoped<MyCopy.MyCopyPdf>();
         return services;
     }
 
@@ -86,7 +88,9 @@ public static class PatientPagesServiceCollectionExtensions
             branch =>
             {
                 branch.UseExceptionHandler("/patient/error");
-                branch.UseStatusCodePagesWithReExecute("/patient/error");
+                // The original query is replaced (a POST to "?handler=Draft" must not look for that handler on the error
+                // page); the status is kept, and says which message fits.
+                branch.UseStatusCodePagesWithReExecute("/patient/error", "?status={0}");
                 branch.UseMiddleware<PatientContentSecurityPolicy.Middleware>();
                 branch.UseMiddleware<PatientLanguageMiddleware>();
             });
