@@ -225,11 +225,7 @@ public sealed partial class MyCopyPdfTests(LaunchFixture fixture)
     }
 
     private async Task LaunchAsync(TestBrowser browser, string patient, string user)
-    {
-        var launch = await fixture.EhrLaunchAsync(new { patient, user });
-        using var signedIn = await fixture.LaunchAsync(browser, $"/launch?iss={fixture.Iss}&launch={launch}", user);
-        Assert.StartsWith("/patient", signedIn.RedirectLocation().OriginalString, StringComparison.Ordinal);
-    }
+        => Assert.StartsWith("/patient", (await PatientPages.LaunchAsync(fixture, browser, patient, user)).Url.AbsolutePath, StringComparison.Ordinal);
 
     [GeneratedRegex("<a [^>]*href=\"(?<href>[^\"]*handler=Pdf[^\"]*)\"[^>]*>(?<name>[^<]*)</a>")]
     private static partial Regex PdfLink();

@@ -20,9 +20,8 @@ internal sealed partial class PatientBrowser : IDisposable
     public static async Task<PatientBrowser> SignInAsync(LaunchFixture fixture, string patient, string user)
     {
         var browser = new PatientBrowser(fixture);
-        var launch = await fixture.EhrLaunchAsync(new { patient, user });
-        using var signedIn = await fixture.LaunchAsync(browser.Browser, $"/launch?iss={fixture.Iss}&launch={launch}", user);
-        Assert.StartsWith("/patient", signedIn.RedirectLocation().OriginalString, StringComparison.Ordinal);
+        var home = await PatientPages.LaunchAsync(fixture, browser.Browser, patient, user);
+        Assert.StartsWith("/patient", home.Url.AbsolutePath, StringComparison.Ordinal);
         return browser;
     }
 
