@@ -154,6 +154,38 @@ public sealed class QuestionnairePrefillTests(LaunchFixture fixture)
         Assert.Equal($"QuestionnaireResponse/{firstResponse}", ((ResourceReference)draft.GetExtension(CarriedForwardFrom).Value).Reference);
     }
 
+    [Fact]
+    public async Task Preferences_updated_through_the_form_show_the_newest_submission_with_the_earlier_words_kept_as_history()
+    {
+        using var api = FhirApi.Client(fixture);
+        using var browser = await PatientForm.LaunchAsync(fixture, "james-okafor");
+        await (await new PatientForm(fixture, browser, "my-care-preferences").OpenAsync())
+            .SubmitAsync(Preferences(("language", "Plain English, no jargon"), ("contact", "A phone call in the afternoon")));
+
+        var second = await new PatientForm(fixture, browser, "my-care-preferences").OpenAsync();
+        Assert.Equal("A phone call in the afternoon", second.Opened.Item.Single(i => i.LinkId == "contact").Answer.Single().Value.ToString());
+        second.Opened.Item.RemoveAll(i => i.LinkId == "language");
+        second.Opened.Item.Single(i => i.LinkId == "contact").Answer[0].Value = new FhirString("A text message, any time");
+        await second.SubmitAsync(second.Opened);
+
+        using var page = await fixture.OpenAsync(browser, "/patient/preferences");
+        var html = System.Net.WebUtility.HtmlDecode(await page.Content.ReadAsStringAsync());
+        Assert.Contains("A text message, any time", html, StringComparison.Ordinal);
+        Assert.Contains("What you said before", html, StringComparison.Ordinal);
+        Assert.Contains("A phone call in the afternoon", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("Plain English, no jargon", html, StringComparison.Ordinal); // cleared: no longer current
+        // Nothing is overwritten: the earlier statements stay final beside the new one.
+        var observations = await FhirApi.SearchAsync<Observation>(api, "Observation?subject=Patient/james-okafor&_count=100");
+        Assert.Equal(3, observations.Count);
+        Assert.All(observations, o => Assert.Equal(ObservationStatus.Final, o.Status));
+    }
+
+    private static QuestionnaireResponse Preferences(params (string LinkId, string Words)[] answers) => new()
+    {
+        Questionnaire = "http://patientvoice.example.org/fhir/Questionnaire/my-care-preferences|0.1.0",
+        Item = answers.Select(a => new QuestionnaireResponse.ItemComponent { LinkId = a.LinkId, Answer = [new() { Value = new FhirString(a.Words) }] }).ToList(),
+    };
+
     private async Task<string> StoreSharedAsync(string file)
     {
         using var api = FhirApi.Client(fixture);
