@@ -139,15 +139,23 @@ public sealed partial class PatientResponses(
         return response;
     }
 
-    // "Who is filling this in?" starts with what the session knows; the person can still change it.
+    // "Who is filling this in?" starts with what the session knows; the person can still change it. A carried-forward
+    // answer stands unless the session contradicts it (the daughter filled it in last time, the patient opens it now).
     private static void SetRespondent(QuestionnaireResponse response, Questionnaire questionnaire, PatientContext context)
     {
-        if (questionnaire.Item.FirstOrDefault(i => i.LinkId == RespondentLinkId) is null || response.Item.Any(i => i.LinkId == RespondentLinkId))
+        if (questionnaire.Item.FirstOrDefault(i => i.LinkId == RespondentLinkId) is null)
         {
             return;
         }
 
         var code = context.IsFamilyMember ? "family-or-friend" : "self";
+        var carried = response.Item.FirstOrDefault(i => i.LinkId == RespondentLinkId)?.Answer.FirstOrDefault()?.Value as Coding;
+        if (carried is not null && (carried.Code == "family-or-friend") == context.IsFamilyMember)
+        {
+            return;
+        }
+
+        response.Item.RemoveAll(i => i.LinkId == RespondentLinkId);
         var option = questionnaire.Item.First(i => i.LinkId == RespondentLinkId).AnswerOption.Select(o => o.Value).OfType<Coding>()
             .FirstOrDefault(c => c.System == RespondentSystem && c.Code == code);
         if (option is null)

@@ -28,12 +28,12 @@ internal sealed class PatientForm(LaunchFixture fixture, TestBrowser browser, st
 
     private string _token = "";
 
-    /// <summary>A portal launch of <paramref name="patient"/> (signed in as themself) in a fresh browser.</summary>
-    public static async Task<TestBrowser> LaunchAsync(LaunchFixture fixture, string patient)
+    /// <summary>A portal launch of <paramref name="patient"/> (signed in as themself, or as <paramref name="user"/>) in a fresh browser.</summary>
+    public static async Task<TestBrowser> LaunchAsync(LaunchFixture fixture, string patient, string? user = null)
     {
         var browser = new TestBrowser();
-        var launch = await fixture.EhrLaunchAsync(new { patient, user = patient });
-        using var signedIn = await fixture.LaunchAsync(browser, $"/launch?iss={fixture.Iss}&launch={launch}", patient);
+        var launch = await fixture.EhrLaunchAsync(new { patient, user = user ?? patient });
+        using var signedIn = await fixture.LaunchAsync(browser, $"/launch?iss={fixture.Iss}&launch={launch}", user ?? patient);
         Assert.StartsWith("/patient", signedIn.RedirectLocation().OriginalString, StringComparison.Ordinal);
         return browser;
     }

@@ -180,6 +180,25 @@ public sealed class QuestionnairePrefillTests(LaunchFixture fixture)
         Assert.All(observations, o => Assert.Equal(ObservationStatus.Final, o.Status));
     }
 
+    [Fact]
+    public async Task A_form_a_family_member_sent_opens_for_the_patient_with_their_words_carried_and_the_patient_as_the_one_filling_it_in()
+    {
+        using var daughter = await PatientForm.LaunchAsync(fixture, "rosa-hernandez", "miguel-hernandez");
+        var first = await new PatientForm(fixture, daughter, "before-your-visit").OpenAsync();
+        Assert.Equal("family-or-friend", Respondent(first.Opened));
+        first.Opened.Item.Add(new() { LinkId = "visit-worries", Answer = [new() { Value = new FhirString("She gets breathless at night") }] });
+        await first.SubmitAsync(first.Opened);
+
+        using var patient = await PatientForm.LaunchAsync(fixture, "rosa-hernandez");
+        var second = await new PatientForm(fixture, patient, "before-your-visit").OpenAsync();
+
+        Assert.Equal("self", Respondent(second.Opened));
+        Assert.Equal("She gets breathless at night", second.Opened.Item.Single(i => i.LinkId == "visit-worries").Answer.Single().Value.ToString());
+    }
+
+    private static string? Respondent(QuestionnaireResponse response)
+        => (response.Item.SingleOrDefault(i => i.LinkId == "respondent")?.Answer.Single().Value as Coding)?.Code;
+
     private static QuestionnaireResponse Preferences(params (string LinkId, string Words)[] answers) => new()
     {
         Questionnaire = "http://patientvoice.example.org/fhir/Questionnaire/my-care-preferences|0.1.0",
