@@ -17,6 +17,9 @@ const string Usage = """
     clinician-summary [--months 60] [--other-patients 200] [--iterations 500] [--warmup 50] [--db FILE]
         Submit five years of monthly responses (all four forms) for one patient through the server, then time
         building that patient's clinician summary from the store (searches, parsing, model, copy-to-note text).
+    patient-form [--runs 20] [--warmup 3] [--questionnaire before-your-visit] [--width 390] [--Section:Key=value ...]
+        The sandbox EHR, PatientVoice and Debian's chromium: per run a fresh browser (empty cache) launched from the
+        portal opens the questionnaire; time until it is ready and interactive, bytes transferred; then again cached.
     validation [iterations]
         Cold and warm profile validation time per resource, in this process.
     """;
@@ -43,5 +46,6 @@ return args[0] switch
     "submit" => await CreateBenchmark.RunAsync(options, submissions: true),
     "search" => await SearchBenchmark.RunAsync(options),
     "clinician-summary" => await ClinicianSummaryBenchmark.RunAsync(options),
+    "patient-form" => await PatientFormBenchmark.RunAsync(options),
     _ => throw new ArgumentException($"Unknown benchmark '{args[0]}'.\n{Usage}"),
 };

@@ -93,7 +93,7 @@ public sealed partial class PostgresResourceStore : IResourceStore, Outbox.IOutb
     public async Task<HistoryPage> HistoryAsync(HistoryQuery query, CancellationToken cancellationToken)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        return await PostgresHistoryReader.ReadAsync(connection, query, cancellationToken);
+        return await SqlHistoryReader.ReadAsync(connection, PostgresDialect.Instance, query, cancellationToken);
     }
 
     public async Task<SearchResult> SearchAsync(SearchQuery query, CancellationToken cancellationToken)

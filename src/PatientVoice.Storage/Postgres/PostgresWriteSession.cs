@@ -221,7 +221,7 @@ internal sealed class PostgresWriteSession : IResourceWriteSession
     private async Task<CurrentRow?> LockCurrentAsync(string resourceType, string id, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand($"""
-            SELECT r.pk, r.is_deleted, {PostgresResourceReader.Columns}
+            SELECT r.pk, r.is_deleted, {ResourceRow.Columns}
             FROM resource r JOIN resource_version v ON v.resource_pk = r.pk AND v.version = r.version
             WHERE r.resource_type = @type AND r.resource_id = @id
             FOR UPDATE OF r
@@ -234,7 +234,7 @@ internal sealed class PostgresWriteSession : IResourceWriteSession
             return null;
         }
 
-        var stored = PostgresResourceReader.Map(reader, offset: 2);
+        var stored = ResourceRow.Map(reader, offset: 2);
         return new CurrentRow(reader.GetInt64(0), stored.VersionId, reader.GetInt16(1) != 0, stored);
     }
 

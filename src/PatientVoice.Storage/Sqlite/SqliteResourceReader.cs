@@ -1,33 +1,31 @@
 using Microsoft.Data.Sqlite;
+using PatientVoice.Storage.Search.Sql;
 
 namespace PatientVoice.Storage.Sqlite;
 
 /// <summary>Reads resource versions from the resource tables.</summary>
 internal static class SqliteResourceReader
 {
-    /// <summary>The columns <see cref="Map"/> expects, for a row of resource r joined to its version v.</summary>
-    public const string Columns = "r.resource_type, r.resource_id, v.version, v.last_updated, v.method, v.json";
-
     public static async Task<StoredResource?> ReadCurrentAsync(SqliteConnection connection, SqliteTransaction? transaction, string resourceType, string id, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = $"""
-            SELECT {Columns}
+            SELECT {ResourceRow.Columns}
             FROM resource r JOIN resource_version v ON v.resource_pk = r.pk AND v.version = r.version
             WHERE r.resource_type = $type AND r.resource_id = $id
             """;
         command.Parameters.AddWithValue("$type", resourceType);
         command.Parameters.AddWithValue("$id", id);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? Map(reader) : null;
+        return await reader.ReadAsync(cancellationToken) ? ResourceRow.Map(reader) : null;
     }
 
     public static async Task<StoredResource?> ReadVersionAsync(SqliteConnection connection, string resourceType, string id, int versionId, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();
         command.CommandText = $"""
-            SELECT {Columns}
+            SELECT {ResourceRow.Columns}
             FROM resource r JOIN resource_version v ON v.resource_pk = r.pk
             WHERE r.resource_type = $type AND r.resource_id = $id AND v.version = $version
             """;
@@ -35,21 +33,6 @@ internal static class SqliteResourceReader
         command.Parameters.AddWithValue("$id", id);
         command.Parameters.AddWithValue("$version", versionId);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? Map(reader) : null;
-    }
-
-    /// <summary>Maps a row whose first six columns are <see cref="Columns"/>, starting at <paramref name="offset"/>.</summary>
-    public static StoredResource Map(SqliteDataReader reader, int offset = 0)
-    {
-        var method = reader.GetString(offset + 4);
-        var json = reader.IsDBNull(offset + 5) ? null : reader.GetString(offset + 5);
-        return new StoredResource(
-            reader.GetString(offset),
-            reader.GetString(offset + 1),
-            reader.GetInt32(offset + 2),
-            StoreClock.FromUnixMilliseconds(reader.GetInt64(offset + 3)),
-            IsDeleted: json is null,
-            json,
-            method);
+        return await reader.ReadAsync(cancellationToken) ? ResourceRow.Map(reader) : null;
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PatientVoice.Storage.Indexing;
 using PatientVoice.Storage.Search;
+using PatientVoice.Storage.Search.Sql;
 
 namespace PatientVoice.Storage.Sqlite;
 
@@ -89,7 +90,7 @@ public sealed partial class SqliteResourceStore : IResourceStore, Outbox.IOutbox
     public async Task<HistoryPage> HistoryAsync(HistoryQuery query, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        return await SqliteHistoryReader.ReadAsync(connection, query, cancellationToken);
+        return await SqlHistoryReader.ReadAsync(connection, SqliteDialect.Instance, query, cancellationToken);
     }
 
     public async Task<SearchResult> SearchAsync(SearchQuery query, CancellationToken cancellationToken)

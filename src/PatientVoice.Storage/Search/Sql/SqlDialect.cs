@@ -45,4 +45,21 @@ internal sealed class SqlParameterList(SqlDialect dialect)
         _items.Add(new(name, value));
         return name;
     }
+
+    /// <summary>A command on <paramref name="connection"/> with these parameters bound (null as DBNull).</summary>
+    public System.Data.Common.DbCommand CreateCommand(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction? transaction, string sql)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        foreach (var (name, value) in _items)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.Value = value ?? DBNull.Value;
+            command.Parameters.Add(parameter);
+        }
+
+        return command;
+    }
 }

@@ -211,16 +211,7 @@ internal sealed class SqlSearchExecutor(SqlDialect dialect)
     {
         public async Task<List<T>> QueryAsync<T>(string sql, SqlParameterList ps, Func<DbDataReader, T> map)
         {
-            await using var command = Connection.CreateCommand();
-            command.Transaction = Transaction;
-            command.CommandText = sql;
-            foreach (var (name, value) in ps.Items)
-            {
-                var parameter = command.CreateParameter();
-                parameter.ParameterName = name;
-                parameter.Value = value ?? DBNull.Value;
-                command.Parameters.Add(parameter);
-            }
+            await using var command = ps.CreateCommand(Connection, Transaction, sql);
 
             var rows = new List<T>();
             await using var reader = await command.ExecuteReaderAsync(CancellationToken).ConfigureAwait(false);
