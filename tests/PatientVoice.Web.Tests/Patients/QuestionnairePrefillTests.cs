@@ -67,6 +67,11 @@ public sealed class QuestionnairePrefillTests(LaunchFixture fixture)
         Assert.Equal(2, history.Entry.Count);
         var sent = await FhirJson.ReadAsync<QuestionnaireResponse>(await api.GetAsync($"QuestionnaireResponse/{secondResponse}"));
         Assert.Equal($"QuestionnaireResponse/{firstResponse}", ((ResourceReference)sent.GetExtension(CarriedForwardFrom).Value).Reference);
+
+        // The server said it pre-filled the form from the last submission, in ids and codes; the patient's words are in no log.
+        var logs = fixture.Logs.GetSnapshot();
+        Assert.Contains(logs, l => l.Id.Id == 6050 && l.Message.Contains("carried forward True", StringComparison.Ordinal));
+        Assert.DoesNotContain(logs, l => l.Message.Contains("Sleep eight hours", StringComparison.Ordinal) || l.Message.Contains("dance club", StringComparison.Ordinal));
     }
 
     [Fact]
