@@ -28,6 +28,23 @@ public sealed class QuestionnairePrefillTests(LaunchFixture fixture)
     }
 
     [Fact]
+    public async Task What_i_know_reopened_carries_what_the_patient_wrote_about_a_condition_without_a_second_group_for_it()
+    {
+        using var browser = await PatientForm.LaunchAsync(fixture, "robert-chen");
+        var first = await new PatientForm(fixture, browser, "what-i-know-about-my-condition").OpenAsync();
+        var condition = first.Opened.Item.Single(i => i.LinkId == "condition");
+        Assert.Equal("Heart failure", PatientForm.Answer(condition, "condition-name"));
+        condition.Item.Add(new() { LinkId = "what-helps", Answer = [new() { Value = new FhirString("An hour in the garden every morning") }] });
+        await first.SubmitAsync(first.Opened);
+
+        var second = await new PatientForm(fixture, browser, "what-i-know-about-my-condition").OpenAsync();
+
+        var carried = Assert.Single(second.Opened.Item, i => i.LinkId == "condition");
+        Assert.Equal("Heart failure", PatientForm.Answer(carried, "condition-name"));
+        Assert.Equal("An hour in the garden every morning", PatientForm.Answer(carried, "what-helps"));
+    }
+
+    [Fact]
     public async Task A_questionnaire_whose_launch_context_the_session_cannot_give_still_opens_with_that_item_empty()
     {
         var id = await StoreSharedAsync("launchContext.json");
