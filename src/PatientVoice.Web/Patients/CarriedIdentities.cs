@@ -9,7 +9,7 @@ namespace PatientVoice.Web.Patients;
 /// The trust boundary for carried goals on the patient pages (docs/adr/0008): LHC-Forms keeps the hidden
 /// <c>goal-id</c> answers in the groups they came in, so an edited goal stays the same Goal; but the browser could send
 /// any id. Every answer to a <c>{Type}.id</c> item must name, once, a resource the response the form was carried forward
-/// from made for this patient (a goal still open). Anything else is refused before anything is stored.
+/// from made for this patient (an ended goal's id is forgotten). Anything else is refused before anything is stored.
 /// </summary>
 public sealed class CarriedIdentities(CarriedGoals carried)
 {
@@ -32,40 +32,47 @@ public sealed class CarriedIdentities(CarriedGoals carried)
         }
     }
 
-    /// <summary>Throws <see cref="UnprocessableEntityException"/> when an id answer is not one the form may carry.</summary>
+    /// <summary>
+    /// Throws <see cref="UnprocessableEntityException"/> when an id answer is not one the form may carry. The id of a
+    /// carried goal that has ended since the form opened (marked achieved on My goals) is forgotten: the words become a
+    /// new goal, the ended one stays ended, and the form is not stuck on an id it can no longer save.
+    /// </summary>
     public async Task CheckAsync(QuestionnaireResponse response, Questionnaire questionnaire, string patientReference, CancellationToken cancellationToken)
     {
         var definitions = new Dictionary<string, Questionnaire.ItemComponent>(StringComparer.Ordinal);
         Index(questionnaire.Item, definitions);
-        var named = new List<(string Type, string Id)>();
+        var named = new List<(QuestionnaireResponse.ItemComponent Item, string Type, string Id)>();
         Collect(response.Item, definitions, named);
         if (named.Count == 0)
         {
             return;
         }
 
-        var allowed = new HashSet<(string, string)>();
+        var made = new Dictionary<(string, string), Resource>();
         if (CarriedFrom(response) is { } from && from.StartsWith("QuestionnaireResponse/", StringComparison.Ordinal))
         {
-            foreach (var made in await carried.ExtractedByAsync(from["QuestionnaireResponse/".Length..], cancellationToken))
+            foreach (var resource in await carried.ExtractedByAsync(from["QuestionnaireResponse/".Length..], cancellationToken))
             {
-                if (made.Id is not { } id || SubjectOf(made) != patientReference || made is Goal { LifecycleStatus: { } status } && Ended.Contains(status))
+                if (resource.Id is { } id && SubjectOf(resource) == patientReference)
                 {
-                    continue;
+                    made[(resource.TypeName, id)] = resource;
                 }
-
-                allowed.Add((made.TypeName, id));
             }
         }
 
         var seen = new HashSet<(string, string)>();
-        foreach (var (type, id) in named)
+        foreach (var (item, type, id) in named)
         {
-            if (!allowed.Contains((type, id)) || !seen.Add((type, id)))
+            if (!made.TryGetValue((type, id), out var resource) || !seen.Add((type, id)))
             {
                 throw new UnprocessableEntityException(
                     $"The answers name {type}/{id}, which is not one of this patient's {type}s that this form carried forward (or name it twice).",
                     "QuestionnaireResponse.item");
+            }
+
+            if (resource is Goal { LifecycleStatus: { } status } && Ended.Contains(status))
+            {
+                item.Answer.Clear();
             }
         }
     }
@@ -83,14 +90,14 @@ public sealed class CarriedIdentities(CarriedGoals carried)
         }
     }
 
-    private static void Collect(IEnumerable<QuestionnaireResponse.ItemComponent> items, Dictionary<string, Questionnaire.ItemComponent> definitions, List<(string, string)> named)
+    private static void Collect(IEnumerable<QuestionnaireResponse.ItemComponent> items, Dictionary<string, Questionnaire.ItemComponent> definitions, List<(QuestionnaireResponse.ItemComponent, string, string)> named)
     {
         foreach (var item in items)
         {
             if (item.LinkId is { } linkId && definitions.TryGetValue(linkId, out var definition) && IdType(definition) is { } type)
             {
                 named.AddRange(item.Answer.Select(a => a.Value).OfType<PrimitiveType>().Select(v => v.ToString()).OfType<string>()
-                    .Where(v => v.Length > 0).Select(v => (type, v)));
+                    .Where(v => v.Length > 0).Select(v => (item, type, v)));
             }
 
             Collect(item.Item, definitions, named);

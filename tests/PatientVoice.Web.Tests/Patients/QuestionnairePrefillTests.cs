@@ -144,6 +144,28 @@ public sealed class QuestionnairePrefillTests(LaunchFixture fixture)
     }
 
     [Fact]
+    public async Task A_carried_goal_marked_achieved_on_my_goals_while_the_form_is_open_stays_achieved_and_the_form_still_sends()
+    {
+        using var api = FhirApi.Client(fixture);
+        using var browser = await PatientForm.LaunchAsync(fixture, "maria-garcia");
+        await (await new PatientForm(fixture, browser, "my-goals").OpenAsync()).SubmitAsync(PatientForm.Goals(("Cook dinner without checking my sugar twice", null)));
+        var goal = Assert.Single(await FhirApi.SearchAsync<Goal>(api, "Goal?patient=Patient/maria-garcia"));
+        var open = await new PatientForm(fixture, browser, "my-goals").OpenAsync();
+
+        using (var achieved = await PostGoalChangeAsync(browser, goal.Id!, "Achieved"))
+        {
+            Assert.Equal(HttpStatusCode.Redirect, achieved.StatusCode);
+        }
+
+        await open.SubmitAsync(open.Opened);
+
+        var goals = await FhirApi.SearchAsync<Goal>(api, "Goal?patient=Patient/maria-garcia");
+        Assert.Equal(2, goals.Count);
+        Assert.Equal(Goal.GoalLifecycleStatus.Completed, goals.Single(g => g.Id == goal.Id).LifecycleStatus);
+        Assert.Equal(Goal.GoalLifecycleStatus.Proposed, goals.Single(g => g.Id != goal.Id).LifecycleStatus);
+    }
+
+    [Fact]
     public async Task A_tampered_start_carries_nothing_so_the_goal_ids_are_refused_and_a_saved_draft_then_wins_over_populate()
     {
         using var api = FhirApi.Client(fixture);
@@ -216,6 +238,16 @@ public sealed class QuestionnairePrefillTests(LaunchFixture fixture)
 
         Assert.Equal("self", Respondent(second.Opened));
         Assert.Equal("She gets breathless at night", second.Opened.Item.Single(i => i.LinkId == "visit-worries").Answer.Single().Value.ToString());
+    }
+
+    private async Task<HttpResponseMessage> PostGoalChangeAsync(TestBrowser browser, string id, string change)
+    {
+        using var page = await fixture.OpenAsync(browser, $"/patient/goals/{id}");
+        var html = await page.Content.ReadAsStringAsync();
+        string Field(string name) => System.Net.WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Match(html, $"name=\"{name}\"[^>]*value=\"([^\"]*)\"").Groups[1].Value);
+        var form = new Dictionary<string, string> { ["__RequestVerificationToken"] = Field("__RequestVerificationToken"), ["version"] = Field("version"), ["change"] = change };
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(fixture.AppUrl, $"/patient/goals/{id}")) { Content = new FormUrlEncodedContent(form) };
+        return await browser.SendAsync(request);
     }
 
     private static string? Respondent(QuestionnaireResponse response)
