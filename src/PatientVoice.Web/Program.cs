@@ -91,6 +91,9 @@ var app = builder.Build();
 
 app.UseExceptionHandler();
 app.UsePatientPages();
+// Routing after the patient pages' static files and error pages: a status-code page re-executed for /patient must
+// be routed again (with routing first, the re-executed request found no endpoint and ended in an empty 404).
+app.UseRouting();
 app.UseSwagger();
 app.UseSwaggerUI();
 app.MapGet("/", () => Results.Redirect("/swagger")).ExcludeFromDescription();

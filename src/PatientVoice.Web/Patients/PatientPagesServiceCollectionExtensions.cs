@@ -87,7 +87,9 @@ public static class PatientPagesServiceCollectionExtensions
             branch =>
             {
                 branch.UseExceptionHandler("/patient/error");
-                branch.UseStatusCodePagesWithReExecute("/patient/error");
+                // The original query is replaced (a POST to "?handler=Draft" must not look for that handler on the error
+                // page); the status is kept, and says which message fits.
+                branch.UseStatusCodePagesWithReExecute("/patient/error", "?status={0}");
                 branch.UseMiddleware<PatientContentSecurityPolicy.Middleware>();
                 branch.UseMiddleware<PatientLanguageMiddleware>();
             });

@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
+using PatientVoice.Testing;
 
 namespace PatientVoice.Web.Tests.Security;
 
@@ -31,17 +32,24 @@ public sealed class SandboxTokenEndToEndTests : IAsyncLifetime
     {
         var q = _backendKey.ExportParameters(false);
         var jwks = JsonSerializer.Serialize(new { keys = new[] { new { kty = "EC", crv = "P-384", kid = "e2e", use = "sig", alg = "ES384", x = Base64UrlEncoder.Encode(q.Q.X), y = Base64UrlEncoder.Encode(q.Q.Y) } } });
-        _sandbox = await SandboxProcess.StartAsync(AppUrl, jwks, CancellationToken.None);
+        _sandbox = await SandboxProcess.StartAsync(new SandboxSettings
+        {
+            AppUrl = AppUrl,
+            ExtraArguments = ["--Sandbox:BackendClients:0:ClientId=patientvoice-backend", "--Sandbox:BackendClients:0:Jwks=" + jwks],
+        });
         _data = new PatientVoice.Testing.ScratchDirectory();
         _patientVoice = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
         {
             b.UseSetting("Storage:Sqlite:Path", Path.Combine(_data.Path, "e2e.db"));
             // Exactly what appsettings.json says for the sandbox, at the port the test sandbox got.
-            b.UseSetting("Security:Issuers:0:Issuer", _sandbox.Issuer);
-            b.UseSetting("Security:Issuers:0:JwksUrl", _sandbox.Issuer + ".well-known/jwks");
+            b.UseSetting("Security:Issuers:0:Issuer", Issuer);
+            b.UseSetting("Security:Issuers:0:JwksUrl", Issuer + ".well-known/jwks");
             b.UseSetting("Security:Issuers:0:Audience", AppFhirBase);
         });
     }
+
+    /// <summary>The sandbox's <c>iss</c>: its URL with a trailing slash.</summary>
+    private string Issuer => _sandbox.EhrUrl.AbsoluteUri;
 
     public async Task DisposeAsync()
     {
@@ -55,7 +63,7 @@ public sealed class SandboxTokenEndToEndTests : IAsyncLifetime
     [Fact]
     public async Task Tokens_from_the_real_sandbox_open_PatientVoice_as_their_scopes_say_and_no_further()
     {
-        using var ehr = new HttpClient(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false }) { BaseAddress = _sandbox.BaseAddress };
+        using var ehr = new HttpClient(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false }) { BaseAddress = _sandbox.EhrUrl };
 
         // A backend integration: system/ scopes, every patient.
         var backend = await BackendTokenAsync(ehr, AppFhirBase);
@@ -102,7 +110,7 @@ public sealed class SandboxTokenEndToEndTests : IAsyncLifetime
 
     private async Task<string> BackendTokenAsync(HttpClient ehr, string? aud)
     {
-        var tokenEndpoint = _sandbox.Issuer + "connect/token";
+        var tokenEndpoint = Issuer + "connect/token";
         var now = DateTime.UtcNow;
         var assertion = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {

@@ -12,7 +12,10 @@ public sealed class ErrorModel : PageModel
 {
     public string Reason { get; private set; } = "unexpected";
 
-    public void OnGet(string? reason) => Reason = reason is "no-patient" or "not-found" ? reason : "unexpected";
+    /// <param name="reason">What the page that sent the patient here said.</param>
+    /// <param name="status">The status of a response without a body, when the status-code pages re-execute this page.</param>
+    public void OnGet(string? reason, int? status)
+        => Reason = reason is "no-patient" or "not-found" ? reason : status == StatusCodes.Status404NotFound ? "not-found" : "unexpected";
 
-    public void OnPost(string? reason) => OnGet(reason);
+    public void OnPost(string? reason, int? status) => OnGet(reason, status);
 }
