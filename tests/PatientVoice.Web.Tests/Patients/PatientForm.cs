@@ -11,11 +11,11 @@ using PatientVoice.Web.Tests.Launch;
 namespace PatientVoice.Web.Tests.Patients;
 
 /// <summary>
-/// What the questionnaire page's script does, without a screen: opens the page (the answers it opens with, the sealed
-/// start), saves drafts to <c>?handler=Draft</c> and sends the reviewed draft. The answers it saves are what LHC-Forms
-/// gives back: the items, hidden ones included, without the response's extensions or the items' ids.
+/// One questionnaire page as its script uses it, for a signed-in <see cref="PatientBrowser"/>: the answers the page
+/// opens with and its sealed start, draft saves and sending the reviewed draft. The answers it saves are what
+/// LHC-Forms gives back: the items, hidden ones included, without the response's extensions or the items' ids.
 /// </summary>
-internal sealed class PatientForm(LaunchFixture fixture, TestBrowser browser, string formId)
+internal sealed class PatientForm(PatientBrowser patient, string formId)
 {
     public QuestionnaireResponse Opened { get; private set; } = null!;
 
@@ -28,21 +28,10 @@ internal sealed class PatientForm(LaunchFixture fixture, TestBrowser browser, st
 
     private string _token = "";
 
-    /// <summary>A portal launch of <paramref name="patient"/> (signed in as themself, or as <paramref name="user"/>) in a fresh browser.</summary>
-    public static async Task<TestBrowser> LaunchAsync(LaunchFixture fixture, string patient, string? user = null)
-    {
-        var browser = new TestBrowser();
-        var launch = await fixture.EhrLaunchAsync(new { patient, user = user ?? patient });
-        using var signedIn = await fixture.LaunchAsync(browser, $"/launch?iss={fixture.Iss}&launch={launch}", user ?? patient);
-        Assert.StartsWith("/patient", signedIn.RedirectLocation().OriginalString, StringComparison.Ordinal);
-        return browser;
-    }
-
     public async Task<PatientForm> OpenAsync()
     {
-        using var page = await fixture.OpenAsync(browser, $"/patient/questionnaire/{formId}");
-        var html = await page.Content.ReadAsStringAsync();
-        Assert.True(page.StatusCode == HttpStatusCode.OK, $"GET the questionnaire page: {(int)page.StatusCode} {html}");
+        var (status, html, _) = await patient.GetAsync($"/patient/questionnaire/{formId}");
+        Assert.True(status == HttpStatusCode.OK, $"GET the questionnaire page: {(int)status} {html}");
         _token = Attribute(html, "name=\"__RequestVerificationToken\"[^>]*value") ?? throw new InvalidOperationException("No antiforgery token.");
         Opened = (QuestionnaireResponse)JsonSerializer.Deserialize<Resource>(Attribute(html, "data-response")!, FhirSerializer.JsonOptions)!;
         Start = NullIfEmpty(Attribute(html, "data-start"));
@@ -62,12 +51,7 @@ internal sealed class PatientForm(LaunchFixture fixture, TestBrowser browser, st
         };
         Strip(fromBrowser.Item);
         var body = $$"""{"id":{{Json(DraftId)}},"version":{{(DraftVersion?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "null")}},"start":{{Json(Start)}},"response":{{FhirSerializer.ToJson(fromBrowser)}}}""";
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(fixture.AppUrl, $"/patient/questionnaire/{formId}?handler=Draft"))
-        {
-            Content = new StringContent(body, Encoding.UTF8, new MediaTypeHeaderValue("application/json")),
-        };
-        request.Headers.Add("RequestVerificationToken", _token);
-        var response = await browser.SendAsync(request, "application/json");
+        var response = await patient.SaveDraftAsync(formId, new StringContent(body, Encoding.UTF8, new MediaTypeHeaderValue("application/json")), _token);
         if (response.IsSuccessStatusCode)
         {
             using var saved = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
@@ -86,16 +70,14 @@ internal sealed class PatientForm(LaunchFixture fixture, TestBrowser browser, st
             Assert.True(saved.IsSuccessStatusCode, $"draft: {(int)saved.StatusCode} {await saved.Content.ReadAsStringAsync()}");
         }
 
-        using var review = await fixture.OpenAsync(browser, $"/patient/questionnaire/{formId}/review");
-        var html = await review.Content.ReadAsStringAsync();
-        var form = new Dictionary<string, string>
+        var review = $"/patient/questionnaire/{formId}/review";
+        var (_, html, _) = await patient.GetAsync(review);
+        var fields = new Dictionary<string, string>
         {
-            ["__RequestVerificationToken"] = Attribute(html, "name=\"__RequestVerificationToken\"[^>]*value")!,
             ["DraftId"] = Attribute(html, "name=\"DraftId\"[^>]*value")!,
             ["DraftVersion"] = Attribute(html, "name=\"DraftVersion\"[^>]*value")!,
         };
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(fixture.AppUrl, $"/patient/questionnaire/{formId}/review")) { Content = new FormUrlEncodedContent(form) };
-        using var sent = await browser.SendAsync(request);
+        using var sent = await patient.PostFormAsync(review, fields, Attribute(html, "name=\"__RequestVerificationToken\"[^>]*value")!);
         var location = sent.StatusCode == HttpStatusCode.Redirect ? sent.Headers.Location!.OriginalString : null;
         Assert.True(location?.Contains("/sent", StringComparison.Ordinal) == true, $"send: {(int)sent.StatusCode} {await sent.Content.ReadAsStringAsync()}");
         return (WebUtility.HtmlDecode(html), Regex.Match(location!, "response=([^&]+)").Groups[1].Value);

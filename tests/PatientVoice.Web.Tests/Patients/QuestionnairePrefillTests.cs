@@ -18,9 +18,9 @@ public sealed class QuestionnairePrefillTests(LaunchFixture fixture)
     [Fact]
     public async Task What_i_know_opens_with_one_group_per_condition_the_ehr_holds_named_by_its_initial_expression()
     {
-        using var browser = await PatientForm.LaunchAsync(fixture, "aisha-bello");
+        using var browser = await PatientBrowser.SignInAsync(fixture, "aisha-bello", "aisha-bello");
 
-        var form = await new PatientForm(fixture, browser, "what-i-know-about-my-condition").OpenAsync();
+        var form = await new PatientForm(browser, "what-i-know-about-my-condition").OpenAsync();
 
         var condition = Assert.Single(form.Opened.Item, i => i.LinkId == "condition");
         Assert.Equal("Chronic pain", PatientForm.Answer(condition, "condition-name"));
@@ -30,14 +30,14 @@ public sealed class QuestionnairePrefillTests(LaunchFixture fixture)
     [Fact]
     public async Task What_i_know_reopened_carries_what_the_patient_wrote_about_a_condition_without_a_second_group_for_it()
     {
-        using var browser = await PatientForm.LaunchAsync(fixture, "robert-chen");
-        var first = await new PatientForm(fixture, browser, "what-i-know-about-my-condition").OpenAsync();
+        using var browser = await PatientBrowser.SignInAsync(fixture, "robert-chen", "robert-chen");
+        var first = await new PatientForm(browser, "what-i-know-about-my-condition").OpenAsync();
         var condition = first.Opened.Item.Single(i => i.LinkId == "condition");
         Assert.Equal("Heart failure", PatientForm.Answer(condition, "condition-name"));
         condition.Item.Add(new() { LinkId = "what-helps", Answer = [new() { Value = new FhirString("An hour in the garden every morning") }] });
         await first.SubmitAsync(first.Opened);
 
-        var second = await new PatientForm(fixture, browser, "what-i-know-about-my-condition").OpenAsync();
+        var second = await new PatientForm(browser, "what-i-know-about-my-condition").OpenAsync();
 
         var carried = Assert.Single(second.Opened.Item, i => i.LinkId == "condition");
         Assert.Equal("Heart failure", PatientForm.Answer(carried, "condition-name"));
@@ -48,9 +48,9 @@ public sealed class QuestionnairePrefillTests(LaunchFixture fixture)
     public async Task A_questionnaire_whose_launch_context_the_session_cannot_give_still_opens_with_that_item_empty()
     {
         var id = await StoreSharedAsync("launchContext.json");
-        using var browser = await PatientForm.LaunchAsync(fixture, "carlos-mendoza");
+        using var browser = await PatientBrowser.SignInAsync(fixture, "carlos-mendoza", "carlos-mendoza");
 
-        var form = await new PatientForm(fixture, browser, id).OpenAsync();
+        var form = await new PatientForm(browser, id).OpenAsync();
 
         Assert.DoesNotContain(form.Opened.Item, i => i.LinkId is "q1" or "q2");
         Assert.Null(form.DraftId);
@@ -60,13 +60,13 @@ public sealed class QuestionnairePrefillTests(LaunchFixture fixture)
     public async Task A_goal_carried_into_the_next_visit_and_edited_there_is_the_same_goal_at_version_two()
     {
         using var api = FhirApi.Client(fixture);
-        using var browser = await PatientForm.LaunchAsync(fixture, "grace-williams");
-        var first = await new PatientForm(fixture, browser, "my-goals").OpenAsync();
+        using var browser = await PatientBrowser.SignInAsync(fixture, "grace-williams", "grace-williams");
+        var first = await new PatientForm(browser, "my-goals").OpenAsync();
         var (_, firstResponse) = await first.SubmitAsync(PatientForm.Goals(("Sleep eight hours before exams", null), ("Join the university dance club", null)));
         var goals = await FhirApi.SearchAsync<Goal>(api, "Goal?patient=Patient/grace-williams");
         var sleep = goals.Single(g => g.Description.Text == "Sleep eight hours before exams");
 
-        var second = await new PatientForm(fixture, browser, "my-goals").OpenAsync();
+        var second = await new PatientForm(browser, "my-goals").OpenAsync();
         Assert.NotNull(second.Start);
         var carried = second.Opened.Item.Where(i => i.LinkId == "goal").ToList();
         Assert.Equal(goals.Select(g => g.Id).Order(StringComparer.Ordinal), carried.Select(g => PatientForm.Answer(g, "goal-id")).Order(StringComparer.Ordinal));
@@ -95,11 +95,11 @@ public sealed class QuestionnairePrefillTests(LaunchFixture fixture)
     public async Task A_carried_goal_the_patient_removes_on_the_page_is_cancelled_and_the_kept_one_updated()
     {
         using var api = FhirApi.Client(fixture);
-        using var browser = await PatientForm.LaunchAsync(fixture, "ahmed-hassan");
-        await (await new PatientForm(fixture, browser, "my-goals").OpenAsync())
+        using var browser = await PatientBrowser.SignInAsync(fixture, "ahmed-hassan", "ahmed-hassan");
+        await (await new PatientForm(browser, "my-goals").OpenAsync())
             .SubmitAsync(PatientForm.Goals(("Fast safely during Ramadan", null), ("Check my feet every evening", null)));
 
-        var second = await new PatientForm(fixture, browser, "my-goals").OpenAsync();
+        var second = await new PatientForm(browser, "my-goals").OpenAsync();
         second.Opened.Item.RemoveAll(g => g.LinkId == "goal" && PatientForm.Answer(g, "goal-text") == "Check my feet every evening");
         await second.SubmitAsync(second.Opened);
 
@@ -113,7 +113,7 @@ public sealed class QuestionnairePrefillTests(LaunchFixture fixture)
         Assert.Equal("2", fasting.Meta.VersionId);
 
         // Cancelled goals are not carried into the next visit.
-        var third = await new PatientForm(fixture, browser, "my-goals").OpenAsync();
+        var third = await new PatientForm(browser, "my-goals").OpenAsync();
         Assert.Equal([fasting.Id], third.Opened.Item.Where(i => i.LinkId == "goal").Select(g => PatientForm.Answer(g, "goal-id")));
     }
 
@@ -121,18 +121,18 @@ public sealed class QuestionnairePrefillTests(LaunchFixture fixture)
     public async Task A_draft_naming_another_patients_goal_is_refused_and_nothing_is_stored()
     {
         using var api = FhirApi.Client(fixture);
-        using var owner = await PatientForm.LaunchAsync(fixture, "linda-johnson");
-        await (await new PatientForm(fixture, owner, "my-goals").OpenAsync()).SubmitAsync(PatientForm.Goals(("Have a good day once a week", null)));
+        using var owner = await PatientBrowser.SignInAsync(fixture, "linda-johnson", "linda-johnson");
+        await (await new PatientForm(owner, "my-goals").OpenAsync()).SubmitAsync(PatientForm.Goals(("Have a good day once a week", null)));
         var theirs = Assert.Single(await FhirApi.SearchAsync<Goal>(api, "Goal?patient=Patient/linda-johnson"));
-        using var intruder = await PatientForm.LaunchAsync(fixture, "thomas-mueller");
-        await (await new PatientForm(fixture, intruder, "my-goals").OpenAsync()).SubmitAsync(PatientForm.Goals(("Keep my licence", null)));
+        using var intruder = await PatientBrowser.SignInAsync(fixture, "thomas-mueller", "thomas-mueller");
+        await (await new PatientForm(intruder, "my-goals").OpenAsync()).SubmitAsync(PatientForm.Goals(("Keep my licence", null)));
         var responsesBefore = await FhirApi.SearchAsync<QuestionnaireResponse>(api, "QuestionnaireResponse?subject=Patient/thomas-mueller");
 
         // A form carried forward from his own response, with his goal's id swapped for hers; and a fresh form naming hers.
-        var carried = await new PatientForm(fixture, intruder, "my-goals").OpenAsync();
+        var carried = await new PatientForm(intruder, "my-goals").OpenAsync();
         carried.Opened.Item.Single(i => i.LinkId == "goal").Item.Single(i => i.LinkId == "goal-id").Answer[0].Value = new FhirString(theirs.Id);
         using var swapped = await carried.SaveAsync(carried.Opened);
-        var fresh = await new PatientForm(fixture, intruder, "my-goals").OpenAsync();
+        var fresh = await new PatientForm(intruder, "my-goals").OpenAsync();
         using var named = await fresh.SaveAsync(PatientForm.Goals(("Take over her goal", theirs.Id)));
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, swapped.StatusCode);
@@ -147,12 +147,12 @@ public sealed class QuestionnairePrefillTests(LaunchFixture fixture)
     public async Task A_carried_goal_marked_achieved_on_my_goals_while_the_form_is_open_stays_achieved_and_the_form_still_sends()
     {
         using var api = FhirApi.Client(fixture);
-        using var browser = await PatientForm.LaunchAsync(fixture, "maria-garcia");
-        await (await new PatientForm(fixture, browser, "my-goals").OpenAsync()).SubmitAsync(PatientForm.Goals(("Cook dinner without checking my sugar twice", null)));
+        using var browser = await PatientBrowser.SignInAsync(fixture, "maria-garcia", "maria-garcia");
+        await (await new PatientForm(browser, "my-goals").OpenAsync()).SubmitAsync(PatientForm.Goals(("Cook dinner without checking my sugar twice", null)));
         var goal = Assert.Single(await FhirApi.SearchAsync<Goal>(api, "Goal?patient=Patient/maria-garcia"));
-        var open = await new PatientForm(fixture, browser, "my-goals").OpenAsync();
+        var open = await new PatientForm(browser, "my-goals").OpenAsync();
 
-        using (var achieved = await PostGoalChangeAsync(browser, goal.Id!, "Achieved"))
+        using (var achieved = await browser.PostFormAsync($"/patient/goals/{goal.Id}", new Dictionary<string, string> { ["version"] = goal.Meta.VersionId!, ["change"] = "Achieved" }))
         {
             Assert.Equal(HttpStatusCode.Redirect, achieved.StatusCode);
         }
@@ -169,12 +169,12 @@ public sealed class QuestionnairePrefillTests(LaunchFixture fixture)
     public async Task A_tampered_start_carries_nothing_so_the_goal_ids_are_refused_and_a_saved_draft_then_wins_over_populate()
     {
         using var api = FhirApi.Client(fixture);
-        using var browser = await PatientForm.LaunchAsync(fixture, "rosa-hernandez");
-        var (_, firstResponse) = await (await new PatientForm(fixture, browser, "my-goals").OpenAsync())
+        using var browser = await PatientBrowser.SignInAsync(fixture, "rosa-hernandez", "rosa-hernandez");
+        var (_, firstResponse) = await (await new PatientForm(browser, "my-goals").OpenAsync())
             .SubmitAsync(PatientForm.Goals(("Stay out of hospital this winter", null)));
         var goal = Assert.Single(await FhirApi.SearchAsync<Goal>(api, "Goal?patient=Patient/rosa-hernandez"));
 
-        var second = await new PatientForm(fixture, browser, "my-goals").OpenAsync();
+        var second = await new PatientForm(browser, "my-goals").OpenAsync();
         var sealedStart = second.Start;
         second.Start = sealedStart![..^4] + "AAAA";
         using (var tampered = await second.SaveAsync(second.Opened))
@@ -189,7 +189,7 @@ public sealed class QuestionnairePrefillTests(LaunchFixture fixture)
             Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
         }
 
-        var reopened = await new PatientForm(fixture, browser, "my-goals").OpenAsync();
+        var reopened = await new PatientForm(browser, "my-goals").OpenAsync();
         Assert.Equal(second.DraftId, reopened.DraftId);
         Assert.Null(reopened.Start);
         Assert.Equal(["Stay out of hospital this winter", "Talk to my son about my wishes"], reopened.Opened.Item.Select(g => PatientForm.Answer(g, "goal-text")));
@@ -202,17 +202,17 @@ public sealed class QuestionnairePrefillTests(LaunchFixture fixture)
     public async Task Preferences_updated_through_the_form_show_the_newest_submission_with_the_earlier_words_kept_as_history()
     {
         using var api = FhirApi.Client(fixture);
-        using var browser = await PatientForm.LaunchAsync(fixture, "james-okafor");
-        await (await new PatientForm(fixture, browser, "my-care-preferences").OpenAsync())
+        using var browser = await PatientBrowser.SignInAsync(fixture, "james-okafor", "james-okafor");
+        await (await new PatientForm(browser, "my-care-preferences").OpenAsync())
             .SubmitAsync(Preferences(("language", "Plain English, no jargon"), ("contact", "A phone call in the afternoon")));
 
-        var second = await new PatientForm(fixture, browser, "my-care-preferences").OpenAsync();
+        var second = await new PatientForm(browser, "my-care-preferences").OpenAsync();
         Assert.Equal("A phone call in the afternoon", second.Opened.Item.Single(i => i.LinkId == "contact").Answer.Single().Value.ToString());
         second.Opened.Item.RemoveAll(i => i.LinkId == "language");
         second.Opened.Item.Single(i => i.LinkId == "contact").Answer[0].Value = new FhirString("A text message, any time");
         await second.SubmitAsync(second.Opened);
 
-        using var page = await fixture.OpenAsync(browser, "/patient/preferences");
+        using var page = await browser.Browser.GetAsync(new Uri(fixture.AppUrl, "/patient/preferences").AbsoluteUri);
         var html = System.Net.WebUtility.HtmlDecode(await page.Content.ReadAsStringAsync());
         Assert.Contains("A text message, any time", html, StringComparison.Ordinal);
         Assert.Contains("What you said before", html, StringComparison.Ordinal);
@@ -227,27 +227,17 @@ public sealed class QuestionnairePrefillTests(LaunchFixture fixture)
     [Fact]
     public async Task A_form_a_family_member_sent_opens_for_the_patient_with_their_words_carried_and_the_patient_as_the_one_filling_it_in()
     {
-        using var daughter = await PatientForm.LaunchAsync(fixture, "rosa-hernandez", "miguel-hernandez");
-        var first = await new PatientForm(fixture, daughter, "before-your-visit").OpenAsync();
+        using var daughter = await PatientBrowser.SignInAsync(fixture, "rosa-hernandez", "miguel-hernandez");
+        var first = await new PatientForm(daughter, "before-your-visit").OpenAsync();
         Assert.Equal("family-or-friend", Respondent(first.Opened));
         first.Opened.Item.Add(new() { LinkId = "visit-worries", Answer = [new() { Value = new FhirString("She gets breathless at night") }] });
         await first.SubmitAsync(first.Opened);
 
-        using var patient = await PatientForm.LaunchAsync(fixture, "rosa-hernandez");
-        var second = await new PatientForm(fixture, patient, "before-your-visit").OpenAsync();
+        using var patient = await PatientBrowser.SignInAsync(fixture, "rosa-hernandez", "rosa-hernandez");
+        var second = await new PatientForm(patient, "before-your-visit").OpenAsync();
 
         Assert.Equal("self", Respondent(second.Opened));
         Assert.Equal("She gets breathless at night", second.Opened.Item.Single(i => i.LinkId == "visit-worries").Answer.Single().Value.ToString());
-    }
-
-    private async Task<HttpResponseMessage> PostGoalChangeAsync(TestBrowser browser, string id, string change)
-    {
-        using var page = await fixture.OpenAsync(browser, $"/patient/goals/{id}");
-        var html = await page.Content.ReadAsStringAsync();
-        string Field(string name) => System.Net.WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Match(html, $"name=\"{name}\"[^>]*value=\"([^\"]*)\"").Groups[1].Value);
-        var form = new Dictionary<string, string> { ["__RequestVerificationToken"] = Field("__RequestVerificationToken"), ["version"] = Field("version"), ["change"] = change };
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(fixture.AppUrl, $"/patient/goals/{id}")) { Content = new FormUrlEncodedContent(form) };
-        return await browser.SendAsync(request);
     }
 
     private static string? Respondent(QuestionnaireResponse response)
