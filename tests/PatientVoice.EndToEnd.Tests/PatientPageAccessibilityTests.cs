@@ -52,5 +52,38 @@ public sealed class PatientPageAccessibilityTests(PortalFixture fixture)
         Assert.True(violations.Count == 0, string.Join('\n', violations));
     }
 
+    [Fact]
+    public async Task The_error_pages_in_spanish_have_no_wcag_22_aa_violations()
+    {
+        var page = await fixture.NewPageAsync("es-ES");
+        try
+        {
+            var violations = new List<string>();
+            await page.GotoAsync(Url("/signin-smart?code=abc&state=" + Guid.NewGuid().ToString("N")));
+            await Assertions.Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "es");
+            await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("No pudimos confirmar este inicio de sesión");
+            violations.AddRange(await Axe.ViolationsAsync(page, "launch error (es)"));
+
+            foreach (var reason in new[] { "not-found", "no-patient", "unexpected" })
+            {
+                await page.GotoAsync(Url("/patient/error?reason=" + reason));
+                await Assertions.Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "es");
+                await Assertions.Expect(page.Locator("#pv-error")).ToBeVisibleAsync();
+                violations.AddRange(await Axe.ViolationsAsync(page, $"patient error {reason} (es)"));
+            }
+
+            // A patient page without a session: the page that says to open PatientVoice from the portal.
+            await page.GotoAsync(Url("/patient"));
+            await Assertions.Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "es");
+            violations.AddRange(await Axe.ViolationsAsync(page, "session required (es)"));
+
+            Assert.True(violations.Count == 0, string.Join('\n', violations));
+        }
+        finally
+        {
+            await page.Context.CloseAsync();
+        }
+    }
+
     private string Url(string path) => new Uri(fixture.Stack.AppUrl, path).AbsoluteUri;
 }

@@ -37,13 +37,17 @@ public sealed class PortalFixture : IAsyncLifetime
         }
     }
 
-    /// <summary>A fresh browser context (no cookies), phone-sized unless told otherwise, speaking <paramref name="locale"/>.</summary>
-    public async Task<IPage> NewPageAsync(string locale = "en-US", int width = 390, int height = 844)
+    /// <summary>
+    /// A fresh browser context (no cookies), phone-sized unless told otherwise, speaking <paramref name="locale"/>;
+    /// <paramref name="scale"/> device pixels per CSS pixel (2 with a 640 px wide viewport is a 1280 px screen at 200 % zoom).
+    /// </summary>
+    public async Task<IPage> NewPageAsync(string locale = "en-US", int width = 390, int height = 844, float scale = 1)
     {
         var context = await _browser!.NewContextAsync(new BrowserNewContextOptions
         {
             Locale = locale,
             ViewportSize = new ViewportSize { Width = width, Height = height },
+            DeviceScaleFactor = scale,
         });
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(20_000);
@@ -112,11 +116,14 @@ public sealed class PortalFixture : IAsyncLifetime
         return _shared;
     }
 
-    /// <summary>Opens PatientVoice from the portal for <paramref name="patient"/>, signed in as <paramref name="user"/>; returns on the first patient page.</summary>
-    public async Task<IPage> LaunchAsync(string patient, string user, string locale = "en-US", int width = 390)
+    /// <summary>
+    /// Opens PatientVoice from the portal for <paramref name="patient"/>, signed in as <paramref name="user"/> (the
+    /// launch naming <paramref name="fhirContext"/>, if given); returns on the first patient page.
+    /// </summary>
+    public async Task<IPage> LaunchAsync(string patient, string user, string locale = "en-US", int width = 390, int height = 844, float scale = 1, string? fhirContext = null)
     {
-        var page = await NewPageAsync(locale, width);
-        var url = await Stack.PortalLaunchUrlAsync(patient, user);
+        var page = await NewPageAsync(locale, width, height, scale);
+        var url = await Stack.PortalLaunchUrlAsync(patient, user, fhirContext);
         await page.GotoAsync(url.AbsoluteUri);
         await page.WaitForURLAsync(u => u.StartsWith(Stack.AppUrl.AbsoluteUri + "patient", StringComparison.Ordinal));
         return page;

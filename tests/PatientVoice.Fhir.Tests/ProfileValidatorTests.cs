@@ -75,6 +75,24 @@ public sealed class ProfileValidatorTests(ValidatorFixture fixture)
     }
 
     [Fact]
+    public async System.Threading.Tasks.Task A_provenance_naming_a_source_is_held_to_the_submission_profile_and_one_without_a_source_is_plain_r4()
+    {
+        var notAResponse = Example<Provenance>("Provenance-submission-invalid-source-is-not-a-response.json");
+        notAResponse.Meta = null;
+        var pageChange = Example<Provenance>("Provenance-submission-invalid-source-is-not-a-response.json");
+        pageChange.Meta = null;
+        pageChange.Entity.Clear();
+
+        var withSource = await fixture.Validator.ValidateAsync(notAResponse);
+        var withoutSource = await fixture.Validator.ValidateAsync(pageChange);
+
+        Assert.Equal([DefaultProfileRule.SubmissionProvenance], fixture.Validator.DefaultProfilesFor(notAResponse));
+        Assert.Contains(withSource.Errors, e => e.Diagnostics.Contains("pv-prov-2", StringComparison.Ordinal));
+        Assert.Empty(fixture.Validator.DefaultProfilesFor(pageChange));
+        Assert.True(withoutSource.IsValid, string.Join("; ", withoutSource.Errors.Select(e => e.Diagnostics)));
+    }
+
+    [Fact]
     public async System.Threading.Tasks.Task A_profile_asked_for_by_name_must_exist()
     {
         var goal = Example<Goal>("Goal-patient-stated-valid.json");

@@ -5,7 +5,9 @@ namespace PatientVoice.Fhir.Conformance;
 /// <summary>
 /// "A <see cref="ResourceType"/> (whose code has <see cref="CodeSystem"/>, <see cref="Code"/>) is validated
 /// against <see cref="Profile"/>". Observations and Lists are only ours when their code says so: an integrator's
-/// blood pressure is not held to our care-preference profile.
+/// blood pressure is not held to our care-preference profile. A Provenance is held to the submission profile when it
+/// names a source (a submission names its response); one without a source (a change made on a patient page,
+/// PageChangeProvenance) is plain R4.
 /// </summary>
 public sealed record DefaultProfileRule(string ResourceType, string Profile, string? CodeSystem = null, string? Code = null)
 {
@@ -37,6 +39,11 @@ public sealed record DefaultProfileRule(string ResourceType, string Profile, str
         if (resource.TypeName != ResourceType)
         {
             return false;
+        }
+
+        if (resource is Provenance provenance)
+        {
+            return provenance.Entity.Any(e => e.Role == Provenance.ProvenanceEntityRole.Source);
         }
 
         if (CodeSystem is null)

@@ -7,7 +7,7 @@ namespace PatientVoice.Web.Patients;
 /// Which earlier response a form was pre-filled from, sealed by the server for the round trip through the browser
 /// (LHC-Forms does not keep a response's extensions). The browser hands the value back with the first draft; it
 /// cannot read, forge or move it to another patient or form, so <c>pv-carried-forward-from</c> stays the server's
-/// word (docs/adr/0008, 0017). Later drafts keep what the stored draft says.
+/// word (docs/adr/0008, 0019). Later drafts keep what the stored draft says.
 /// </summary>
 public sealed class FormStart(IDataProtectionProvider protection)
 {

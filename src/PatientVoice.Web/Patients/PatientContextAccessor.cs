@@ -28,14 +28,14 @@ public sealed partial class PatientContextAccessor(ISmartSessionAccessor session
                 PatientResource = patientResource,
                 UserResource = userResource,
             };
-            http.Items[PreferredLanguageKey] = PreferredLanguage(patientResource);
+            http.Items[PreferredLanguageKey] = PreferredLanguage.Of(patientResource);
         }
 
         http.Items[Key] = context;
         return context;
     }
 
-    /// <summary>Key of the patient's preferred language (<c>Patient.communication</c>, preferred first) in <see cref="HttpContext.Items"/>.</summary>
+    /// <summary>Key of the patient's preferred language (<see cref="PreferredLanguage"/>: <c>en</c>, <c>es</c> or null) in <see cref="HttpContext.Items"/>.</summary>
     public static readonly object PreferredLanguageKey = new();
 
     private async Task<Resource?> ReadAsync(SmartSession session, string reference, CancellationToken cancellationToken)
@@ -73,12 +73,6 @@ public sealed partial class PatientContextAccessor(ISmartSessionAccessor session
         var parts = name.Given.Append(name.Family).Where(p => !string.IsNullOrWhiteSpace(p));
         var joined = string.Join(' ', parts);
         return joined.Length > 0 ? joined : null;
-    }
-
-    private static string? PreferredLanguage(Patient? patient)
-    {
-        var communication = patient?.Communication.OrderByDescending(c => c.Preferred == true).FirstOrDefault();
-        return communication?.Language?.Coding.Select(c => c.Code).FirstOrDefault(c => !string.IsNullOrEmpty(c));
     }
 
     [LoggerMessage(EventId = 6001, Level = LogLevel.Warning, Message = "Patient pages: reading {ResourceType} from the EHR failed ({Failure}); names left out")]

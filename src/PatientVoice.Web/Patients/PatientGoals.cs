@@ -56,7 +56,7 @@ public sealed partial class PatientGoals(PatientStore store, TimeProvider time, 
             ExpressedBy = new ResourceReference(context.UserReference),
         };
         SetWhy(goal, why);
-        var stored = await store.CreateAsync(goal, cancellationToken);
+        var stored = await store.WriteRecordedAsync(goal, null, context, cancellationToken);
         LogGoalChanged(stored.Id, stored.VersionId, "added");
         return stored;
     }
@@ -83,7 +83,7 @@ public sealed partial class PatientGoals(PatientStore store, TimeProvider time, 
                 break;
         }
 
-        var stored = await store.UpdateAsync(goal, version, cancellationToken);
+        var stored = await store.WriteRecordedAsync(goal, version, context, cancellationToken);
         LogGoalChanged(stored.Id, stored.VersionId, change.ToString());
         return stored;
     }

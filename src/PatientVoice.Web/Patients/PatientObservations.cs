@@ -13,7 +13,7 @@ public sealed record PatientStatement(string Kind, string KindDisplay, string Te
 /// <summary>
 /// The patient's care preferences (pv-care-preference) and what they know about their conditions
 /// (pv-condition-self-knowledge), as the questionnaires extracted them. Every submission makes new Observations (a
-/// statement made at a time; earlier ones stay <c>final</c>: they were true when said — docs/adr/0017). What holds now
+/// statement made at a time; earlier ones stay <c>final</c>: they were true when said — docs/adr/0019). What holds now
 /// is what the newest submission of the form said, exactly as the clinician summary reads it: an answer the patient
 /// cleared is no longer shown as current. What they said before is kept beside it as history.
 /// </summary>

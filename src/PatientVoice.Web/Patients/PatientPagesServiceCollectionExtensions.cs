@@ -27,13 +27,14 @@ public static class PatientPagesServiceCollectionExtensions
             options.SupportedUICultures = cultures;
             options.FallBackToParentCultures = true;
             options.FallBackToParentUICultures = true;
-            // The choice the person made (the lang cookie), else the browser; on patient pages the patient's preferred
-            // language from the EHR comes in between (PatientLanguageMiddleware).
+            // The choice the person made (the lang cookie), else the browser, as the launch pages decide it
+            // (UiLanguageResolver: a regional tag alone, es-MX, is Spanish; the app's invariant globalization gives
+            // es-MX no parent culture to fall back to); on patient pages the patient's preferred language from the EHR
+            // comes in between (PatientLanguageMiddleware).
             options.RequestCultureProviders =
             [
-                new CustomRequestCultureProvider(context => Task.FromResult(
-                    PatientText.Supported(context.Request.Cookies[PatientLanguageMiddleware.CookieName]) is { } chosen ? new ProviderCultureResult(chosen) : null)),
-                new AcceptLanguageHeaderRequestCultureProvider(),
+                new CustomRequestCultureProvider(context => Task.FromResult<ProviderCultureResult?>(
+                    new ProviderCultureResult(Web.Localization.UiLanguages.Code(Web.Localization.UiLanguageResolver.Resolve(context.Request))))),
             ];
         });
         services.AddResponseCompression(options =>
@@ -56,6 +57,10 @@ public static class PatientPagesServiceCollectionExtensions
         services.AddSingleton<FormStart>();
         services.AddScoped<PatientGoals>();
         services.AddScoped<PatientObservations>();
+        services.AddScoped<CareTeamNames>();
+        services.AddScoped<SharedItemReader>();
+        services.AddScoped<MyCopy.MyCopyReader>();
+        services.AddScoped<MyCopy.MyCopyPdf>();
         return services;
     }
 

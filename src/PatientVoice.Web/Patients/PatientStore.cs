@@ -11,7 +11,7 @@ namespace PatientVoice.Web.Patients;
 /// What the patient pages read from and write to PatientVoice's own store: searches parsed as the FHIR API parses
 /// them, and writes through the same <see cref="ResourceWriter"/> (validated, versioned, one transaction each).
 /// </summary>
-public sealed class PatientStore(IResourceStore store, SearchQueryParser parser, ResourceWriter writer)
+public sealed class PatientStore(IResourceStore store, SearchQueryParser parser, ResourceWriter writer, TimeProvider time)
 {
     /// <summary>The current versions that match, parsed; newest first unless <paramref name="criteria"/> sort otherwise.</summary>
     public async Task<IReadOnlyList<(T Resource, StoredResource Stored)>> SearchAsync<T>(IReadOnlyList<KeyValuePair<string, string>> criteria, CancellationToken cancellationToken, int count = 200)
@@ -48,21 +48,34 @@ public sealed class PatientStore(IResourceStore store, SearchQueryParser parser,
     }
 
     /// <summary>Creates <paramref name="resource"/> (validated like any write to the FHIR API).</summary>
-    public async Task<StoredResource> CreateAsync(Resource resource, CancellationToken cancellationToken)
-    {
-        var prepared = await writer.PrepareAsync(resource, cancellationToken);
-        await using var session = await store.BeginWriteAsync(cancellationToken);
-        var outcome = await writer.CreateAsync(session, prepared, null, cancellationToken, assignedId: Guid.CreateVersion7().ToString("N"));
-        await session.CommitAsync(cancellationToken);
-        return outcome.Stored;
-    }
+    public Task<StoredResource> CreateAsync(Resource resource, CancellationToken cancellationToken)
+        => WriteAsync(resource, create: true, ifMatch: null, recordedBy: null, cancellationToken);
 
     /// <summary>Updates (or creates with its id) <paramref name="resource"/>; 412 when <paramref name="ifMatch"/> is not the current version.</summary>
-    public async Task<StoredResource> UpdateAsync(Resource resource, int? ifMatch, CancellationToken cancellationToken)
+    public Task<StoredResource> UpdateAsync(Resource resource, int? ifMatch, CancellationToken cancellationToken)
+        => WriteAsync(resource, create: false, ifMatch, recordedBy: null, cancellationToken);
+
+    /// <summary>
+    /// Creates (<paramref name="ifMatch"/> null and no id) or updates <paramref name="resource"/> and, in the same
+    /// transaction, a Provenance naming who made this version: the signed-in person, and the patient they act for when
+    /// that is a family member. A change made on a page (not through a questionnaire) still says who made it.
+    /// </summary>
+    public Task<StoredResource> WriteRecordedAsync(Resource resource, int? ifMatch, PatientContext recordedBy, CancellationToken cancellationToken)
+        => WriteAsync(resource, create: resource.Id is null, ifMatch, recordedBy, cancellationToken);
+
+    private async Task<StoredResource> WriteAsync(Resource resource, bool create, int? ifMatch, PatientContext? recordedBy, CancellationToken cancellationToken)
     {
         var prepared = await writer.PrepareAsync(resource, cancellationToken);
         await using var session = await store.BeginWriteAsync(cancellationToken);
-        var outcome = await writer.UpdateAsync(session, resource.TypeName, resource.Id ?? "", prepared, ifMatch, cancellationToken);
+        var outcome = create
+            ? await writer.CreateAsync(session, prepared, null, cancellationToken, assignedId: Guid.CreateVersion7().ToString("N"))
+            : await writer.UpdateAsync(session, resource.TypeName, resource.Id ?? "", prepared, ifMatch, cancellationToken);
+        if (recordedBy is not null)
+        {
+            var provenance = await writer.PrepareAsync(PageChangeProvenance.Create(outcome.Stored, create, recordedBy, time.GetUtcNow()), cancellationToken);
+            await writer.CreateAsync(session, provenance, null, cancellationToken, assignedId: Guid.CreateVersion7().ToString("N"));
+        }
+
         await session.CommitAsync(cancellationToken);
         return outcome.Stored;
     }

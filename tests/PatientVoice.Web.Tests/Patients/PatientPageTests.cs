@@ -133,6 +133,30 @@ public sealed partial class PatientPageTests(LaunchFixture fixture)
     }
 
     [Fact]
+    public async Task A_goal_a_family_member_adds_and_changes_on_the_page_records_them_as_author_acting_for_the_patient_in_each_version()
+    {
+        using var daughter = await PatientBrowser.SignInAsync(fixture, "maria-garcia", "lucia-garcia");
+        using var _ = await daughter.PostFormAsync("/patient/goals", new Dictionary<string, string> { ["Description"] = "Cocinar para la familia los domingos" });
+        var id = GoalLink().Match((await daughter.GetAsync("/patient/goals")).Html).Groups[1].Value;
+        using var ended = await daughter.PostFormAsync($"/patient/goals/{id}", new Dictionary<string, string> { ["version"] = "1", ["change"] = "NoLongerRelevant" });
+        Assert.Equal(HttpStatusCode.Redirect, ended.StatusCode);
+
+        var all = await Store.HistoryAsync(new HistoryQuery("Provenance", null, null, null, 1000, null), default);
+        var provenances = all.Entries.Select(e => Parse<Provenance>(e.Json!))
+            .Where(p => p.Target.Any(t => t.Reference.StartsWith($"Goal/{id}/_history/", StringComparison.Ordinal)))
+            .OrderBy(p => p.Target[0].Reference, StringComparer.Ordinal)
+            .ToList();
+        Assert.Equal([$"Goal/{id}/_history/1", $"Goal/{id}/_history/2"], provenances.Select(p => p.Target.Single().Reference));
+        Assert.Equal(["CREATE", "UPDATE"], provenances.Select(p => p.Activity.Coding[0].Code));
+        Assert.All(provenances, p =>
+        {
+            var author = Assert.Single(p.Agent);
+            Assert.Equal("RelatedPerson/lucia-garcia", author.Who.Reference);
+            Assert.Equal("Patient/maria-garcia", author.OnBehalfOf.Reference);
+        });
+    }
+
+    [Fact]
     public async Task Another_patients_goal_opens_the_not_found_page_and_cannot_be_changed()
     {
         using var owner = await PatientBrowser.SignInAsync(fixture, "helen-chen", "helen-chen");

@@ -5,8 +5,9 @@ namespace PatientVoice.Testing.Portal;
 
 /// <summary>
 /// The real sandbox EHR and the real PatientVoice, each its own process on 127.0.0.1 with fresh SQLite files,
-/// configured for each other: PatientVoice trusts the sandbox as EHR <c>sandbox</c>; the sandbox (Development: test
-/// login on) redirects to PatientVoice's <c>/signin-smart</c>. PatientVoice runs from the build beside the tests,
+/// configured for each other: PatientVoice trusts the sandbox as EHR <c>sandbox</c> and writes submissions back to it
+/// (its backend client and key, as the one command does); the sandbox (Development: test login on) redirects to
+/// PatientVoice's <c>/signin-smart</c>. PatientVoice runs from the build beside the tests,
 /// with src/PatientVoice.Web as its content root (wwwroot with LHC-Forms, appsettings.json).
 /// </summary>
 internal sealed class PortalStack : IAsyncDisposable
@@ -54,6 +55,8 @@ internal sealed class PortalStack : IAsyncDisposable
                 },
                 [],
                 TimeSpan.FromSeconds(180));
+            // Write-back on, as the one command runs it: the sandbox keeps a key pair for PatientVoice's backend client.
+            var backendKey = Path.Combine(data.Path, "sandbox", "patientvoice-backend-key.pem");
             var app = await HostProcess.StartAsync(
                 Path.Combine(AppContext.BaseDirectory, "PatientVoice.Web.dll"),
                 appPort,
@@ -76,6 +79,12 @@ internal sealed class PortalStack : IAsyncDisposable
                     [$"Security__Issuers__{TestTokens.ConfigurationIndex}__Issuer"] = TestTokens.Issuer,
                     [$"Security__Issuers__{TestTokens.ConfigurationIndex}__Jwks"] = TestTokens.Jwks,
                     [$"Security__Issuers__{TestTokens.ConfigurationIndex}__Audience"] = appUrl + "/fhir",
+                    ["EhrSync__Enabled"] = "true",
+                    ["EhrSync__FhirBaseUrl"] = ehrUrl + "/fhir",
+                    ["EhrSync__ClientId"] = "patientvoice-backend",
+                    ["EhrSync__PrivateKeyPath"] = backendKey,
+                    ["EhrSync__KeyId"] = KeyIdOf(backendKey),
+                    ["EhrSync__PollInterval"] = "00:00:00.500",
                     ["Logging__LogLevel__Default"] = "Warning",
                     ["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information",
                 },
@@ -102,9 +111,16 @@ internal sealed class PortalStack : IAsyncDisposable
     public async Task<Uri> PortalLaunchUrlAsync(string patient, string user, string? fhirContext = null)
     {
         using var client = new HttpClient { BaseAddress = EhrUrl };
-        object body = fhirContext is null
+        // A canonical URL (…/Questionnaire/x|1.0) is named as SMART 2.2 does: canonical plus its type; else a reference.
+        object? context = fhirContext switch
+        {
+            null => null,
+            var c when c.StartsWith("http", StringComparison.Ordinal) => new { canonical = c, type = c.Split('|')[0].Split('/')[^2] },
+            var c => new { reference = c },
+        };
+        object body = context is null
             ? new { patient, user }
-            : new { patient, user, fhirContext = new[] { new { reference = fhirContext } } };
+            : new { patient, user, fhirContext = new[] { context } };
         using var response = await client.PostAsJsonAsync("/sandbox/launches", body);
         response.EnsureSuccessStatusCode();
         using var created = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
@@ -126,6 +142,15 @@ internal sealed class PortalStack : IAsyncDisposable
         await _app.DisposeAsync();
         await _sandbox.DisposeAsync();
         _data.Dispose();
+    }
+
+    // The sandbox registers the key under its RFC 7638 thumbprint (sandbox/README.md, "The one command").
+    private static string KeyIdOf(string pemPath)
+    {
+        using var key = System.Security.Cryptography.ECDsa.Create();
+        key.ImportFromPem(File.ReadAllText(pemPath));
+        var jwk = Microsoft.IdentityModel.Tokens.JsonWebKeyConverter.ConvertFromECDsaSecurityKey(new Microsoft.IdentityModel.Tokens.ECDsaSecurityKey(key));
+        return Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Encode(jwk.ComputeJwkThumbprint());
     }
 
     // The tests run from bin/{Configuration}/net10.0; the sandbox was built with the same configuration.

@@ -5,8 +5,11 @@ using PatientVoice.Web.Submissions;
 
 namespace PatientVoice.Web.Pages.Patient;
 
-/// <summary>Home: the next visit, what to fill in before it (and how long it takes), what was already shared.</summary>
-public sealed partial class IndexModel(PatientContextAccessor contexts, IEhrFhirClient ehr, PatientQuestionnaires questionnaires, PatientResponses responses, ILogger<IndexModel> logger)
+/// <summary>
+/// Home: the next visit, what to fill in before it (and how long it takes), what was already shared and what became
+/// of it (read by the care team, the agenda's outcomes, in the medical record or not).
+/// </summary>
+public sealed partial class IndexModel(PatientContextAccessor contexts, IEhrFhirClient ehr, PatientQuestionnaires questionnaires, PatientResponses responses, SharedItemReader sharedItems, ILogger<IndexModel> logger)
     : PatientPageModel(contexts)
 {
     public UpcomingVisit? Visit { get; private set; }
@@ -15,7 +18,7 @@ public sealed partial class IndexModel(PatientContextAccessor contexts, IEhrFhir
 
     public IReadOnlyList<QuestionnaireStatus> ToFillIn { get; private set; } = [];
 
-    public IReadOnlyList<SharedResponse> Shared { get; private set; } = [];
+    public IReadOnlyList<SharedItem> Shared { get; private set; } = [];
 
     /// <summary>The Appointment a portal launch named (<c>/patient?appointment={id}</c>).</summary>
     [Microsoft.AspNetCore.Mvc.BindProperty(SupportsGet = true, Name = "appointment")]
@@ -33,9 +36,7 @@ public sealed partial class IndexModel(PatientContextAccessor contexts, IEhrFhir
             var sent = mine.FirstOrDefault(r => SubmissionService.IsSubmission(r.Response));
             return new QuestionnaireStatus(q, draft.Response is not null ? draft.Stored.LastUpdated : null, sent.Response is not null ? sent.Stored.LastUpdated : null);
         }).ToList();
-        Shared = all.Where(r => SubmissionService.IsSubmission(r.Response))
-            .Select(r => new SharedResponse(offered.FirstOrDefault(q => q.Questionnaire.Url == PatientQuestionnaires.UrlOf(r.Response.Questionnaire)), r.Stored.LastUpdated))
-            .ToList();
+        Shared = await sharedItems.ReadAsync(Patient, all.Where(r => SubmissionService.IsSubmission(r.Response)).ToList(), offered, cancellationToken);
     }
 
     // The Appointment the launch named, else the next booked one the EHR knows for this patient.
@@ -48,7 +49,13 @@ public sealed partial class IndexModel(PatientContextAccessor contexts, IEhrFhir
                 ?? (AppointmentId is { Length: > 0 } id && !id.Contains('/', StringComparison.Ordinal) ? "Appointment/" + id : null);
             if (named is not null)
             {
-                appointment = await ehr.ReadAsync(Patient.Session, named, cancellationToken) as Appointment;
+                appointment = await ReadNamedAsync(named, cancellationToken);
+                // A link can name any appointment: show it only when it is this patient's.
+                if (appointment is not null && !appointment.Participant.Any(p => p.Actor?.Reference is { } actor && SameReference(actor, Patient.PatientReference)))
+                {
+                    LogAppointmentNotThePatients();
+                    appointment = null;
+                }
             }
 
             if (appointment is null)
@@ -85,6 +92,27 @@ public sealed partial class IndexModel(PatientContextAccessor contexts, IEhrFhir
         }
     }
 
+    // A refusal (another patient's appointment, say) leaves the next visit to the search.
+    private async Task<Appointment?> ReadNamedAsync(string reference, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ehr.ReadAsync(Patient.Session, reference, cancellationToken) as Appointment;
+        }
+        catch (EhrRequestException failure) when (failure.Failure == EhrRequestFailure.Refused)
+        {
+            LogAppointmentNotThePatients();
+            return null;
+        }
+    }
+
+    // "Patient/x" or an absolute URL ending so.
+    private static bool SameReference(string reference, string patient)
+        => reference == patient || reference.EndsWith("/" + patient, StringComparison.Ordinal);
+
+    [LoggerMessage(EventId = 6051, Level = LogLevel.Warning, Message = "Patient home: the appointment named is not the session patient's; the next visit is shown instead")]
+    private partial void LogAppointmentNotThePatients();
+
     [LoggerMessage(EventId = 6030, Level = LogLevel.Warning, Message = "Patient home: the next visit could not be read from the EHR ({Failure})")]
     private partial void LogVisitUnavailable(string failure);
 }
@@ -94,6 +122,3 @@ public sealed record UpcomingVisit(DateTimeOffset? Start, string? Clinician);
 
 /// <summary>A questionnaire on the home page: whether a draft waits and when it was last shared.</summary>
 public sealed record QuestionnaireStatus(PatientQuestionnaire Questionnaire, DateTimeOffset? DraftSaved, DateTimeOffset? LastShared);
-
-/// <summary>A submission already shared with the care team.</summary>
-public sealed record SharedResponse(PatientQuestionnaire? Questionnaire, DateTimeOffset When);

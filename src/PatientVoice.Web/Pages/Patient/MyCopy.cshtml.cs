@@ -1,45 +1,45 @@
-using Hl7.Fhir.Model;
-using Microsoft.Extensions.Localization;
+using Microsoft.AspNetCore.Mvc;
 using PatientVoice.Web.Patients;
-using PatientVoice.Web.Submissions;
+using PatientVoice.Web.Patients.MyCopy;
 
 namespace PatientVoice.Web.Pages.Patient;
 
-/// <summary>"My copy": everything the patient shared, on one printable page (print CSS; no PDF).</summary>
-public sealed class MyCopyModel(PatientContextAccessor contexts, PatientGoals goals, PatientObservations observations, PatientResponses responses, PatientQuestionnaires questionnaires, IStringLocalizer<PatientText> T)
+/// <summary>
+/// "My copy": everything the patient shared, on one printable page (print CSS) and as a PDF download
+/// (<c>?handler=Pdf</c>), both from the same <see cref="MyCopyContent"/> of the session's own patient.
+/// </summary>
+public sealed partial class MyCopyModel(PatientContextAccessor contexts, MyCopyReader reader, MyCopyPdf pdf, ILogger<MyCopyModel> logger)
     : PatientPageModel(contexts)
 {
-    public IReadOnlyList<Goal> Goals { get; private set; } = [];
+    public MyCopyContent Copy { get; private set; } = null!;
 
-    public IReadOnlyList<PatientStatement> Preferences { get; private set; } = [];
+    public async Task OnGetAsync(CancellationToken cancellationToken) => Copy = await reader.ReadAsync(Patient, cancellationToken);
 
-    public IReadOnlyList<PatientStatement> SelfKnowledge { get; private set; } = [];
-
-    public IReadOnlyList<SharedAnswers> Submissions { get; private set; } = [];
-
-    public DateTimeOffset PrintedAt { get; private set; }
-
-    public async Task OnGetAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// The PDF, made whole in memory before anything is sent: a failure shows the patient error page, never a
+    /// broken file. Not cached anywhere (it holds the patient's words).
+    /// </summary>
+    public async Task<IActionResult> OnGetPdfAsync(CancellationToken cancellationToken)
     {
-        PrintedAt = DateTimeOffset.UtcNow;
-        Goals = (await goals.ListAsync(Patient, cancellationToken)).Select(g => g.Goal).ToList();
-        Preferences = await observations.PreferencesAsync(Patient, cancellationToken);
-        SelfKnowledge = await observations.SelfKnowledgeAsync(Patient, cancellationToken);
-        var shared = new List<SharedAnswers>();
-        foreach (var (response, stored) in (await responses.AllAsync(Patient, cancellationToken)).Where(r => SubmissionService.IsSubmission(r.Response)))
+        byte[] file;
+        string fileName;
+        try
         {
-            var questionnaire = await questionnaires.ForResponseAsync(response, cancellationToken);
-            var localized = questionnaire is null ? null : QuestionnaireLocalizer.Localize(questionnaire.Questionnaire, PatientText.Language);
-            shared.Add(new SharedAnswers(
-                localized?.Title ?? T["AQuestionnaire"],
-                stored.LastUpdated,
-                response.Author?.Reference?.StartsWith("RelatedPerson/", StringComparison.Ordinal) == true,
-                AnswerSummary.Of(response, questionnaire?.Questionnaire, PatientText.Language, T["Yes"], T["No"])));
+            var copy = await reader.ReadAsync(Patient, cancellationToken);
+            file = pdf.Render(copy);
+            fileName = pdf.FileName(copy);
+        }
+        catch (Exception failure) when (failure is not OperationCanceledException)
+        {
+            // Only the failure's type: a message could quote the patient's words.
+            LogPdfFailed(failure.GetType().Name);
+            return RedirectToPage("/Patient/Error", new { reason = "unexpected" });
         }
 
-        Submissions = shared;
+        Response.Headers.CacheControl = "no-store";
+        return File(file, "application/pdf", fileName);
     }
-}
 
-/// <summary>One submission in "My copy".</summary>
-public sealed record SharedAnswers(string Title, DateTimeOffset When, bool ByFamily, IReadOnlyList<AnsweredQuestion> Answers);
+    [LoggerMessage(EventId = 6041, Level = LogLevel.Error, Message = "My copy PDF could not be made ({Failure}); the error page was shown")]
+    private partial void LogPdfFailed(string failure);
+}
