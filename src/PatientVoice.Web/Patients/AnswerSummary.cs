@@ -9,6 +9,8 @@ public sealed record AnsweredQuestion(string Question, IReadOnlyList<string> Ans
 /// <summary>Turns a response into questions and answers in the page language, in the questionnaire's order.</summary>
 public static class AnswerSummary
 {
+    private const string HiddenExtension = "http://hl7.org/fhir/StructureDefinition/questionnaire-hidden";
+
     public static IReadOnlyList<AnsweredQuestion> Of(QuestionnaireResponse response, Questionnaire? questionnaire, string language, string yes, string no)
     {
         var localized = questionnaire is null ? null : QuestionnaireLocalizer.Localize(questionnaire, language);
@@ -22,6 +24,11 @@ public static class AnswerSummary
         foreach (var item in items)
         {
             var definition = definitions.FirstOrDefault(d => d.LinkId == item.LinkId);
+            if (definition?.GetExtension(HiddenExtension)?.Value is FhirBoolean { Value: true })
+            {
+                continue; // e.g. the id of the Goal a carried goal already is: the server's bookkeeping, not the patient's words
+            }
+
             var question = definition?.Text ?? item.Text ?? item.LinkId ?? "";
             var answers = item.Answer.Select(a => Display(a.Value, definition, yes, no)).Where(a => a.Length > 0).ToList();
             if (answers.Count > 0)

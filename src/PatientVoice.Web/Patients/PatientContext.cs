@@ -10,4 +10,10 @@ public sealed record PatientContext(SmartSession Session, string PatientReferenc
 {
     /// <summary>A family member (RelatedPerson) is filling this in for the patient.</summary>
     public bool IsFamilyMember => UserReference.StartsWith("RelatedPerson/", StringComparison.Ordinal);
+
+    /// <summary>The Patient as the EHR gave it (the <c>patient</c> launch context of a form), or null when it could not be read.</summary>
+    public Hl7.Fhir.Model.Resource? PatientResource { get; init; }
+
+    /// <summary>The signed-in user (Patient or RelatedPerson) as the EHR gave it (the <c>user</c> launch context), or null.</summary>
+    public Hl7.Fhir.Model.Resource? UserResource { get; init; }
 }

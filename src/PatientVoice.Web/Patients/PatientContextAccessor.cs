@@ -23,7 +23,11 @@ public sealed partial class PatientContextAccessor(ISmartSessionAccessor session
             var user = session.FhirUser is { Length: > 0 } fhirUser ? fhirUser : patient;
             var patientResource = await ReadAsync(session, patient, cancellationToken) as Patient;
             var userResource = user == patient ? patientResource : await ReadAsync(session, user, cancellationToken);
-            context = new PatientContext(session, patient, user, NameOf(patientResource), NameOf(userResource));
+            context = new PatientContext(session, patient, user, NameOf(patientResource), NameOf(userResource))
+            {
+                PatientResource = patientResource,
+                UserResource = userResource,
+            };
             http.Items[PreferredLanguageKey] = PreferredLanguage.Of(patientResource);
         }
 

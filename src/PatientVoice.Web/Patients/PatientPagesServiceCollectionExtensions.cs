@@ -51,6 +51,10 @@ public static class PatientPagesServiceCollectionExtensions
         services.AddScoped<PatientStore>();
         services.AddScoped<PatientQuestionnaires>();
         services.AddScoped<PatientResponses>();
+        // Forms pre-filled by SDC $populate in process; the goal ids they carry checked on the way back (docs/adr/0008).
+        services.AddScoped<PatientFormPopulation>();
+        services.AddSingleton<CarriedIdentities>();
+        services.AddSingleton<FormStart>();
         services.AddScoped<PatientGoals>();
         services.AddScoped<PatientObservations>();
         services.AddScoped<CareTeamNames>();

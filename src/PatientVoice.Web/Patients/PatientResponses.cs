@@ -1,4 +1,5 @@
 using Hl7.Fhir.Model;
+using PatientVoice.Fhir.Errors;
 using PatientVoice.Storage;
 using PatientVoice.Web.Submissions;
 
@@ -7,10 +8,18 @@ namespace PatientVoice.Web.Patients;
 /// <summary>
 /// The patient's QuestionnaireResponses: drafts (<c>in-progress</c>, saved with If-Match so two tabs cannot
 /// overwrite each other silently) and submission through <see cref="SubmissionService"/> (validated, extracted,
-/// stored with its Goals, Observations, note and Provenance in one transaction). Who the response is about and who
-/// wrote it always come from the session, never from the browser.
+/// stored with its Goals, Observations, note and Provenance in one transaction). Who the response is about, who
+/// wrote it and which response it was carried forward from always come from the session and the server, never from
+/// the browser; the ids of carried goals the browser sends back are checked (<see cref="CarriedIdentities"/>).
 /// </summary>
-public sealed partial class PatientResponses(PatientStore store, SubmissionService submissions, SafetyTerms safetyTerms, TimeProvider time, ILogger<PatientResponses> logger)
+public sealed partial class PatientResponses(
+    PatientStore store,
+    SubmissionService submissions,
+    PatientFormPopulation population,
+    CarriedIdentities identities,
+    SafetyTerms safetyTerms,
+    TimeProvider time,
+    ILogger<PatientResponses> logger)
 {
     private const string RespondentLinkId = "respondent";
     private const string RespondentSystem = "http://patientvoice.example.org/fhir/CodeSystem/pv-respondent";
@@ -34,28 +43,28 @@ public sealed partial class PatientResponses(PatientStore store, SubmissionServi
     }
 
     /// <summary>
-    /// What the form opens with when there is no draft: the answers of the last submission (so updating preferences
-    /// starts from what the patient said), else only who is filling it in.
+    /// What the form opens with when there is no draft: SDC $populate (<see cref="PatientFormPopulation"/>: the launch
+    /// context, the patient's last submission carried forward with its goals' ids), and who is filling it in.
     /// </summary>
     public async Task<QuestionnaireResponse> StartingPointAsync(PatientContext context, PatientQuestionnaire questionnaire, CancellationToken cancellationToken)
     {
-        var start = new QuestionnaireResponse { Status = QuestionnaireResponse.QuestionnaireResponseStatus.InProgress };
-        if (await LastSubmittedAsync(context, questionnaire, cancellationToken) is { Response: var last })
-        {
-            start.Item = last.Item.Select(i => (QuestionnaireResponse.ItemComponent)i.DeepCopy()).ToList();
-        }
-
+        var start = await population.PopulateAsync(context, questionnaire, cancellationToken);
         SetRespondent(start, questionnaire.Questionnaire, context);
         return start;
     }
 
     /// <summary>
-    /// Saves the form's answers as a draft: a new response when <paramref name="id"/> is null, else a new version of it
-    /// (412 when <paramref name="version"/> is no longer current).
+    /// Saves the form's answers as a draft: a new response when <paramref name="id"/> is null (carried forward from
+    /// <paramref name="startedFrom"/>, the response the server pre-filled the form from), else a new version of it that
+    /// keeps what the stored draft was carried forward from (412 when <paramref name="version"/> is no longer current).
+    /// 422 (<see cref="UnprocessableEntityException"/>) and nothing stored when the answers name a goal the form did not carry.
     /// </summary>
-    public async Task<StoredResource> SaveDraftAsync(PatientContext context, PatientQuestionnaire questionnaire, QuestionnaireResponse fromForm, string? id, int? version, CancellationToken cancellationToken)
+    public async Task<StoredResource> SaveDraftAsync(PatientContext context, PatientQuestionnaire questionnaire, QuestionnaireResponse fromForm, string? id, int? version, string? startedFrom, CancellationToken cancellationToken)
     {
         var response = Own(context, questionnaire, fromForm, QuestionnaireResponse.QuestionnaireResponseStatus.InProgress);
+        var existing = id is null ? null : await RequireOwnAsync(context, id, cancellationToken);
+        CarriedIdentities.SetCarriedFrom(response, existing is null ? startedFrom : CarriedIdentities.CarriedFrom(existing));
+        await CheckIdentitiesAsync(context, questionnaire, response, cancellationToken);
         if (id is null)
         {
             var created = await store.CreateAsync(response, cancellationToken);
@@ -63,7 +72,6 @@ public sealed partial class PatientResponses(PatientStore store, SubmissionServi
             return created;
         }
 
-        await RequireOwnAsync(context, id, cancellationToken);
         response.Id = id;
         var stored = await store.UpdateAsync(response, version, cancellationToken);
         LogDraftSaved(stored.Id, stored.VersionId);
@@ -76,6 +84,9 @@ public sealed partial class PatientResponses(PatientStore store, SubmissionServi
         var draft = await RequireOwnAsync(context, id, cancellationToken);
         var response = Own(context, questionnaire, draft, QuestionnaireResponse.QuestionnaireResponseStatus.Completed);
         response.Id = id;
+        // The draft was stored by the server (SaveDraftAsync): what it says it was carried forward from stands; its ids are checked again.
+        CarriedIdentities.SetCarriedFrom(response, CarriedIdentities.CarriedFrom(draft));
+        await CheckIdentitiesAsync(context, questionnaire, response, cancellationToken);
         var flagged = ReviewFlag.Apply(response, safetyTerms);
         var outcome = await submissions.SubmitAsync(request, response, version, create: false, cancellationToken);
         LogSubmitted(outcome.Stored.Id, outcome.Stored.VersionId, flagged);
@@ -92,6 +103,19 @@ public sealed partial class PatientResponses(PatientStore store, SubmissionServi
         }
 
         throw new KeyNotFoundException("No such response for this patient.");
+    }
+
+    private async Task CheckIdentitiesAsync(PatientContext context, PatientQuestionnaire questionnaire, QuestionnaireResponse response, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await identities.CheckAsync(response, questionnaire.Questionnaire, context.PatientReference, cancellationToken);
+        }
+        catch (UnprocessableEntityException)
+        {
+            LogIdentityRefused(questionnaire.Id, response.Id);
+            throw;
+        }
     }
 
     // The browser sends answers; everything else is the server's to say.
@@ -115,15 +139,23 @@ public sealed partial class PatientResponses(PatientStore store, SubmissionServi
         return response;
     }
 
-    // "Who is filling this in?" starts with what the session knows; the person can still change it.
+    // "Who is filling this in?" starts with what the session knows; the person can still change it. A carried-forward
+    // answer stands unless the session contradicts it (the daughter filled it in last time, the patient opens it now).
     private static void SetRespondent(QuestionnaireResponse response, Questionnaire questionnaire, PatientContext context)
     {
-        if (questionnaire.Item.FirstOrDefault(i => i.LinkId == RespondentLinkId) is null || response.Item.Any(i => i.LinkId == RespondentLinkId))
+        if (questionnaire.Item.FirstOrDefault(i => i.LinkId == RespondentLinkId) is null)
         {
             return;
         }
 
         var code = context.IsFamilyMember ? "family-or-friend" : "self";
+        var carried = response.Item.FirstOrDefault(i => i.LinkId == RespondentLinkId)?.Answer.FirstOrDefault()?.Value as Coding;
+        if (carried is not null && (carried.Code == "family-or-friend") == context.IsFamilyMember)
+        {
+            return;
+        }
+
+        response.Item.RemoveAll(i => i.LinkId == RespondentLinkId);
         var option = questionnaire.Item.First(i => i.LinkId == RespondentLinkId).AnswerOption.Select(o => o.Value).OfType<Coding>()
             .FirstOrDefault(c => c.System == RespondentSystem && c.Code == code);
         if (option is null)
@@ -142,6 +174,9 @@ public sealed partial class PatientResponses(PatientStore store, SubmissionServi
 
     [LoggerMessage(EventId = 6010, Level = LogLevel.Information, Message = "Draft saved: QuestionnaireResponse/{Id} version {Version}")]
     private partial void LogDraftSaved(string id, int version);
+
+    [LoggerMessage(EventId = 6054, Level = LogLevel.Warning, Message = "Questionnaire {QuestionnaireId}: answers naming a goal the form did not carry were refused (QuestionnaireResponse/{Id}); nothing stored")]
+    private partial void LogIdentityRefused(string questionnaireId, string? id);
 
     [LoggerMessage(EventId = 6011, Level = LogLevel.Information, Message = "Submitted from the patient pages: QuestionnaireResponse/{Id} version {Version}, flagged for review {Flagged}")]
     private partial void LogSubmitted(string id, int version, bool flagged);

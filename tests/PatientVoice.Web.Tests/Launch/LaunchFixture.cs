@@ -64,6 +64,8 @@ public sealed class LaunchFixture : WebApplicationFactory<Program>, IAsyncLifeti
         builder.UseSetting("Smart:Ehrs:1:ClientId", "patientvoice");
         builder.UseSetting("Smart:Ehrs:1:ClientAuthentication", "none");
         builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
+        // Every log record, to check what the server writes about patients (ids and outcomes, never their words).
+        builder.ConfigureServices(services => services.AddFakeLogging());
     }
 
     /// <summary><c>GET {path}</c> on PatientVoice: for a launch, the redirect to the EHR's authorize endpoint.</summary>
@@ -90,6 +92,9 @@ public sealed class LaunchFixture : WebApplicationFactory<Program>, IAsyncLifeti
     }
 
     internal async Task<string> EhrLaunchAsync(object context) => await Sandbox.CreateLaunchAsync(context);
+
+    /// <summary>The log records written so far (Microsoft.Extensions.Diagnostics.Testing).</summary>
+    internal Microsoft.Extensions.Logging.Testing.FakeLogCollector Logs => Services.GetFakeLogCollector();
 
     internal string Iss => HttpUtility.UrlEncode(Sandbox.FhirBase);
 }

@@ -9,7 +9,8 @@ namespace PatientVoice.Web.Tests.Launch;
 /// </summary>
 internal sealed class TestBrowser : IDisposable
 {
-    private readonly HttpClient _http = new(new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false, UseProxy = false });
+    // Minutes, not the default 100 s: the first write of a run waits for the validator to warm up on a busy machine.
+    private readonly HttpClient _http = new(new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false, UseProxy = false }) { Timeout = TimeSpan.FromMinutes(5) };
     private readonly Dictionary<string, Dictionary<string, string>> _cookies = new(StringComparer.OrdinalIgnoreCase);
 
     public string? AcceptLanguage { get; set; }

@@ -8,11 +8,12 @@ using PatientVoice.Web.Patients;
 namespace PatientVoice.Web.Pages.Patient;
 
 /// <summary>
-/// One questionnaire in LHC-Forms. The page opens with the patient's draft (else the last answers they shared),
+/// One questionnaire in LHC-Forms. The page opens with the patient's draft, else pre-filled by SDC $populate (the
+/// launch context and the last answers they shared, goals keeping their Goal: <see cref="PatientFormPopulation"/>),
 /// and wwwroot/js/patient-form.js saves the answers as a draft every few seconds and when the page is left
 /// (<see cref="OnPostDraftAsync"/>), then moves on to the review step.
 /// </summary>
-public sealed class QuestionnaireModel(PatientContextAccessor contexts, PatientQuestionnaires questionnaires, PatientResponses responses)
+public sealed class QuestionnaireModel(PatientContextAccessor contexts, PatientQuestionnaires questionnaires, PatientResponses responses, FormStart formStart)
     : PatientPageModel(contexts)
 {
     public PatientQuestionnaire Form { get; private set; } = null!;
@@ -30,6 +31,9 @@ public sealed class QuestionnaireModel(PatientContextAccessor contexts, PatientQ
     public DateTimeOffset? DraftSaved { get; private set; }
 
     public string Title { get; private set; } = "";
+
+    /// <summary>Which response the form was pre-filled from, sealed (<see cref="FormStart"/>); sent back with the first draft.</summary>
+    public string? StartedFrom { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(string id, CancellationToken cancellationToken)
     {
@@ -51,14 +55,17 @@ public sealed class QuestionnaireModel(PatientContextAccessor contexts, PatientQ
         }
         else
         {
-            ResponseJson = FhirSerializer.ToJson(await responses.StartingPointAsync(Patient, form, cancellationToken));
+            var start = await responses.StartingPointAsync(Patient, form, cancellationToken);
+            StartedFrom = formStart.Seal(Patient, form, CarriedIdentities.CarriedFrom(start));
+            ResponseJson = FhirSerializer.ToJson(start);
         }
 
         return Page();
     }
 
     /// <summary>
-    /// Saves the form's answers as a draft. Body: <c>{"id": …, "version": …, "response": {QuestionnaireResponse}}</c>.
+    /// Saves the form's answers as a draft. Body: <c>{"id": …, "version": …, "start": …, "response": {QuestionnaireResponse}}</c>
+    /// (<c>start</c>: the page's sealed <see cref="StartedFrom"/>, used by the first save only).
     /// Answers <c>{"id", "version", "saved"}</c>; 409 with the current version when another tab saved first.
     /// </summary>
     public async Task<IActionResult> OnPostDraftAsync(string id, CancellationToken cancellationToken)
@@ -87,7 +94,7 @@ public sealed class QuestionnaireModel(PatientContextAccessor contexts, PatientQ
 
         try
         {
-            var stored = await responses.SaveDraftAsync(Patient, form, fromForm, request.Id, request.Version, cancellationToken);
+            var stored = await responses.SaveDraftAsync(Patient, form, fromForm, request.Id, request.Version, formStart.Open(Patient, form, request.Start), cancellationToken);
             return new JsonResult(new { id = stored.Id, version = stored.VersionId, saved = stored.LastUpdated });
         }
         catch (PreconditionFailedException)
@@ -106,5 +113,5 @@ public sealed class QuestionnaireModel(PatientContextAccessor contexts, PatientQ
     }
 
     /// <summary>What the page's script sends.</summary>
-    public sealed record DraftRequest(string? Id, int? Version, JsonElement? Response);
+    public sealed record DraftRequest(string? Id, int? Version, JsonElement? Response, string? Start = null);
 }

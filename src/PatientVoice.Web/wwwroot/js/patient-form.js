@@ -63,7 +63,7 @@
       credentials: 'same-origin',
       keepalive: !!keepalive,
       headers: { 'Content-Type': 'application/json', 'RequestVerificationToken': token },
-      body: JSON.stringify({ id: draftId, version: draftVersion, response: qr })
+      body: JSON.stringify({ id: draftId, version: draftVersion, start: host.dataset.start || null, response: qr })
     }).then(function (r) {
       if (r.ok) {
         return r.json().then(function (saved) {
