@@ -59,6 +59,22 @@ public sealed class CarryForwardTests(ValidatorFixture fixture)
     }
 
     [Fact]
+    public async Task A_goal_reworded_since_the_last_response_is_carried_with_its_new_words_and_the_rest_as_answered()
+    {
+        var (previous, goals) = SubmittedGoals();
+        ((Goal)goals[0]).Description.Text = "Walk my granddaughter to school and back";
+
+        var result = await Populator.PopulateAsync(Ours("my-goals"), GoalsContext(previous, goals));
+
+        var groups = result.Response.Item.Where(i => i.LinkId == "goal").ToList();
+        Assert.Equal(["Walk my granddaughter to school and back", "Sleep through the night"], groups.Select(g => Text(g, "goal-text")));
+        Assert.Equal(["goal-walk", "goal-sleep"], groups.Select(g => Text(g, "goal-id")));
+        Assert.Equal("My knee on cold days", Text(groups[0], "goal-barriers"));
+        var issue = Assert.Single(result.Issues, i => i.Diagnostics.Contains("says now", StringComparison.Ordinal));
+        Assert.Contains("Goal/goal-walk", issue.Diagnostics, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_goal_that_has_ended_is_not_carried_forward()
     {
         var (previous, goals) = SubmittedGoals();

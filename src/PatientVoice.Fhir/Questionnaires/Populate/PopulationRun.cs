@@ -191,6 +191,7 @@ internal sealed partial class PopulationRun(FhirPathExpressions expressions, Que
             target.Add(repetition);
             Fill(definition, repetition, carried, environment, path, repetitionKey);
             KeepIdentity(definition, repetition, made);
+            KeepCurrentWords(definition, repetition, made, path);
             added++;
         }
 
@@ -351,6 +352,49 @@ internal sealed partial class PopulationRun(FhirPathExpressions expressions, Que
         }
 
         item.Answer = [new QuestionnaireResponse.AnswerComponent { Value = new FhirString(id) }];
+    }
+
+    /// <summary>
+    /// A carried repetition says what its resource says now, not what the earlier response said: a goal reworded since
+    /// (on the My goals page, or by an integrator) keeps its new words, so submitting the form does not put the old ones
+    /// back. Only text items whose <c>definition</c> names one element no sibling shares (<c>Goal.description.text</c>,
+    /// not the two items that both write <c>Goal.note.text</c>) and that holds exactly one string now.
+    /// </summary>
+    private void KeepCurrentWords(Questionnaire.ItemComponent definition, QuestionnaireResponse.ItemComponent repetition, Resource? made, string path)
+    {
+        if (made is null)
+        {
+            return;
+        }
+
+        var prefix = "#" + made.TypeName + ".";
+        var textItems = definition.Item
+            .Where(c => c.Type is Questionnaire.QuestionnaireItemType.Text or Questionnaire.QuestionnaireItemType.String && c.Definition is { } d && d.Contains(prefix, StringComparison.Ordinal))
+            .GroupBy(c => c.Definition![(c.Definition!.IndexOf(prefix, StringComparison.Ordinal) + prefix.Length)..], StringComparer.Ordinal)
+            .Where(g => g.Count() == 1 && !g.Key.Contains("[x]", StringComparison.Ordinal) && g.Key != "id");
+        foreach (var element in textItems)
+        {
+            var child = element.Single();
+            if (expressions.Evaluate(element.Key, made, made, []) is not [PrimitiveType { JsonValue: string now }] || string.IsNullOrWhiteSpace(now))
+            {
+                continue;
+            }
+
+            var item = repetition.Item.FirstOrDefault(i => i.LinkId == child.LinkId);
+            if (item?.Answer.FirstOrDefault()?.Value is FhirString { Value: { } carried } && carried == now)
+            {
+                continue;
+            }
+
+            if (item is null)
+            {
+                item = NewItem(child);
+                repetition.Item.Insert(Math.Min(definition.Item.IndexOf(child), repetition.Item.Count), item);
+            }
+
+            item.Answer = [new QuestionnaireResponse.AnswerComponent { Value = new FhirString(now) }];
+            Info(path, $"'{child.LinkId}' shows what {made.TypeName}/{made.Id} says now, not the earlier response's words.");
+        }
     }
 
     // True when every answer of `candidate` is already among the answers of `existing` for the same linkIds.
