@@ -34,8 +34,10 @@ public static class EhrSyncTask
             BusinessStatus = new CodeableConcept(StatusSystem, Code(state), Label(state)),
             Intent = FhirTask.TaskIntent.Order,
             Code = new CodeableConcept(KindSystem, Kind, "Write the submission back to the EHR"),
-            Description = "Write this submission (the response, its goals, observations, patient note and provenance) to the care team's EHR.",
-            Focus = new ResourceReference($"QuestionnaireResponse/{message.ResponseId}"),
+            Description = message.IsPageChange
+                ? $"Write this change the patient made on a PatientVoice page ({message.Focus.Split('/')[0]} and its provenance) to the care team's EHR."
+                : "Write this submission (the response, its goals, observations, patient note and provenance) to the care team's EHR.",
+            Focus = new ResourceReference(message.Focus),
             For = message.Patient is null ? null : new ResourceReference(message.Patient),
             AuthoredOnElement = new FhirDateTime(queuedAt),
             LastModifiedElement = new FhirDateTime(now),

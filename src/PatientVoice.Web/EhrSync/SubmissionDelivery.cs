@@ -3,7 +3,8 @@ using PatientVoice.Storage;
 namespace PatientVoice.Web.EhrSync;
 
 /// <summary>
-/// Delivers one submission to the EHR: the response, then the patient note, then what was extracted (Goals,
+/// Delivers one submission to the EHR (or one change made on a patient page: the resource, then its Provenance): the
+/// response, then the patient note, then what was extracted (Goals,
 /// Observations, …), then the Provenance, each written idempotently, references rewritten to the EHR's ids. A type the
 /// EHR does not list or refuses (4xx) takes its next route (<see cref="FallbackPlan"/>), its refusal recorded; a
 /// transient failure stops the run, and the outbox runs it again later from the start (every write is idempotent).
@@ -21,9 +22,9 @@ public sealed partial class SubmissionDelivery(IResourceStore store, EhrWriteCli
         }
 
         var items = await LoadAsync(message, cancellationToken);
-        if (items.Count == 0 || items[0].Type != "QuestionnaireResponse")
+        if (message.IsPageChange ? items.Count == 0 || items[0].Type == "Provenance" : items.Count == 0 || items[0].Type != "QuestionnaireResponse")
         {
-            return new DeliveryReport(DeliveryState.Failed, "The response is no longer stored in PatientVoice.", []);
+            return new DeliveryReport(DeliveryState.Failed, $"{message.Focus} is no longer stored in PatientVoice.", []);
         }
 
         var inEhr = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -140,7 +141,11 @@ public sealed partial class SubmissionDelivery(IResourceStore store, EhrWriteCli
             }
         }
 
-        await Add("QuestionnaireResponse", message.ResponseId);
+        if (!message.IsPageChange)
+        {
+            await Add("QuestionnaireResponse", message.ResponseId);
+        }
+
         var rest = message.Items.Select(r => r.Split('/')).Where(p => p.Length == 2).ToList();
         foreach (var parts in rest.Where(p => p[0] == "DocumentReference"))
         {

@@ -3,6 +3,7 @@ using Hl7.Fhir.Model;
 using PatientVoice.Fhir.Serialization;
 using PatientVoice.Storage;
 using PatientVoice.Storage.Search;
+using PatientVoice.Web.EhrSync;
 using PatientVoice.Web.FhirApi.Write;
 
 namespace PatientVoice.Web.Patients;
@@ -11,7 +12,7 @@ namespace PatientVoice.Web.Patients;
 /// What the patient pages read from and write to PatientVoice's own store: searches parsed as the FHIR API parses
 /// them, and writes through the same <see cref="ResourceWriter"/> (validated, versioned, one transaction each).
 /// </summary>
-public sealed class PatientStore(IResourceStore store, SearchQueryParser parser, ResourceWriter writer, TimeProvider time)
+public sealed class PatientStore(IResourceStore store, SearchQueryParser parser, ResourceWriter writer, EhrSyncEnqueuer ehrSync, TimeProvider time)
 {
     /// <summary>The current versions that match, parsed; newest first unless <paramref name="criteria"/> sort otherwise.</summary>
     public async Task<IReadOnlyList<(T Resource, StoredResource Stored)>> SearchAsync<T>(IReadOnlyList<KeyValuePair<string, string>> criteria, CancellationToken cancellationToken, int count = 200)
@@ -58,7 +59,8 @@ public sealed class PatientStore(IResourceStore store, SearchQueryParser parser,
     /// <summary>
     /// Creates (<paramref name="ifMatch"/> null and no id) or updates <paramref name="resource"/> and, in the same
     /// transaction, a Provenance naming who made this version: the signed-in person, and the patient they act for when
-    /// that is a family member. A change made on a page (not through a questionnaire) still says who made it.
+    /// that is a family member. A change made on a page (not through a questionnaire) still says who made it, and goes to
+    /// the EHR like a submission (its outbox message in the same transaction, when write-back is on).
     /// </summary>
     public Task<StoredResource> WriteRecordedAsync(Resource resource, int? ifMatch, PatientContext recordedBy, CancellationToken cancellationToken)
         => WriteAsync(resource, create: resource.Id is null, ifMatch, recordedBy, cancellationToken);
@@ -73,10 +75,15 @@ public sealed class PatientStore(IResourceStore store, SearchQueryParser parser,
         if (recordedBy is not null)
         {
             var provenance = await writer.PrepareAsync(PageChangeProvenance.Create(outcome.Stored, create, recordedBy, time.GetUtcNow()), cancellationToken);
-            await writer.CreateAsync(session, provenance, null, cancellationToken, assignedId: Guid.CreateVersion7().ToString("N"));
+            var recorded = await writer.CreateAsync(session, provenance, null, cancellationToken, assignedId: Guid.CreateVersion7().ToString("N"));
+            await ehrSync.EnqueueChangeAsync(session, outcome.Stored, recorded.Stored, recordedBy.PatientReference, cancellationToken);
         }
 
         await session.CommitAsync(cancellationToken);
+        if (recordedBy is not null)
+        {
+            ehrSync.NotifyCommitted();
+        }
         return outcome.Stored;
     }
 
