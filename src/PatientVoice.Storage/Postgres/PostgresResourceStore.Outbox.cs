@@ -10,37 +10,26 @@ namespace PatientVoice.Storage.Postgres;
 /// </summary>
 public sealed partial class PostgresResourceStore
 {
-    private const string EntryColumns = "id, topic, key, payload, state, attempts, enqueued_at, due_at, finished_at, last_error";
-
     public async Task<IReadOnlyList<OutboxClaim>> ClaimDueAsync(string topic, int maxCount, TimeSpan lease, CancellationToken cancellationToken)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxCount, 1);
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(lease, TimeSpan.Zero);
+        OutboxRows.CheckClaim(maxCount, lease);
         var now = StoreClock.Now(_time);
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        await using var command = new NpgsqlCommand("""
+        await using var command = new NpgsqlCommand($"""
             UPDATE outbox SET attempts = attempts + 1, lease_until = @until, lease_token = @token || '-' || id
             WHERE id IN (
                 SELECT id FROM outbox
                 WHERE topic = @topic AND state = 0 AND due_at <= @now AND (lease_until IS NULL OR lease_until <= @now)
                 ORDER BY due_at, id LIMIT @max
                 FOR UPDATE SKIP LOCKED)
-            RETURNING id, topic, key, payload, attempts, enqueued_at, lease_until, lease_token
+            RETURNING {OutboxRows.ClaimColumns}
             """, connection);
         command.Parameters.AddWithValue("until", (now + lease).ToUnixTimeMilliseconds());
         command.Parameters.AddWithValue("token", Guid.NewGuid().ToString("N"));
         command.Parameters.AddWithValue("topic", topic);
         command.Parameters.AddWithValue("now", now.ToUnixTimeMilliseconds());
         command.Parameters.AddWithValue("max", maxCount);
-        var claims = new List<OutboxClaim>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            claims.Add(new OutboxClaim(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetInt32(4),
-                StoreClock.FromUnixMilliseconds(reader.GetInt64(5)), StoreClock.FromUnixMilliseconds(reader.GetInt64(6)), reader.GetString(7)));
-        }
-
-        return claims.OrderBy(c => c.Id).ToList();
+        return await OutboxRows.ReadClaimsAsync(command, cancellationToken);
     }
 
     public Task<bool> CompleteAsync(OutboxClaim claim, CancellationToken cancellationToken)
@@ -55,17 +44,17 @@ public sealed partial class PostgresResourceStore
     public async Task<OutboxEntry?> FindAsync(string topic, string key, CancellationToken cancellationToken)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        await using var command = new NpgsqlCommand($"SELECT {EntryColumns} FROM outbox WHERE topic = @topic AND key = @key", connection);
+        await using var command = new NpgsqlCommand($"SELECT {OutboxRows.EntryColumns} FROM outbox WHERE topic = @topic AND key = @key", connection);
         command.Parameters.AddWithValue("topic", topic);
         command.Parameters.AddWithValue("key", key);
-        return (await ReadEntriesAsync(command, cancellationToken)).FirstOrDefault();
+        return (await OutboxRows.ReadEntriesAsync(command, cancellationToken)).FirstOrDefault();
     }
 
     public async Task<IReadOnlyList<OutboxEntry>> ListAsync(string topic, OutboxState? state, int maxCount, CancellationToken cancellationToken)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await using var command = new NpgsqlCommand(
-            $"SELECT {EntryColumns} FROM outbox WHERE topic = @topic{(state is null ? "" : " AND state = @state")} ORDER BY id DESC LIMIT @max", connection);
+            $"SELECT {OutboxRows.EntryColumns} FROM outbox WHERE topic = @topic{(state is null ? "" : " AND state = @state")} ORDER BY id DESC LIMIT @max", connection);
         command.Parameters.AddWithValue("topic", topic);
         if (state is { } s)
         {
@@ -73,7 +62,7 @@ public sealed partial class PostgresResourceStore
         }
 
         command.Parameters.AddWithValue("max", maxCount);
-        return await ReadEntriesAsync(command, cancellationToken);
+        return await OutboxRows.ReadEntriesAsync(command, cancellationToken);
     }
 
     // Every outcome ends the lease; it applies only while the claim's lease token is still the row's.
@@ -89,20 +78,5 @@ public sealed partial class PostgresResourceStore
         command.Parameters.AddWithValue("due", (dueAt ?? now).ToUnixTimeMilliseconds());
         command.Parameters.Add(new NpgsqlParameter("reason", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)reason ?? DBNull.Value });
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
-    }
-
-    private static async Task<IReadOnlyList<OutboxEntry>> ReadEntriesAsync(NpgsqlCommand command, CancellationToken cancellationToken)
-    {
-        var entries = new List<OutboxEntry>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            entries.Add(new OutboxEntry(
-                reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), (OutboxState)reader.GetInt32(4), reader.GetInt32(5),
-                StoreClock.FromUnixMilliseconds(reader.GetInt64(6)), StoreClock.FromUnixMilliseconds(reader.GetInt64(7)),
-                reader.IsDBNull(8) ? null : StoreClock.FromUnixMilliseconds(reader.GetInt64(8)), reader.IsDBNull(9) ? null : reader.GetString(9)));
-        }
-
-        return entries;
     }
 }

@@ -6,12 +6,9 @@ namespace PatientVoice.Storage.Sqlite;
 /// <summary>The outbox half of the SQLite store: claims and outcomes are short write transactions taking the writer turn.</summary>
 public sealed partial class SqliteResourceStore
 {
-    private const string EntryColumns = "id, topic, key, payload, state, attempts, enqueued_at, due_at, finished_at, last_error";
-
     public async Task<IReadOnlyList<OutboxClaim>> ClaimDueAsync(string topic, int maxCount, TimeSpan lease, CancellationToken cancellationToken)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxCount, 1);
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(lease, TimeSpan.Zero);
+        OutboxRows.CheckClaim(maxCount, lease);
         var now = StoreClock.Now(_time);
         var leaseUntil = now + lease;
         var token = Guid.NewGuid().ToString("N");
@@ -19,28 +16,20 @@ public sealed partial class SqliteResourceStore
         {
             await using var command = connection.CreateCommand();
             command.Transaction = transaction;
-            command.CommandText = """
+            command.CommandText = $"""
                 UPDATE outbox SET attempts = attempts + 1, lease_until = $until, lease_token = $token || '-' || id
                 WHERE id IN (
                     SELECT id FROM outbox
                     WHERE topic = $topic AND state = 0 AND due_at <= $now AND (lease_until IS NULL OR lease_until <= $now)
                     ORDER BY due_at, id LIMIT $max)
-                RETURNING id, topic, key, payload, attempts, enqueued_at, lease_until, lease_token
+                RETURNING {OutboxRows.ClaimColumns}
                 """;
             command.Parameters.AddWithValue("$until", leaseUntil.ToUnixTimeMilliseconds());
             command.Parameters.AddWithValue("$token", token);
             command.Parameters.AddWithValue("$topic", topic);
             command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
             command.Parameters.AddWithValue("$max", maxCount);
-            var claims = new List<OutboxClaim>();
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                claims.Add(new OutboxClaim(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetInt32(4),
-                    StoreClock.FromUnixMilliseconds(reader.GetInt64(5)), StoreClock.FromUnixMilliseconds(reader.GetInt64(6)), reader.GetString(7)));
-            }
-
-            return claims.OrderBy(c => c.Id).ToList();
+            return await OutboxRows.ReadClaimsAsync(command, cancellationToken);
         }, cancellationToken);
     }
 
@@ -57,21 +46,21 @@ public sealed partial class SqliteResourceStore
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {EntryColumns} FROM outbox WHERE topic = $topic AND key = $key";
+        command.CommandText = $"SELECT {OutboxRows.EntryColumns} FROM outbox WHERE topic = $topic AND key = $key";
         command.Parameters.AddWithValue("$topic", topic);
         command.Parameters.AddWithValue("$key", key);
-        return (await ReadEntriesAsync(command, cancellationToken)).FirstOrDefault();
+        return (await OutboxRows.ReadEntriesAsync(command, cancellationToken)).FirstOrDefault();
     }
 
     public async Task<IReadOnlyList<OutboxEntry>> ListAsync(string topic, OutboxState? state, int maxCount, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {EntryColumns} FROM outbox WHERE topic = $topic AND ($state IS NULL OR state = $state) ORDER BY id DESC LIMIT $max";
+        command.CommandText = $"SELECT {OutboxRows.EntryColumns} FROM outbox WHERE topic = $topic AND ($state IS NULL OR state = $state) ORDER BY id DESC LIMIT $max";
         command.Parameters.AddWithValue("$topic", topic);
         command.Parameters.AddWithValue("$state", state is { } s ? (int)s : DBNull.Value);
         command.Parameters.AddWithValue("$max", maxCount);
-        return await ReadEntriesAsync(command, cancellationToken);
+        return await OutboxRows.ReadEntriesAsync(command, cancellationToken);
     }
 
     // Every outcome ends the lease; it applies only while the claim's lease token is still the row's.
@@ -107,20 +96,5 @@ public sealed partial class SqliteResourceStore
         {
             _writeLock.Release();
         }
-    }
-
-    private static async Task<IReadOnlyList<OutboxEntry>> ReadEntriesAsync(SqliteCommand command, CancellationToken cancellationToken)
-    {
-        var entries = new List<OutboxEntry>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            entries.Add(new OutboxEntry(
-                reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), (OutboxState)reader.GetInt32(4), reader.GetInt32(5),
-                StoreClock.FromUnixMilliseconds(reader.GetInt64(6)), StoreClock.FromUnixMilliseconds(reader.GetInt64(7)),
-                reader.IsDBNull(8) ? null : StoreClock.FromUnixMilliseconds(reader.GetInt64(8)), reader.IsDBNull(9) ? null : reader.GetString(9)));
-        }
-
-        return entries;
     }
 }
