@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -32,20 +31,18 @@ internal sealed record SandboxSettings
 /// </summary>
 internal sealed class SandboxProcess : IAsyncDisposable
 {
-    private readonly Process _process;
+    private readonly HostProcess _host;
     private readonly ScratchDirectory _data;
-    private readonly Queue<string> _output = new();
 
-    private SandboxProcess(Process process, ScratchDirectory data, Uri ehrUrl)
+    private SandboxProcess(HostProcess host, ScratchDirectory data)
     {
-        _process = process;
+        _host = host;
         _data = data;
-        EhrUrl = ehrUrl;
-        Http = new HttpClient(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false }) { BaseAddress = ehrUrl };
+        Http = new HttpClient(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false }) { BaseAddress = host.BaseAddress };
     }
 
     /// <summary>The EHR's root, e.g. http://127.0.0.1:41234 (issuer).</summary>
-    public Uri EhrUrl { get; }
+    public Uri EhrUrl => _host.BaseAddress;
 
     /// <summary>The FHIR base (<c>iss</c>, <c>aud</c>).</summary>
     public string FhirBase => EhrUrl.AbsoluteUri.TrimEnd('/') + "/fhir";
@@ -53,22 +50,13 @@ internal sealed class SandboxProcess : IAsyncDisposable
     /// <summary>A client on the sandbox (no cookies, no redirects followed).</summary>
     public HttpClient Http { get; }
 
-    public string RecentOutput
-    {
-        get
-        {
-            lock (_output)
-            {
-                return string.Join('\n', _output);
-            }
-        }
-    }
+    public string RecentOutput => _host.RecentOutput;
 
     public static async Task<SandboxProcess> StartAsync(SandboxSettings settings, CancellationToken cancellationToken = default)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
-        var folder = Path.Combine(RepositoryPaths.Root, "sandbox", "PatientVoice.Sandbox", "bin", configuration, "net10.0");
-        var dll = Path.Combine(folder, "PatientVoice.Sandbox.dll");
+        var dll = Path.Combine(RepositoryPaths.Root, "sandbox", "PatientVoice.Sandbox", "bin", configuration, "net10.0", "PatientVoice.Sandbox.dll");
         if (!File.Exists(dll))
         {
             throw new InvalidOperationException($"The sandbox is not built at {dll}; the test project must reference it (ReferenceOutputAssembly=false).");
@@ -79,7 +67,6 @@ internal sealed class SandboxProcess : IAsyncDisposable
         var data = new ScratchDirectory();
         var arguments = new List<string>
         {
-            dll, "--urls", ehrUrl,
             "--Sandbox:EhrUrl=" + ehrUrl,
             "--Sandbox:AppUrl=" + settings.AppUrl,
             "--Sandbox:DataDirectory=" + data.Path,
@@ -106,30 +93,16 @@ internal sealed class SandboxProcess : IAsyncDisposable
         }
 
         arguments.AddRange(settings.ExtraArguments);
-        var start = new ProcessStartInfo(DotnetHost(), arguments)
-        {
-            WorkingDirectory = folder,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
-        var process = new Process { StartInfo = start };
-        var sandbox = new SandboxProcess(process, data, new Uri(ehrUrl));
-        process.OutputDataReceived += (_, e) => sandbox.Record(e.Data);
-        process.ErrorDataReceived += (_, e) => sandbox.Record(e.Data);
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
         try
         {
             // Generous: on a loaded CI machine the sandbox can take a while to seed and bind.
-            await sandbox.WaitUntilReadyAsync(TimeSpan.FromSeconds(180), cancellationToken);
-            return sandbox;
+            var host = await HostProcess.StartAsync(dll, port, "/fhir/.well-known/smart-configuration",
+                new Dictionary<string, string> { ["ASPNETCORE_ENVIRONMENT"] = "Development" }, arguments, TimeSpan.FromSeconds(180));
+            return new SandboxProcess(host, data);
         }
         catch
         {
-            await sandbox.DisposeAsync();
+            data.Dispose();
             throw;
         }
     }
@@ -166,72 +139,11 @@ internal sealed class SandboxProcess : IAsyncDisposable
         Http.Dispose();
         try
         {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                await _process.WaitForExitAsync();
-            }
-        }
-        catch (InvalidOperationException)
-        {
-            // Never started, or already reaped.
+            await _host.DisposeAsync();
         }
         finally
         {
-            _process.Dispose();
             _data.Dispose();
-        }
-    }
-
-    private static string DotnetHost()
-        => Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
-
-    private void Record(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (_output)
-        {
-            _output.Enqueue(line);
-            if (_output.Count > 50)
-            {
-                _output.Dequeue();
-            }
-        }
-    }
-
-    private async Task WaitUntilReadyAsync(TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(timeout);
-        while (true)
-        {
-            if (_process.HasExited)
-            {
-                throw new InvalidOperationException($"The sandbox exited (code {_process.ExitCode}) during start-up:\n{RecentOutput}");
-            }
-
-            try
-            {
-                using var response = await Http.GetAsync("/fhir/.well-known/smart-configuration", deadline.Token);
-                if (response.StatusCode == HttpStatusCode.OK)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-            catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-            {
-                throw new TimeoutException($"The sandbox did not answer SMART discovery within {timeout.TotalSeconds:F0} s:\n{RecentOutput}");
-            }
-
-            await Task.Delay(100, deadline.Token);
         }
     }
 }

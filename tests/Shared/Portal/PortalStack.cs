@@ -32,8 +32,8 @@ internal sealed class PortalStack : IAsyncDisposable
     public static async Task<PortalStack> StartAsync(IReadOnlyList<string>? appArguments = null)
     {
         var data = new ScratchDirectory();
-        var ehrPort = HostProcess.FreePort();
-        var appPort = HostProcess.FreePort();
+        var ehrPort = FreePort.Next();
+        var appPort = FreePort.Next();
         var ehrUrl = $"http://127.0.0.1:{ehrPort}";
         var appUrl = $"http://127.0.0.1:{appPort}";
         var configuration = BuildConfiguration();

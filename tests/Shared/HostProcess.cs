@@ -1,13 +1,13 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 
-namespace PatientVoice.Testing.Portal;
+namespace PatientVoice.Testing;
 
 /// <summary>
 /// A .NET web app (<c>dotnet X.dll</c>) as its own process on a loopback port chosen beforehand (the sandbox and
-/// PatientVoice must know each other's URLs before either starts). Ready once <c>readyPath</c> answers 200.
-/// Disposing kills it, so a failed run leaves nothing behind.
+/// PatientVoice must know each other's URLs before either starts; <c>FreePort</c>). Ready once <c>readyPath</c>
+/// answers 200. Disposing kills it, so a failed run leaves nothing behind. The portal stack runs on it, and so does
+/// <c>SandboxProcess</c>; <c>ServerProcess</c> differs (the kernel picks its port, and it can be SIGKILLed).
 /// </summary>
 internal sealed class HostProcess : IAsyncDisposable
 {
@@ -31,14 +31,6 @@ internal sealed class HostProcess : IAsyncDisposable
                 return string.Join('\n', _recent);
             }
         }
-    }
-
-    /// <summary>A loopback port nothing listens on right now.</summary>
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public static async Task<HostProcess> StartAsync(string dll, int port, string readyPath, IReadOnlyDictionary<string, string> environment, IReadOnlyList<string> arguments, TimeSpan timeout)
