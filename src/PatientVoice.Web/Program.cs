@@ -2,26 +2,27 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.OpenApi;
 using PatientVoice.Fhir;
 using PatientVoice.Fhir.Conformance;
-using PatientVoice.Fhir.Questionnaires.Extract;
 using PatientVoice.Storage;
 using PatientVoice.Storage.Indexing;
 using PatientVoice.Storage.Postgres;
 using PatientVoice.Storage.Sqlite;
 using PatientVoice.Web.CdsHooks;
 using PatientVoice.Web.Clinicians;
-using PatientVoice.Web.EhrSync;
+using PatientVoice.Application.EhrSync;
+using PatientVoice.Application;
 using PatientVoice.Web.FhirApi;
 using PatientVoice.Web.FhirApi.Capabilities;
 using PatientVoice.Web.FhirApi.Errors;
 using PatientVoice.Web.FhirApi.Formats;
-using PatientVoice.Web.FhirApi.Validation;
+using PatientVoice.Application.Validation;
+using PatientVoice.Application.Write;
 using PatientVoice.Web.FhirApi.Write;
 using PatientVoice.Web.Health;
 using PatientVoice.Web.Launch;
 using PatientVoice.Web.Localization;
 using PatientVoice.Web.Pages.Errors;
+using PatientVoice.Application.Submit;
 using PatientVoice.Web.Patients;
-using PatientVoice.Web.Submissions;
 using PatientVoice.Web.Security;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -46,21 +47,11 @@ switch (builder.Configuration["Storage:Provider"] ?? "Sqlite")
 
 builder.Services.Configure<FhirApiOptions>(builder.Configuration.GetSection(FhirApiOptions.Section));
 builder.Services.AddHostedService<StoreInitializer>();
-builder.Services.AddHostedService<QuestionnaireSeeder>();
 builder.Services.AddMemoryCache(options => options.SizeLimit = 1000);
-builder.Services.AddSingleton<ResourceValidation>();
-builder.Services.AddSingleton<QuestionnaireLookup>();
-builder.Services.AddSingleton<QuestionnaireResponseExtractor>();
-builder.Services.AddSingleton<SubmissionService>();
-builder.Services.AddSingleton<CarriedGoals>();
-builder.Services.AddSingleton<PreviousResponses>();
 builder.Services.AddSingleton<PatientVoice.Web.FhirApi.Operations.PopulateServices>();
-// Write-back to the EHR: an outbox filled by submissions, a worker delivering it (off unless EhrSync:Enabled).
-builder.Services.AddEhrSync(builder.Configuration);
-builder.Services.AddSingleton<IResourceWriteValidator, ProfileWriteValidator>();
-builder.Services.AddSingleton<IResourceTransitionRule, QuestionnaireResponseStatusRule>();
+// The use cases every door calls (PatientVoice.Application): write, submit, transactions, the EHR write-back.
+builder.Services.AddPatientVoiceApplication(builder.Configuration);
 builder.Services.AddSingleton<FhirRequestBody>();
-builder.Services.AddSingleton<ResourceWriter>();
 builder.Services.AddSingleton<CapabilityStatementBuilder>();
 // FHIR API security: bearer JWTs from Security:Issuers (and Security:Entra), SMART scopes, audit (after the store: it wraps it).
 builder.Services.AddFhirApiSecurity(builder.Configuration);

@@ -16,6 +16,7 @@ using PatientVoice.Testing;
 using PatientVoice.Web.Clinicians;
 using PatientVoice.Web.Clinicians.Presentation;
 using PatientVoice.Web.Clinicians.Summary;
+using PatientVoice.Application.Write;
 using PatientVoice.Web.FhirApi.Write;
 
 namespace PatientVoice.Benchmarks;

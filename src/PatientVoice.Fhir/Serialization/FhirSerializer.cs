@@ -28,6 +28,14 @@ public static class FhirSerializer
     /// <summary>Options for System.Text.Json (compact, as stored).</summary>
     public static JsonSerializerOptions JsonOptions => Compact;
 
+    /// <summary>
+    /// A resource from JSON this server wrote (stored versions, cached documents): the one way stored JSON is read
+    /// back. A client's body goes through <see cref="FhirResourceParser"/>, which sorts what is wrong with it.
+    /// </summary>
+    public static T Parse<T>(string json) where T : Resource
+        => JsonSerializer.Deserialize<Resource>(json, Compact) as T
+           ?? throw new InvalidOperationException($"The stored JSON is not a {typeof(T).Name}.");
+
     public static string ToJson(Resource resource, bool pretty = false)
         => JsonSerializer.Serialize(resource, resource.GetType(), pretty ? Indented : Compact);
 

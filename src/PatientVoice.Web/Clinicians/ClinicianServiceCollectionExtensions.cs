@@ -14,9 +14,8 @@ public static class ClinicianServiceCollectionExtensions
         services.AddSingleton<SummaryStoreQueries>();
         services.AddSingleton<SafetyFlagReader>();
         // The patient pages' reviewed term list picks the words that raised a flag (without it: every free-text answer).
-        services.TryAddSingleton<SafetyTextMatch>(sp => sp.GetService<PatientVoice.Web.Patients.SafetyTerms>() is { } terms ? terms.Matches : _ => true);
+        services.TryAddSingleton<SafetyTextMatch>(sp => sp.GetService<PatientVoice.Application.Submit.SafetyTerms>() is { } terms ? terms.Matches : _ => true);
         services.AddSingleton<ClinicianSummaryReader>();
-        services.AddSingleton<ClinicianWrites>();
         services.AddSingleton<AgendaOutcomeRecorder>();
         services.AddSingleton<ReadAcknowledgements>();
         services.AddSingleton<GoalAgreement>();

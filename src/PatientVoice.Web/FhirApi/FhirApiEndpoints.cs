@@ -1,3 +1,4 @@
+using PatientVoice.Application.Transactions;
 using PatientVoice.Web.FhirApi.Bundles;
 using PatientVoice.Web.FhirApi.Capabilities;
 using PatientVoice.Web.FhirApi.Formats;
@@ -5,6 +6,7 @@ using PatientVoice.Web.FhirApi.History;
 using PatientVoice.Web.FhirApi.Operations;
 using PatientVoice.Web.FhirApi.Read;
 using PatientVoice.Web.FhirApi.Search;
+using PatientVoice.Application.Write;
 using PatientVoice.Web.FhirApi.Write;
 using PatientVoice.Web.Security;
 

@@ -1,53 +1,26 @@
 using System.Globalization;
 using Hl7.Fhir.Model;
-using PatientVoice.Fhir.Conformance;
-using PatientVoice.Fhir.Errors;
+using PatientVoice.Application;
+using PatientVoice.Application.Write;
 
 namespace PatientVoice.Web.FhirApi;
 
 /// <summary>What every FHIR interaction reads off the HTTP request: base URL, type, headers.</summary>
 public static class FhirRequest
 {
-    public const string BasePath = "/fhir";
+    public const string BasePath = FhirBase.Path;
 
     /// <summary>The absolute FHIR base of this server as the client called it, e.g. <c>https://host/fhir</c>.</summary>
     public static string BaseUrl(HttpRequest request)
         => $"{request.Scheme}://{request.Host}{request.PathBase}{BasePath}";
 
     /// <summary>404 for a resource type we do not serve (or that FHIR does not know).</summary>
-    public static string RequireType(string type)
-    {
-        if (SupportedResourceTypes.IsSupported(type))
-        {
-            return type;
-        }
-
-        throw ModelInfo.IsKnownResource(type)
-            ? new ResourceNotFoundException($"Resource type '{type}' is not supported by this server; supported: {string.Join(", ", SupportedResourceTypes.All)}.")
-            : new ResourceNotFoundException($"'{type}' is not a FHIR R4 resource type.");
-    }
+    public static string RequireType(string type) => SearchCriteria.RequireType(type);
 
     /// <summary>The version in an If-Match header (<c>W/"3"</c> or <c>"3"</c>), or null without one.</summary>
     public static int? IfMatch(HttpRequest request) => ParseETag(request.Headers.IfMatch.ToString(), "If-Match");
 
-    public static int? ParseETag(string? value, string header)
-    {
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            return null;
-        }
-
-        var text = value.Trim();
-        if (text.StartsWith("W/", StringComparison.Ordinal))
-        {
-            text = text[2..];
-        }
-
-        text = text.Trim('"');
-        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var version) && version > 0
-            ? version
-            : throw new BadRequestException($"{header} '{value}' is not a version ETag such as W/\"3\".");
-    }
+    public static int? ParseETag(string? value, string header) => VersionTag.Parse(value, header);
 
     /// <summary>Prefer: return=minimal | representation | OperationOutcome (representation by default).</summary>
     public static string PreferredReturn(HttpRequest request)
@@ -77,8 +50,5 @@ public static class FhirRequest
         => query.SelectMany(q => q.Value.Select(v => new KeyValuePair<string, string>(q.Key, v ?? string.Empty))).ToList();
 
     /// <summary>Search parameters from a query string in FHIR's own form (If-None-Exist, conditional URLs).</summary>
-    public static List<KeyValuePair<string, string>> ParseQueryString(string query)
-        => Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(query.TrimStart('?'))
-            .SelectMany(q => q.Value.Select(v => new KeyValuePair<string, string>(q.Key, v ?? string.Empty)))
-            .ToList();
+    public static List<KeyValuePair<string, string>> ParseQueryString(string query) => SearchCriteria.Parse(query);
 }

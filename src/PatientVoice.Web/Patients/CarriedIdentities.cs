@@ -1,7 +1,7 @@
 using Hl7.Fhir.Model;
 using PatientVoice.Fhir.Errors;
 using PatientVoice.Fhir.Questionnaires.Populate;
-using PatientVoice.Web.Submissions;
+using PatientVoice.Application.Submit;
 
 namespace PatientVoice.Web.Patients;
 
@@ -13,11 +13,6 @@ namespace PatientVoice.Web.Patients;
 /// </summary>
 public sealed class CarriedIdentities(CarriedGoals carried)
 {
-    private static readonly HashSet<Goal.GoalLifecycleStatus> Ended =
-    [
-        Goal.GoalLifecycleStatus.Cancelled, Goal.GoalLifecycleStatus.Completed, Goal.GoalLifecycleStatus.EnteredInError, Goal.GoalLifecycleStatus.Rejected,
-    ];
-
     /// <summary>The response <paramref name="response"/> says it was carried forward from (<c>QuestionnaireResponse/{id}</c>), or null.</summary>
     public static string? CarriedFrom(QuestionnaireResponse response)
         => response.GetExtension(PopulateExtensions.CarriedForwardFrom)?.Value is ResourceReference { Reference: { Length: > 0 } reference } ? reference : null;
@@ -70,7 +65,7 @@ public sealed class CarriedIdentities(CarriedGoals carried)
                     "QuestionnaireResponse.item");
             }
 
-            if (resource is Goal { LifecycleStatus: { } status } && Ended.Contains(status))
+            if (resource is Goal goal && PatientVoice.Fhir.Goals.GoalLifecycle.IsEnded(goal))
             {
                 item.Answer.Clear();
             }

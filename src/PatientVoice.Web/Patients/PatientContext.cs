@@ -8,6 +8,9 @@ namespace PatientVoice.Web.Patients;
 /// </summary>
 public sealed record PatientContext(SmartSession Session, string PatientReference, string UserReference, string? PatientName, string? UserName)
 {
+    /// <summary>Who makes a change from this page, as the use cases take it.</summary>
+    public PatientVoice.Application.Actor Actor => new(PatientReference, UserReference);
+
     /// <summary>A family member (RelatedPerson) is filling this in for the patient.</summary>
     public bool IsFamilyMember => UserReference.StartsWith("RelatedPerson/", StringComparison.Ordinal);
 

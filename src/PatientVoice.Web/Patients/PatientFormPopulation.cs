@@ -1,7 +1,7 @@
 using Hl7.Fhir.Model;
 using PatientVoice.Fhir.Questionnaires.Populate;
 using PatientVoice.Web.Launch;
-using PatientVoice.Web.Submissions;
+using PatientVoice.Application.Submit;
 
 namespace PatientVoice.Web.Patients;
 

@@ -91,8 +91,8 @@ public sealed partial class PatientGoals(PatientStore store, TimeProvider time, 
     /// <summary>Why the goal matters, in the patient's words: the first note.</summary>
     public static string? WhyOf(Goal goal) => goal.Note.FirstOrDefault()?.Text;
 
-    /// <summary>Still something the patient is working on (not reached, not dropped).</summary>
-    public static bool IsOpen(Goal goal) => goal.LifecycleStatus is not (Goal.GoalLifecycleStatus.Completed or Goal.GoalLifecycleStatus.Cancelled or Goal.GoalLifecycleStatus.Rejected);
+    /// <summary>Still something the patient is working on (<see cref="PatientVoice.Fhir.Goals.GoalLifecycle.IsOpen"/>).</summary>
+    public static bool IsOpen(Goal goal) => PatientVoice.Fhir.Goals.GoalLifecycle.IsOpen(goal);
 
     private static void SetWhy(Goal goal, string? why)
     {

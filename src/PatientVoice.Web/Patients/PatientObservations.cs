@@ -1,5 +1,5 @@
 using Hl7.Fhir.Model;
-using PatientVoice.Web.Submissions;
+using PatientVoice.Application.Submit;
 
 namespace PatientVoice.Web.Patients;
 

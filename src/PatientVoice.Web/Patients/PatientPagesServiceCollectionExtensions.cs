@@ -45,7 +45,6 @@ public static class PatientPagesServiceCollectionExtensions
         });
         services.Configure<BrotliCompressionProviderOptions>(options => options.Level = CompressionLevel.Optimal);
         services.Configure<GzipCompressionProviderOptions>(options => options.Level = CompressionLevel.Optimal);
-        services.AddSingleton(SafetyTerms.Load());
         services.AddSingleton<PatientContentSecurityPolicy>();
         services.AddScoped<PatientContextAccessor>();
         services.AddScoped<PatientStore>();

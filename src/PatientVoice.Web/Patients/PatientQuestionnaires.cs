@@ -1,6 +1,6 @@
 using Hl7.Fhir.Model;
 using PatientVoice.Fhir.Questionnaires;
-using PatientVoice.Web.FhirApi.Validation;
+using PatientVoice.Application.Validation;
 
 namespace PatientVoice.Web.Patients;
 

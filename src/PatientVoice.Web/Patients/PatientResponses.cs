@@ -1,7 +1,7 @@
 using Hl7.Fhir.Model;
 using PatientVoice.Fhir.Errors;
 using PatientVoice.Storage;
-using PatientVoice.Web.Submissions;
+using PatientVoice.Application.Submit;
 
 namespace PatientVoice.Web.Patients;
 
@@ -17,7 +17,6 @@ public sealed partial class PatientResponses(
     SubmissionService submissions,
     PatientFormPopulation population,
     CarriedIdentities identities,
-    SafetyTerms safetyTerms,
     TimeProvider time,
     ILogger<PatientResponses> logger)
 {
@@ -78,8 +77,8 @@ public sealed partial class PatientResponses(
         return stored;
     }
 
-    /// <summary>Submits the draft <paramref name="id"/> at <paramref name="version"/>; flags it when its free text has safety terms.</summary>
-    public async Task<(StoredResource Stored, bool Flagged)> SubmitAsync(HttpRequest request, PatientContext context, PatientQuestionnaire questionnaire, string id, int version, CancellationToken cancellationToken)
+    /// <summary>Submits the draft <paramref name="id"/> at <paramref name="version"/>; says whether it was flagged for prompt attention.</summary>
+    public async Task<(StoredResource Stored, bool Flagged)> SubmitAsync(PatientContext context, PatientQuestionnaire questionnaire, string id, int version, CancellationToken cancellationToken)
     {
         var draft = await RequireOwnAsync(context, id, cancellationToken);
         var response = Own(context, questionnaire, draft, QuestionnaireResponse.QuestionnaireResponseStatus.Completed);
@@ -87,8 +86,9 @@ public sealed partial class PatientResponses(
         // The draft was stored by the server (SaveDraftAsync): what it says it was carried forward from stands; its ids are checked again.
         CarriedIdentities.SetCarriedFrom(response, CarriedIdentities.CarriedFrom(draft));
         await CheckIdentitiesAsync(context, questionnaire, response, cancellationToken);
-        var flagged = ReviewFlag.Apply(response, safetyTerms);
-        var outcome = await submissions.SubmitAsync(request, response, version, create: false, cancellationToken);
+        // The server's rules (the safety flag among them) are applied by the submission itself, as for every door.
+        var outcome = await submissions.SubmitAsync(response, new SubmitTarget.Update(id, version), cancellationToken);
+        var flagged = ReviewFlag.IsFlagged(response);
         LogSubmitted(outcome.Stored.Id, outcome.Stored.VersionId, flagged);
         return (outcome.Stored, flagged);
     }

@@ -1,5 +1,5 @@
 using PatientVoice.Web.Clinicians.Summary;
-using PatientVoice.Web.EhrSync;
+using PatientVoice.Application.EhrSync;
 
 namespace PatientVoice.Web.Patients;
 

@@ -1,7 +1,7 @@
 using Hl7.Fhir.Model;
 using PatientVoice.Storage;
 using PatientVoice.Web.Clinicians.Review;
-using PatientVoice.Web.EhrSync;
+using PatientVoice.Application.EhrSync;
 
 namespace PatientVoice.Web.Patients;
 

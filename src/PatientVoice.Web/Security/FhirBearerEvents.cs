@@ -1,6 +1,7 @@
 using Hl7.Fhir.Model;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.IdentityModel.Tokens;
+using PatientVoice.Application;
 using PatientVoice.Web.FhirApi;
 using PatientVoice.Web.FhirApi.Errors;
 using PatientVoice.Web.Security.Audit;

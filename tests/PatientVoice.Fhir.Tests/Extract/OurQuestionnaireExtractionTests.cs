@@ -219,7 +219,7 @@ public sealed class OurQuestionnaireExtractionTests(ValidatorFixture fixture)
 
         var goal = Assert.IsType<Goal>(Assert.Single(removed));
         Assert.Equal("Sleep through the night", goal.Description.Text);
-        var ended = RemovedAnswers.EndRemovedGoal(goal, Now);
+        var ended = PatientVoice.Fhir.Goals.GoalLifecycle.EndRemoved(goal, Now);
         Assert.Equal(Goal.GoalLifecycleStatus.Cancelled, ended.LifecycleStatus);
         Assert.Contains(ended.Note, n => n.Text.ToString()!.Contains("removed", StringComparison.Ordinal));
         Assert.Equal(Goal.GoalLifecycleStatus.Proposed, goal.LifecycleStatus);

@@ -2,7 +2,7 @@ using Hl7.Fhir.Model;
 using Microsoft.Extensions.DependencyInjection;
 using PatientVoice.Storage;
 using PatientVoice.Storage.Outbox;
-using PatientVoice.Web.EhrSync;
+using PatientVoice.Application.EhrSync;
 
 namespace PatientVoice.Web.Tests.EhrSync;
 

@@ -5,6 +5,7 @@ using System.Text.RegularExpressions;
 using Hl7.Fhir.Model;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using PatientVoice.Application.Submit;
 using PatientVoice.Web.Patients;
 using PatientVoice.Web.Patients.MyCopy;
 using PatientVoice.Web.Tests.Clinicians;

@@ -4,7 +4,7 @@ using PatientVoice.Fhir.Questionnaires.Extract;
 using PatientVoice.Storage;
 using PatientVoice.Web.Clinicians.Review;
 using PatientVoice.Web.Clinicians.Summary;
-using PatientVoice.Web.EhrSync;
+using PatientVoice.Application.EhrSync;
 using PatientVoice.Web.Tests.Clinicians;
 using PatientVoice.Web.Tests.Launch;
 using static PatientVoice.Web.Clinicians.Summary.SummaryStoreQueries;

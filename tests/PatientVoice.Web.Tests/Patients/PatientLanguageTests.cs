@@ -1,4 +1,5 @@
 using Hl7.Fhir.Model;
+using PatientVoice.Application.Submit;
 using PatientVoice.Web.Patients;
 using PatientVoice.Web.Tests.Launch;
 

@@ -57,7 +57,7 @@ public sealed record ExtractionResult(
 
     /// <summary>
     /// The previously extracted resources (from an earlier submission of the same response) that this extraction no longer
-    /// produces: the caller ends them (<see cref="RemovedAnswers.EndRemovedGoal"/>) rather than deleting them.
+    /// produces: the caller ends them (<see cref="Goals.GoalLifecycle.EndRemoved"/>) rather than deleting them.
     /// </summary>
     public IReadOnlyList<Resource> NoLongerExtracted(IEnumerable<Resource> previouslyExtracted)
     {

@@ -5,22 +5,6 @@ namespace PatientVoice.Fhir.Questionnaires.Extract;
 /// <summary>What becomes of a resource whose answer the patient removed when amending: ended, never deleted.</summary>
 public static class RemovedAnswers
 {
-    /// <summary>A copy of the goal, cancelled, with a note saying why and when; keep its id and update it.</summary>
-    public static Goal EndRemovedGoal(Goal previous, DateTimeOffset when)
-    {
-        ArgumentNullException.ThrowIfNull(previous);
-        var ended = (Goal)previous.DeepCopy();
-        ended.LifecycleStatus = Goal.GoalLifecycleStatus.Cancelled;
-        ended.StatusDate = when.UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
-        ended.StatusReason = "Removed by the patient when they changed their answers.";
-        ended.Note.Add(new Annotation
-        {
-            Time = new FhirDateTime(when).Value,
-            Text = "The patient removed this goal when they changed their answers.",
-        });
-        return ended;
-    }
-
     /// <summary>An Observation whose answer was removed: entered-in-error would be wrong (it was true when said), so it is cancelled.</summary>
     public static Observation EndRemovedObservation(Observation previous, DateTimeOffset when)
     {

@@ -12,11 +12,6 @@ namespace PatientVoice.Fhir.Questionnaires.Populate;
 /// </summary>
 internal sealed partial class PopulationRun(FhirPathExpressions expressions, Questionnaire questionnaire, PopulateContext context)
 {
-    private static readonly HashSet<Goal.GoalLifecycleStatus> EndedGoal =
-    [
-        Goal.GoalLifecycleStatus.Cancelled, Goal.GoalLifecycleStatus.Completed, Goal.GoalLifecycleStatus.EnteredInError, Goal.GoalLifecycleStatus.Rejected,
-    ];
-
     private readonly HashSet<string> _missingContexts = new(StringComparer.Ordinal);
     private QuestionnaireResponse _response = new();
     private QuestionnaireResponse? _previous;
@@ -175,9 +170,9 @@ internal sealed partial class PopulationRun(FhirPathExpressions expressions, Que
 
             var repetitionKey = key is null ? null : $"{key}/{ExtractionRun.RepetitionKey(carried, i)}";
             var made = MadeFrom(definition, carried, repetitionKey);
-            if (made is Goal { LifecycleStatus: { } status } ended && EndedGoal.Contains(status))
+            if (made is Goal ended && Goals.GoalLifecycle.IsEnded(ended))
             {
-                Info(path, $"A goal was not carried forward: it is {Hl7.Fhir.Utility.EnumUtility.GetLiteral(status)} (Goal/{ended.Id}).");
+                Info(path, $"A goal was not carried forward: it is {Hl7.Fhir.Utility.EnumUtility.GetLiteral(ended.LifecycleStatus)} (Goal/{ended.Id}).");
                 continue;
             }
 

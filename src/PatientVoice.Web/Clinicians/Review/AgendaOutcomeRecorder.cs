@@ -1,3 +1,4 @@
+using PatientVoice.Application.Write;
 using Hl7.Fhir.Model;
 using PatientVoice.Fhir.Errors;
 using PatientVoice.Web.Clinicians.Summary;
@@ -12,7 +13,7 @@ namespace PatientVoice.Web.Clinicians.Review;
 /// next-visit (pv-agenda-outcome), <c>owner</c> the clinician. Marking a topic again is a new version of the same
 /// Task (identifier <c>{listId}/{rank}</c>), so its history shows every change. The patient's List is never touched.
 /// </summary>
-public sealed class AgendaOutcomeRecorder(SummaryStoreQueries queries, ClinicianWrites writes, TimeProvider time)
+public sealed class AgendaOutcomeRecorder(SummaryStoreQueries queries, ResourceWrites writes, TimeProvider time)
 {
     public const string IdentifierSystem = "http://patientvoice.example.org/fhir/sid/agenda-outcome";
 
@@ -73,7 +74,7 @@ public sealed class AgendaOutcomeRecorder(SummaryStoreQueries queries, Clinician
             Requester = (ResourceReference)clinician.DeepCopy(),
             Owner = (ResourceReference)clinician.DeepCopy(),
         };
-        await writes.ConditionalUpdateAsync(task, [P("identifier", $"{IdentifierSystem}|{listId}/{rank}")], cancellationToken);
+        await writes.ConditionalUpdateAsync("Task", [P("identifier", $"{IdentifierSystem}|{listId}/{rank}")], task, null, cancellationToken);
         return new AgendaOutcomeView(outcome, clinician.Display ?? clinician.Reference, now);
     }
 }

@@ -1,3 +1,4 @@
+using PatientVoice.Application.Write;
 using Hl7.Fhir.Model;
 using PatientVoice.Fhir.Errors;
 using PatientVoice.Web.Clinicians.Summary;
@@ -9,7 +10,7 @@ namespace PatientVoice.Web.Clinicians.Review;
 /// agreement in the core <c>goal-acceptance</c> extension, the description and <c>expressedBy</c> untouched, and the
 /// clinician's words, if any, as a <c>note</c> with its author and time.
 /// </summary>
-public sealed class GoalAgreement(SummaryStoreQueries queries, ClinicianWrites writes, TimeProvider time)
+public sealed class GoalAgreement(SummaryStoreQueries queries, ResourceWrites writes, TimeProvider time)
 {
     public const string AcceptanceExtension = "http://hl7.org/fhir/StructureDefinition/goal-acceptance";
 
@@ -23,8 +24,7 @@ public sealed class GoalAgreement(SummaryStoreQueries queries, ClinicianWrites w
             throw new ResourceNotFoundException($"This patient has no Goal/{goalId}.");
         }
 
-        if (goal.LifecycleStatus is Goal.GoalLifecycleStatus.Cancelled or Goal.GoalLifecycleStatus.Completed
-            or Goal.GoalLifecycleStatus.Rejected or Goal.GoalLifecycleStatus.EnteredInError)
+        if (PatientVoice.Fhir.Goals.GoalLifecycle.IsEnded(goal))
         {
             throw new ResourceConflictException("This goal has ended; it cannot be agreed.");
         }
@@ -46,7 +46,7 @@ public sealed class GoalAgreement(SummaryStoreQueries queries, ClinicianWrites w
             });
         }
 
-        var written = await writes.UpdateAsync(goal, version, cancellationToken);
+        var written = await writes.UpdateAsync("Goal", goal.Id!, goal, version, cancellationToken);
         return written.Stored.VersionId;
     }
 

@@ -1,3 +1,4 @@
+using PatientVoice.Application.Write;
 using System.Security.Cryptography;
 using System.Text;
 using Hl7.Fhir.Model;
@@ -11,7 +12,7 @@ namespace PatientVoice.Web.Clinicians.Review;
 /// submission versions they read, so the patient can be told "your clinician has read this". Reading the same
 /// submissions twice records one.
 /// </summary>
-public sealed class ReadAcknowledgements(SummaryStoreQueries queries, ClinicianWrites writes, TimeProvider time)
+public sealed class ReadAcknowledgements(SummaryStoreQueries queries, ResourceWrites writes, TimeProvider time)
 {
     public const string IdentifierSystem = "http://patientvoice.example.org/fhir/sid/read-acknowledgement";
     public const string CategorySystem = "http://terminology.hl7.org/CodeSystem/communication-category";

@@ -3,7 +3,7 @@ using PatientVoice.Fhir.Errors;
 using PatientVoice.Fhir.Questionnaires.Extract;
 using PatientVoice.Storage;
 using PatientVoice.Web.FhirApi.Formats;
-using PatientVoice.Web.FhirApi.Validation;
+using PatientVoice.Application.Validation;
 
 namespace PatientVoice.Web.FhirApi.Operations;
 

@@ -6,8 +6,8 @@ using PatientVoice.Fhir.Serialization;
 using PatientVoice.Storage;
 using PatientVoice.Storage.Search;
 using PatientVoice.Web.FhirApi.Formats;
-using PatientVoice.Web.FhirApi.Validation;
-using PatientVoice.Web.Submissions;
+using PatientVoice.Application.Validation;
+using PatientVoice.Application.Submit;
 
 namespace PatientVoice.Web.FhirApi.Operations;
 

@@ -2,7 +2,7 @@ using Hl7.Fhir.Model;
 using PatientVoice.Fhir.Errors;
 using PatientVoice.Storage;
 using PatientVoice.Web.FhirApi.Formats;
-using PatientVoice.Web.FhirApi.Validation;
+using PatientVoice.Application.Validation;
 
 namespace PatientVoice.Web.FhirApi.Operations;
 

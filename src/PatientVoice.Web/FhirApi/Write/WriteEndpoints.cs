@@ -1,12 +1,9 @@
-using Hl7.Fhir.Model;
-using PatientVoice.Fhir.Errors;
-using PatientVoice.Storage;
+using PatientVoice.Application.Write;
 using PatientVoice.Web.FhirApi.Formats;
-using PatientVoice.Web.Submissions;
 
 namespace PatientVoice.Web.FhirApi.Write;
 
-/// <summary>create, update, delete and their conditional forms.</summary>
+/// <summary>create, update, delete and their conditional forms: each parses the request, calls <see cref="ResourceWrites"/>, renders.</summary>
 public static class WriteEndpoints
 {
     public static void Map(RouteGroupBuilder fhir)
@@ -18,76 +15,43 @@ public static class WriteEndpoints
         fhir.MapDelete("/{type}", ConditionalDeleteAsync).WithName("conditional-delete").WithSummary("Delete the one resource that matches the search parameters");
     }
 
-    private static async Task<IResult> CreateAsync(string type, HttpRequest request, FhirRequestBody body, IResourceStore store, ResourceWriter writer, SubmissionService submissions, CancellationToken cancellationToken)
+    private static async Task<IResult> CreateAsync(string type, HttpRequest request, FhirRequestBody body, ResourceWrites writes, CancellationToken cancellationToken)
     {
-        FhirRequest.RequireType(type);
+        SearchCriteria.RequireType(type);
         var resource = await body.ReadAsync(request, cancellationToken);
-        if (resource.TypeName != type)
-        {
-            throw new BadRequestException($"The body is a {resource.TypeName}, but the URL is for {type}.", "resourceType");
-        }
-
-        if (SubmissionService.IsSubmission(resource) && string.IsNullOrEmpty(request.Headers["If-None-Exist"]))
-        {
-            return WriteResponses.For(request, await submissions.SubmitAsync(request, (QuestionnaireResponse)resource, null, create: true, cancellationToken));
-        }
-
-        return await WriteAsync(request, resource, store, writer, (session, prepared) => writer.CreateAsync(session, prepared, request.Headers["If-None-Exist"].ToString(), cancellationToken), cancellationToken);
+        ResourceWriter.RequireSameType(type, resource);
+        return WriteResponses.For(request, await writes.CreateAsync(resource, request.Headers["If-None-Exist"].ToString(), cancellationToken));
     }
 
-    private static async Task<IResult> UpdateAsync(string type, string id, HttpRequest request, FhirRequestBody body, IResourceStore store, ResourceWriter writer, SubmissionService submissions, CancellationToken cancellationToken)
+    private static async Task<IResult> UpdateAsync(string type, string id, HttpRequest request, FhirRequestBody body, ResourceWrites writes, CancellationToken cancellationToken)
     {
-        FhirRequest.RequireType(type);
+        SearchCriteria.RequireType(type);
         var ifMatch = FhirRequest.IfMatch(request);
         var resource = await body.ReadAsync(request, cancellationToken);
-        ResourceWriter.RequireTarget(type, id, resource);
-        if (SubmissionService.IsSubmission(resource))
-        {
-            return WriteResponses.For(request, await submissions.SubmitAsync(request, (QuestionnaireResponse)resource, ifMatch, create: false, cancellationToken));
-        }
-
-        return await WriteAsync(request, resource, store, writer, (session, prepared) => writer.UpdateAsync(session, type, id, prepared, ifMatch, cancellationToken), cancellationToken);
+        return WriteResponses.For(request, await writes.UpdateAsync(type, id, resource, ifMatch, cancellationToken));
     }
 
-    private static async Task<IResult> ConditionalUpdateAsync(string type, HttpRequest request, FhirRequestBody body, IResourceStore store, ResourceWriter writer, CancellationToken cancellationToken)
+    private static async Task<IResult> ConditionalUpdateAsync(string type, HttpRequest request, FhirRequestBody body, ResourceWrites writes, CancellationToken cancellationToken)
     {
-        FhirRequest.RequireType(type);
+        SearchCriteria.RequireType(type);
         var ifMatch = FhirRequest.IfMatch(request);
         var criteria = CriteriaFrom(request);
         var resource = await body.ReadAsync(request, cancellationToken);
-        ResourceWriter.RequireSameType(type, resource);
-        return await WriteAsync(request, resource, store, writer, (session, prepared) => writer.ConditionalUpdateAsync(session, type, criteria, prepared, ifMatch, cancellationToken), cancellationToken);
+        return WriteResponses.For(request, await writes.ConditionalUpdateAsync(type, criteria, resource, ifMatch, cancellationToken));
     }
 
-    private static async Task<IResult> DeleteAsync(string type, string id, HttpRequest request, IResourceStore store, ResourceWriter writer, CancellationToken cancellationToken)
+    private static async Task<IResult> DeleteAsync(string type, string id, HttpRequest request, ResourceWrites writes, CancellationToken cancellationToken)
     {
-        FhirRequest.RequireType(type);
-        var ifMatch = FhirRequest.IfMatch(request);
-        await using var session = await store.BeginWriteAsync(cancellationToken);
-        var deleted = await writer.DeleteAsync(session, type, id, ifMatch, cancellationToken);
-        await session.CommitAsync(cancellationToken);
+        SearchCriteria.RequireType(type);
+        var deleted = await writes.DeleteAsync(type, id, FhirRequest.IfMatch(request), cancellationToken);
         return WriteResponses.ForDelete(request, deleted, $"{type}/{id}");
     }
 
-    private static async Task<IResult> ConditionalDeleteAsync(string type, HttpRequest request, IResourceStore store, ResourceWriter writer, CancellationToken cancellationToken)
+    private static async Task<IResult> ConditionalDeleteAsync(string type, HttpRequest request, ResourceWrites writes, CancellationToken cancellationToken)
     {
-        FhirRequest.RequireType(type);
-        var criteria = CriteriaFrom(request);
-        await using var session = await store.BeginWriteAsync(cancellationToken);
-        var deleted = await writer.ConditionalDeleteAsync(session, type, criteria, cancellationToken);
-        await session.CommitAsync(cancellationToken);
+        SearchCriteria.RequireType(type);
+        var deleted = await writes.ConditionalDeleteAsync(type, CriteriaFrom(request), cancellationToken);
         return WriteResponses.ForDelete(request, deleted, $"{type}?{request.QueryString}");
-    }
-
-    // Validate and index outside the store's writer turn, then one transaction for the write itself.
-    private static async Task<IResult> WriteAsync(HttpRequest request, Resource resource, IResourceStore store, ResourceWriter writer,
-        Func<IResourceWriteSession, PreparedResource, Task<WriteOutcome>> write, CancellationToken cancellationToken)
-    {
-        var prepared = await writer.PrepareAsync(resource, cancellationToken);
-        await using var session = await store.BeginWriteAsync(cancellationToken);
-        var outcome = await write(session, prepared);
-        await session.CommitAsync(cancellationToken);
-        return WriteResponses.For(request, outcome);
     }
 
     // Formatting parameters say how to answer, not what to select.

@@ -1,3 +1,4 @@
+using PatientVoice.Application.Write;
 using Hl7.Fhir.Model;
 using PatientVoice.Storage;
 using PatientVoice.Web.FhirApi.Errors;
@@ -10,12 +11,13 @@ public static class WriteResponses
     public static FhirResult For(HttpRequest request, WriteOutcome outcome)
     {
         var stored = outcome.Stored;
+        var status = outcome.Created ? StatusCodes.Status201Created : StatusCodes.Status200OK;
         var location = $"{FhirRequest.BaseUrl(request)}/{stored.ResourceType}/{stored.Id}/_history/{stored.VersionId}";
         return FhirRequest.PreferredReturn(request) switch
         {
-            "minimal" => FhirResult.Stored(outcome.StatusCode, stored, withBody: false, location),
-            "OperationOutcome" => FhirResult.StoredWithOutcome(outcome.StatusCode, stored, Describe(outcome), location),
-            _ => FhirResult.Stored(outcome.StatusCode, stored, withBody: true, location),
+            "minimal" => FhirResult.Stored(status, stored, withBody: false, location),
+            "OperationOutcome" => FhirResult.StoredWithOutcome(status, stored, Describe(outcome), location),
+            _ => FhirResult.Stored(status, stored, withBody: true, location),
         };
     }
 
@@ -34,9 +36,9 @@ public static class WriteResponses
     public static OperationOutcome Describe(WriteOutcome outcome)
     {
         var stored = outcome.Stored;
-        var verb = outcome.StatusCode switch
+        var verb = outcome.Created switch
         {
-            StatusCodes.Status201Created => "Created",
+            true => "Created",
             _ when stored.Method == "PUT" => "Updated",
             _ => "Found existing",
         };

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Options;
 using PatientVoice.Storage.Outbox;
-using PatientVoice.Web.EhrSync;
+using PatientVoice.Application.EhrSync;
 
 namespace PatientVoice.Web.Pages.Operator;
 

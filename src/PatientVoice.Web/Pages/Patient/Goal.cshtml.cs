@@ -2,6 +2,7 @@ using Hl7.Fhir.Model;
 using Microsoft.AspNetCore.Mvc;
 using PatientVoice.Fhir.Errors;
 using PatientVoice.Storage;
+using PatientVoice.Application.Submit;
 using PatientVoice.Web.Patients;
 
 namespace PatientVoice.Web.Pages.Patient;

@@ -1,7 +1,7 @@
 using Hl7.Fhir.Model;
 using PatientVoice.Web.Launch;
+using PatientVoice.Application.Submit;
 using PatientVoice.Web.Patients;
-using PatientVoice.Web.Submissions;
 
 namespace PatientVoice.Web.Pages.Patient;
 

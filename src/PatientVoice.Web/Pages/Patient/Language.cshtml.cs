@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
+using PatientVoice.Application.Submit;
 using PatientVoice.Web.Patients;
 
 namespace PatientVoice.Web.Pages.Patient;

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Filters;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using PatientVoice.Application.Submit;
 using PatientVoice.Web.Patients;
 
 namespace PatientVoice.Web.Pages.Patient;

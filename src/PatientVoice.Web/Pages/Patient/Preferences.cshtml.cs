@@ -1,3 +1,4 @@
+using PatientVoice.Application.Submit;
 using PatientVoice.Web.Patients;
 
 namespace PatientVoice.Web.Pages.Patient;

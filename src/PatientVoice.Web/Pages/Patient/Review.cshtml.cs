@@ -2,6 +2,7 @@ using Hl7.Fhir.Model;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Localization;
 using PatientVoice.Fhir.Errors;
+using PatientVoice.Application.Submit;
 using PatientVoice.Web.Patients;
 
 namespace PatientVoice.Web.Pages.Patient;
@@ -49,7 +50,7 @@ public sealed class ReviewModel(PatientContextAccessor contexts, PatientQuestion
 
         try
         {
-            var (stored, flagged) = await responses.SubmitAsync(Request, Patient, form, DraftId, DraftVersion, cancellationToken);
+            var (stored, flagged) = await responses.SubmitAsync(Patient, form, DraftId, DraftVersion, cancellationToken);
             return RedirectToPage("/Patient/Sent", new { id, response = stored.Id, flagged = flagged ? "1" : null });
         }
         catch (PreconditionFailedException)

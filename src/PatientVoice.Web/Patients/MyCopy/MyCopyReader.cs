@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Localization;
-using PatientVoice.Web.Submissions;
+using PatientVoice.Application.Submit;
 
 namespace PatientVoice.Web.Patients.MyCopy;
 

@@ -1,0 +1,40 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using PatientVoice.Application.EhrSync;
+using PatientVoice.Application.Submit;
+using PatientVoice.Application.Transactions;
+using PatientVoice.Application.Validation;
+using PatientVoice.Application.Write;
+using PatientVoice.Fhir.Questionnaires.Extract;
+
+namespace PatientVoice.Application;
+
+public static class ApplicationServiceCollectionExtensions
+{
+    /// <summary>
+    /// The use cases every door calls (write, submit, transactions), the checks every write passes, the questionnaires
+    /// we ship seeded at start-up, and the EHR write-back (section <c>EhrSync</c>). Needs the store, the search parser
+    /// and the validator registered beside it.
+    /// </summary>
+    public static IServiceCollection AddPatientVoiceApplication(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddHostedService<QuestionnaireSeeder>();
+        services.AddSingleton<ResourceValidation>();
+        services.AddSingleton<QuestionnaireLookup>();
+        services.AddSingleton<IResourceWriteValidator, ProfileWriteValidator>();
+        services.AddSingleton<IResourceTransitionRule, QuestionnaireResponseStatusRule>();
+        services.AddSingleton<ResourceWriter>();
+        services.AddSingleton<ResourceWrites>();
+        services.AddSingleton<TransactionRunner>();
+        services.AddSingleton<BundleProcessing>();
+        services.AddSingleton(SafetyTerms.Load());
+        services.AddSingleton<ResponseRules>();
+        services.AddSingleton<QuestionnaireResponseExtractor>();
+        services.AddSingleton<SubmissionService>();
+        services.AddSingleton<CarriedGoals>();
+        services.AddSingleton<PreviousResponses>();
+        // Write-back to the EHR: an outbox filled by submissions, a worker delivering it (off unless EhrSync:Enabled).
+        services.AddEhrSync(configuration);
+        return services;
+    }
+}

@@ -1,0 +1,64 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace PatientVoice.Application.Submit;
+
+/// <summary>
+/// The reviewed list of words that suggest danger (Patients/safety-terms.json, embedded): free text that
+/// contains one shows the "get help now" message at once (in the browser, wwwroot/js/safety.js, with the same
+/// list and the same folding) and flags the submission for the care team (<see cref="ReviewFlag"/>).
+/// </summary>
+public sealed class SafetyTerms
+{
+    private readonly Regex _pattern;
+
+    public SafetyTerms(IReadOnlyDictionary<string, IReadOnlyList<string>> terms)
+    {
+        Terms = terms;
+        var alternatives = terms.Values.SelectMany(t => t).Select(Fold).Distinct(StringComparer.Ordinal)
+            .OrderByDescending(t => t.Length).Select(Regex.Escape);
+        _pattern = new Regex(@"(?<![a-z0-9])(?:" + string.Join('|', alternatives) + @")(?![a-z0-9])", RegexOptions.CultureInvariant | RegexOptions.Compiled, TimeSpan.FromSeconds(1));
+    }
+
+    /// <summary>Every term by language (<c>en</c>, <c>es</c>), as written in the file.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> Terms { get; }
+
+    /// <summary>The list shipped with PatientVoice.</summary>
+    public static SafetyTerms Load()
+    {
+        using var stream = typeof(SafetyTerms).Assembly.GetManifestResourceStream("PatientVoice.Application.Submit.safety-terms.json")
+            ?? throw new InvalidOperationException("The safety terms (Submit/safety-terms.json in PatientVoice.Application) are not embedded in PatientVoice.Application.");
+        using var document = JsonDocument.Parse(stream);
+        var terms = document.RootElement.GetProperty("terms").EnumerateObject()
+            .ToDictionary(p => p.Name, p => (IReadOnlyList<string>)p.Value.EnumerateArray().Select(v => v.GetString()!).ToList(), StringComparer.Ordinal);
+        return new SafetyTerms(terms);
+    }
+
+    /// <summary>True when <paramref name="text"/> contains one of the terms as whole words.</summary>
+    public bool Matches(string? text) => !string.IsNullOrWhiteSpace(text) && _pattern.IsMatch(Fold(text));
+
+    /// <summary>Lower case, accents dropped (á → a, ñ → n), curly apostrophes straightened: what both sides compare.</summary>
+    public static string Fold(string text)
+    {
+        var builder = new StringBuilder(text.Length);
+        foreach (var c in text.ToLowerInvariant())
+        {
+            builder.Append(c switch
+            {
+                'á' or 'à' or 'â' or 'ä' => 'a',
+                'é' or 'è' or 'ê' or 'ë' => 'e',
+                'í' or 'ì' or 'î' or 'ï' => 'i',
+                'ó' or 'ò' or 'ô' or 'ö' => 'o',
+                'ú' or 'ù' or 'û' or 'ü' => 'u',
+                'ñ' => 'n',
+                'ç' => 'c',
+                '\u2019' or '\u2018' or '`' => '\'',
+                _ when char.IsWhiteSpace(c) => ' ',
+                _ => c,
+            });
+        }
+
+        return Regex.Replace(builder.ToString(), " {2,}", " ", RegexOptions.None, TimeSpan.FromSeconds(1));
+    }
+}

@@ -1,0 +1,46 @@
+using Hl7.Fhir.Model;
+using Microsoft.Extensions.Caching.Memory;
+using PatientVoice.Fhir.Questionnaires;
+using PatientVoice.Fhir.Serialization;
+using PatientVoice.Storage;
+using PatientVoice.Storage.Search;
+
+namespace PatientVoice.Application.Validation;
+
+/// <summary>
+/// Finds a Questionnaire in the store by its canonical as SDC resolves one: <c>url|version</c> names that version;
+/// a bare <c>url</c> the only stored version, or the newest (by version number, then the most recently written).
+/// </summary>
+public sealed class QuestionnaireLookup(IResourceStore store, SearchQueryParser parser, IMemoryCache cache)
+{
+    // Versions of one questionnaire considered for a bare url: more than any form will have.
+    private const int Versions = 100;
+
+    public async Task<Questionnaire?> FindAsync(string canonical, CancellationToken cancellationToken)
+    {
+        var (url, version) = QuestionnaireCanonical.Parse(canonical);
+        List<KeyValuePair<string, string>> criteria = [new("url", url), new("_sort", "-_lastUpdated")];
+        if (version is not null)
+        {
+            criteria.Add(new("version", version));
+        }
+
+        var result = await store.SearchAsync(parser.Parse("Questionnaire", criteria, strict: true) with { Count = version is null ? Versions : 1 }, cancellationToken);
+        var candidates = new List<Questionnaire>(result.Matches.Count);
+        foreach (var stored in result.Matches.Where(m => m.Json is not null))
+        {
+            candidates.Add(await ParsedAsync(stored));
+        }
+
+        // Stable: among equal versions the store's newest-written-first order stands.
+        return candidates.OrderByDescending(q => q.Version, QuestionnaireVersionOrder.Instance).FirstOrDefault();
+    }
+
+    // Parsed once per stored version, not once per response.
+    private async Task<Questionnaire> ParsedAsync(StoredResource stored) => (await cache.GetOrCreateAsync(stored.VersionedReference, entry =>
+    {
+        entry.Size = 1;
+        entry.SlidingExpiration = TimeSpan.FromMinutes(30);
+        return System.Threading.Tasks.Task.FromResult(FhirSerializer.Parse<Questionnaire>(stored.Json!));
+    }))!;
+}
