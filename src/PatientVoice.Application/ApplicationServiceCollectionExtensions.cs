@@ -1,3 +1,4 @@
+using PatientVoice.Application.Interactions;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using PatientVoice.Application.EhrSync;
 using PatientVoice.Application.Submit;

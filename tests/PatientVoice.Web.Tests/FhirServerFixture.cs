@@ -9,7 +9,7 @@ namespace PatientVoice.Web.Tests;
 /// The real web host in process, on a real SQLite file in a fresh temporary folder. One per test class
 /// (tests in a class share the database; each test makes its own resources).
 /// </summary>
-public sealed class FhirServerFixture : WebApplicationFactory<Program>
+public class FhirServerFixture : WebApplicationFactory<Program>
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("patientvoice-web-").FullName;
 

@@ -1,3 +1,4 @@
+using PatientVoice.Application.Interactions;
 using Hl7.Fhir.Model;
 using PatientVoice.Application.Write;
 using PatientVoice.Fhir.Serialization;

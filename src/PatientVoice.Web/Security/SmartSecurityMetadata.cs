@@ -1,7 +1,6 @@
 using Hl7.Fhir.Model;
 using Microsoft.Extensions.Options;
 using PatientVoice.Application;
-using PatientVoice.Web.FhirApi;
 
 namespace PatientVoice.Web.Security;
 

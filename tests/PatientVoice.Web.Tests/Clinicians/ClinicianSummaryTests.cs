@@ -140,14 +140,13 @@ public sealed class ClinicianSummaryTests(FhirServerFixture server)
     {
         await _patient.SubmitAsync("before-your-visit", ThisWeek, r =>
         {
-            PatientSubmissions.Answer(r, "visit-worries", "Some days I do not want to go on");
-            r.Meta ??= new Meta();
-            r.Meta.Tag.Add(new Coding("http://patientvoice.example.org/fhir/CodeSystem/pv-review-flag", "safety-terms", "Free text with words that may need prompt attention"));
+            // The server flags it from the words themselves (a tag sent by the client would be dropped).
+            PatientSubmissions.Answer(r, "visit-worries", "Some days I want to die");
         });
 
         var summary = await Reader.ReadAsync(_patient.Patient, CancellationToken.None);
 
-        Assert.Contains(summary.SafetyFlags, f => f.PatientWrote == "Some days I do not want to go on");
+        Assert.Contains(summary.SafetyFlags, f => f.PatientWrote == "Some days I want to die");
         Assert.All(summary.SafetyFlags, f => Assert.Equal("Free text with words that may need prompt attention", f.Reason));
         Assert.Equal("warning", PatientVoice.Web.CdsHooks.CdsCardBuilder.For(summary, "patient-view", new Uri("http://localhost/launch/clinician"))!.Indicator);
     }

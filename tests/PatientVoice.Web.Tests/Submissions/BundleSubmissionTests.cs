@@ -54,22 +54,30 @@ public sealed class BundleSubmissionTests(FhirServerFixture server)
     }
 
     [Fact]
-    public async Task A_conditional_submission_in_a_transaction_is_refused_with_a_pointer_to_the_direct_endpoint()
+    public async Task A_conditional_submission_in_a_transaction_is_submitted_when_nothing_matches_and_returns_the_match_after()
     {
         var patient = NewPatient();
-        var bundle = new Bundle { Type = Bundle.BundleType.Transaction };
-        bundle.Entry.Add(new Bundle.EntryComponent
+        Bundle Transaction() => new()
         {
-            Resource = GoalsResponse(patient),
-            Request = new Bundle.RequestComponent { Method = Bundle.HTTPVerb.POST, Url = "QuestionnaireResponse", IfNoneExist = $"subject=Patient/{patient}" },
-        });
+            Type = Bundle.BundleType.Transaction,
+            Entry =
+            [
+                new Bundle.EntryComponent
+                {
+                    Resource = GoalsResponse(patient),
+                    Request = new Bundle.RequestComponent { Method = Bundle.HTTPVerb.POST, Url = "QuestionnaireResponse", IfNoneExist = $"subject=Patient/{patient}" },
+                },
+            ],
+        };
 
-        var result = await _client.PostAsync(string.Empty, FhirJson.Content(bundle));
+        var first = await FhirJson.ReadAsync<Bundle>(await _client.PostAsync(string.Empty, FhirJson.Content(Transaction())));
+        var second = await FhirJson.ReadAsync<Bundle>(await _client.PostAsync(string.Empty, FhirJson.Content(Transaction())));
 
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, result.StatusCode);
-        var outcome = await FhirJson.ReadAsync<OperationOutcome>(result);
-        Assert.Contains(outcome.Issue, i => i.Diagnostics.Contains("POST /fhir/QuestionnaireResponse", StringComparison.Ordinal));
-        Assert.Empty((await FhirJson.ReadAsync<Bundle>(await _client.GetAsync($"Goal?patient=Patient/{patient}"))).Entry);
+        Assert.Equal("201 Created", first.Entry.Single().Response.Status);
+        Assert.Equal("200 OK", second.Entry.Single().Response.Status);
+        Assert.Equal(first.Entry.Single().Response.Location, second.Entry.Single().Response.Location);
+        Assert.Equal(2, (await FhirJson.ReadAsync<Bundle>(await _client.GetAsync($"Goal?patient=Patient/{patient}"))).Entry.Count);
+        Assert.Equal(1, (await FhirJson.ReadAsync<Bundle>(await _client.GetAsync($"QuestionnaireResponse?subject=Patient/{patient}&_summary=count"))).Total);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using PatientVoice.Application.Interactions;
 using PatientVoice.Application.Write;
 using Hl7.Fhir.Model;
 using PatientVoice.Fhir.Errors;

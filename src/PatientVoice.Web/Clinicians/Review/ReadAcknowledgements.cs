@@ -1,3 +1,4 @@
+using PatientVoice.Application.Interactions;
 using PatientVoice.Application.Write;
 using System.Security.Cryptography;
 using System.Text;

@@ -1,3 +1,4 @@
+using PatientVoice.Application.Interactions;
 using Hl7.Fhir.Model;
 using Microsoft.Extensions.Options;
 using PatientVoice.Application;

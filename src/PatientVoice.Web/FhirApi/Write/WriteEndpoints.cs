@@ -1,3 +1,4 @@
+using PatientVoice.Application.Interactions;
 using PatientVoice.Application.Write;
 using PatientVoice.Web.FhirApi.Formats;
 

@@ -1,9 +1,11 @@
 using Hl7.Fhir.Model;
 using PatientVoice.Application.EhrSync;
 using PatientVoice.Application.Submit;
+using PatientVoice.Application.Transactions;
+using PatientVoice.Application.Write;
 using PatientVoice.Storage;
 
-namespace PatientVoice.Application.Write;
+namespace PatientVoice.Application.Interactions;
 
 /// <summary>
 /// The write use case every door calls for one resource: create, update, delete and their conditional forms. A submitted

@@ -1,10 +1,11 @@
 using Hl7.Fhir.Model;
 using PatientVoice.Application.Submit;
+using PatientVoice.Application.Transactions;
 using PatientVoice.Application.Write;
 using PatientVoice.Fhir.Errors;
 using PatientVoice.Storage;
 
-namespace PatientVoice.Application.Transactions;
+namespace PatientVoice.Application.Interactions;
 
 /// <summary>
 /// Batch and transaction Bundles. A transaction is one database transaction (<see cref="TransactionRunner"/>); a submitted
