@@ -6,8 +6,8 @@ namespace PatientVoice.Web.Clinicians.Summary;
 
 /// <summary>
 /// Builds a <see cref="ClinicianSummary"/> for one patient from PatientVoice's own store: the completed responses
-/// (newest and previous of each form), their Provenance, the Goals (with the Provenance of changes made on My goals), the Observations extracted from those responses,
-/// the newest visit agenda with the outcomes clinicians recorded, the acknowledgements and the patient note.
+/// (newest and previous of each form), their Provenance, the Goals (with the Provenance of changes made on My goals),
+/// the Observations extracted from those responses, the newest visit agenda with the outcomes clinicians recorded, the acknowledgements and the patient note.
 /// A handful of indexed searches whatever the length of the patient's history (see docs/benchmarks.md).
 /// </summary>
 public sealed class ClinicianSummaryReader(SummaryStoreQueries queries, AgendaOutcomeRecorder agendaOutcomes, ReadAcknowledgements acknowledgements, SafetyFlagReader safetyFlags)

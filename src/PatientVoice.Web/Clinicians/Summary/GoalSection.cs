@@ -5,8 +5,9 @@ namespace PatientVoice.Web.Clinicians.Summary;
 /// <summary>
 /// The goals a clinician should see: those of the newest "My goals" submission, any goal agreed earlier that is still
 /// in play (or that the patient added on the My goals page, or an integrator wrote), and any the patient changed on the
-/// My goals page since that submission (reworded, achieved, no longer relevant), with who changed it. Each with its status history, the clinician's notes, when the
-/// patient first wrote those words, and how it compares with the previous submission.
+/// My goals page since that submission (reworded, achieved, no longer relevant), with who changed it. Each with its
+/// status history, the clinician's notes, when the patient first wrote those words, and how it compares with the
+/// previous submission.
 /// </summary>
 internal sealed class GoalSection(SummaryStoreQueries queries, SubmissionHistory history, Func<QuestionnaireResponse, Authorship> authorshipOf)
 {
