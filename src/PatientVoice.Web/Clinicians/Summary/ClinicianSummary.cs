@@ -10,7 +10,10 @@ public sealed record ClinicianSummary
     /// <summary><c>Patient/{id}</c> as the EHR names the patient.</summary>
     public required string Patient { get; init; }
 
-    /// <summary>When the newest completed submission was written; null when the patient has shared nothing yet.</summary>
+    /// <summary>
+    /// When the patient last shared something: the newest completed submission, or a change to their goals on the My
+    /// goals page if later; null when the patient has shared nothing yet.
+    /// </summary>
     public DateTimeOffset? LastSubmitted { get; init; }
 
     /// <summary>The completed submissions read, newest first (versioned references), which an acknowledgement covers.</summary>

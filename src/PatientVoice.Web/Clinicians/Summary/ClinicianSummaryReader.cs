@@ -6,8 +6,8 @@ namespace PatientVoice.Web.Clinicians.Summary;
 
 /// <summary>
 /// Builds a <see cref="ClinicianSummary"/> for one patient from PatientVoice's own store: the completed responses
-/// (newest and previous of each form), their Provenance, the Goals, the Observations extracted from those responses,
-/// the newest visit agenda with the outcomes clinicians recorded, the acknowledgements and the patient note.
+/// (newest and previous of each form), their Provenance, the Goals (with the Provenance of changes made on My goals),
+/// the Observations extracted from those responses, the newest visit agenda with the outcomes clinicians recorded, the acknowledgements and the patient note.
 /// A handful of indexed searches whatever the length of the patient's history (see docs/benchmarks.md).
 /// </summary>
 public sealed class ClinicianSummaryReader(SummaryStoreQueries queries, AgendaOutcomeRecorder agendaOutcomes, ReadAcknowledgements acknowledgements, SafetyFlagReader safetyFlags)
@@ -21,14 +21,11 @@ public sealed class ClinicianSummaryReader(SummaryStoreQueries queries, AgendaOu
         var responses = await queries.SearchUntilAsync<QuestionnaireResponse>(
             [P("subject", patient), P("status", "completed,amended"), P("_sort", "-authored")], 12, MaxSubmissions, HasTwoOfEachForm, cancellationToken);
         var readBy = await acknowledgements.ForPatientAsync(patient, cancellationToken);
-        if (responses.Count == 0)
-        {
-            return new ClinicianSummary { Patient = patient, ReadBy = readBy };
-        }
 
+        // No early return without submissions: goals added or changed on the My goals page are shared too.
         var history = new SubmissionHistory(responses);
         var compared = history.LatestAndPrevious().ToList();
-        var provenances = await queries.SearchAsync<Provenance>(
+        var provenances = compared.Count == 0 ? [] : await queries.SearchAsync<Provenance>(
             [P("entity", string.Join(',', compared.Select(r => "QuestionnaireResponse/" + r.Id)))], 4 * compared.Count + 10, cancellationToken);
         var authorship = compared.ToDictionary(r => r.Id!, r => SubmissionAuthorship.Of(r, NewestFor(r.Id!, provenances)), StringComparer.Ordinal);
         Authorship AuthorshipOf(QuestionnaireResponse r) => authorship.TryGetValue(r.Id ?? string.Empty, out var a) ? a : SubmissionAuthorship.Of(r, null);
@@ -45,7 +42,9 @@ public sealed class ClinicianSummaryReader(SummaryStoreQueries queries, AgendaOu
         var selfKnowledge = ObservationSections.SelfKnowledge(history, observations, AuthorshipOf, changes);
 
         var goals = await queries.SearchAsync<Goal>([P("patient", patient)], 1000, cancellationToken);
-        var goalViews = await new GoalSection(queries, history, AuthorshipOf).BuildAsync(goals, changes, cancellationToken);
+        // Page changes are measured against when the newest My goals submission was recorded (the server's clock, as theirs).
+        var goalsSubmitted = history.Latest(Forms.MyGoals) is { } latestGoals ? NewestFor(latestGoals.Id!, provenances)?.Recorded ?? SummaryText.When(latestGoals) : null;
+        var (goalViews, lastPageChange) = await new GoalSection(queries, history, AuthorshipOf).BuildAsync(goals, goalsSubmitted, changes, cancellationToken);
 
         var agenda = await AgendaAsync(patient, history, AuthorshipOf, cancellationToken);
         var notes = await queries.SearchAsync<DocumentReference>(
@@ -54,7 +53,7 @@ public sealed class ClinicianSummaryReader(SummaryStoreQueries queries, AgendaOu
         return new ClinicianSummary
         {
             Patient = patient,
-            LastSubmitted = responses.Select(SummaryText.When).Max(),
+            LastSubmitted = new[] { responses.Select(SummaryText.When).Max(), lastPageChange }.Max(),
             Submissions = history.Newest().Select(r => $"QuestionnaireResponse/{r.Id}/_history/{r.Meta?.VersionId ?? "1"}").ToList(),
             SafetyFlags = await safetyFlags.ReadAsync(patient, history, AuthorshipOf, cancellationToken),
             Agenda = agenda,
