@@ -5,7 +5,7 @@ namespace PatientVoice.Testing;
 
 /// <summary>How a <see cref="ServerProcess"/> is started.</summary>
 /// <param name="DatabasePath">The SQLite file (Storage:Sqlite:Path).</param>
-internal sealed record ServerSettings(string DatabasePath)
+public sealed record ServerSettings(string DatabasePath)
 {
     /// <summary>False (the default): everything below Warning is off. True: the server's appsettings.json as shipped.</summary>
     public bool RequestLogging { get; init; }
@@ -27,7 +27,7 @@ internal sealed record ServerSettings(string DatabasePath)
 /// warm and a write would not wait for it. Disposing kills the process if it still runs, so a failing test
 /// never leaves a server behind.
 /// </summary>
-internal sealed class ServerProcess : IAsyncDisposable
+public sealed class ServerProcess : IAsyncDisposable
 {
     private const string ListeningPrefix = "Now listening on: ";
     private const int RecentLines = 50;

@@ -11,7 +11,7 @@ namespace PatientVoice.Testing;
 /// package; <c>./test.sh</c> installs it), or in the folder named by <c>PATIENTVOICE_PG_BIN</c>. As root the
 /// server runs as the <c>postgres</c> user through <c>runuser</c> (<c>pg_ctl</c> refuses root).
 /// </summary>
-internal sealed class PostgresServer : IAsyncDisposable
+public sealed class PostgresServer : IAsyncDisposable
 {
     private static readonly Lazy<Task<PostgresServer>> SharedServer = new(StartSharedAsync);
     private static int _databases;

@@ -9,7 +9,7 @@ namespace PatientVoice.Testing;
 /// answers 200. Disposing kills it, so a failed run leaves nothing behind. The portal stack runs on it, and so does
 /// <c>SandboxProcess</c>; <c>ServerProcess</c> differs (the kernel picks its port, and it can be SIGKILLed).
 /// </summary>
-internal sealed class HostProcess : IAsyncDisposable
+public sealed class HostProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly Queue<string> _recent = new();

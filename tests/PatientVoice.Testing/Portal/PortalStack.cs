@@ -10,7 +10,7 @@ namespace PatientVoice.Testing.Portal;
 /// PatientVoice's <c>/signin-smart</c>. PatientVoice runs from the build beside the tests,
 /// with src/PatientVoice.Web as its content root (wwwroot with LHC-Forms, appsettings.json).
 /// </summary>
-internal sealed class PortalStack : IAsyncDisposable
+public sealed class PortalStack : IAsyncDisposable
 {
     private readonly ScratchDirectory _data;
     private readonly HostProcess _sandbox;

@@ -1,7 +1,7 @@
 namespace PatientVoice.Testing;
 
 /// <summary>Folders the tests read, found from the test binaries: the repository root holds PatientVoice.sln.</summary>
-internal static class RepositoryPaths
+public static class RepositoryPaths
 {
     public static string Root { get; } = FindRoot();
 

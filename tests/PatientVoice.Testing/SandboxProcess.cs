@@ -5,7 +5,7 @@ using System.Text.Json;
 namespace PatientVoice.Testing;
 
 /// <summary>How a <see cref="SandboxProcess"/> is started (Development settings: test login and any-client on).</summary>
-internal sealed record SandboxSettings
+public sealed record SandboxSettings
 {
     /// <summary>Where PatientVoice runs (Sandbox:AppUrl); its client's redirect URI is this plus <c>/signin-smart</c> unless <see cref="RedirectUris"/> says otherwise.</summary>
     public string AppUrl { get; init; } = "http://127.0.0.1:5000";
@@ -29,7 +29,7 @@ internal sealed record SandboxSettings
 /// built first), on a free loopback port with a fresh data folder. Started once SMART discovery answers; disposing
 /// kills it and deletes its data.
 /// </summary>
-internal sealed class SandboxProcess : IAsyncDisposable
+public sealed class SandboxProcess : IAsyncDisposable
 {
     private readonly HostProcess _host;
     private readonly ScratchDirectory _data;
