@@ -1,69 +1,144 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 
 namespace PatientVoice.Testing;
 
 /// <summary>
-/// A .NET web app (<c>dotnet X.dll</c>) as its own process on a loopback port chosen beforehand (the sandbox and
-/// PatientVoice must know each other's URLs before either starts; <c>FreePort</c>). Ready once <c>readyPath</c>
-/// answers 200. Disposing kills it, so a failed run leaves nothing behind. The portal stack runs on it, and so does
-/// <c>SandboxProcess</c>; <c>ServerProcess</c> differs (the kernel picks its port, and it can be SIGKILLed).
+/// A .NET web app (<c>dotnet X.dll</c>) as its own operating-system process: the one way the tests start a server
+/// (PatientVoice through <see cref="ServerProcess"/>, the sandbox EHR through <see cref="SandboxProcess"/>, both for the
+/// portal stack, and the sandbox as a user runs it). <see cref="StartAsync"/> returns once
+/// <see cref="HostProcessOptions.ReadyPath"/> answers 200; its output is kept for failure messages; disposing kills
+/// the process and its children, so a failed run leaves nothing behind.
 /// </summary>
 public sealed class HostProcess : IAsyncDisposable
 {
+    private const string ListeningPrefix = "Now listening on: ";
+    private const int RecentLines = 60;
     private readonly Process _process;
-    private readonly Queue<string> _recent = new();
+    private readonly string _name;
+    private readonly int _outputLines;
+    private readonly Queue<string> _output = new();
+    // Set only when the kernel picks the port: the host's "Now listening on:" line names it.
+    private TaskCompletionSource<Uri>? _listening;
+    private Uri? _baseAddress;
+    private bool _disposed;
 
-    private HostProcess(Process process, Uri baseAddress)
+    private HostProcess(Process process, Uri? baseAddress, int outputLines)
     {
         _process = process;
-        BaseAddress = baseAddress;
+        _name = Path.GetFileNameWithoutExtension(process.StartInfo.ArgumentList[0]);
+        _baseAddress = baseAddress;
+        _outputLines = outputLines;
     }
 
-    public Uri BaseAddress { get; }
+    /// <summary>Where it listens, e.g. http://127.0.0.1:41234.</summary>
+    public Uri BaseAddress => _baseAddress
+        ?? throw new InvalidOperationException("Started without --urls (HostProcessOptions.Port is null): the app's own configuration chose its address.");
 
-    public string RecentOutput
+    public int ProcessId => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>From launch to the first 200 from the ready path (to the launch itself when there is none).</summary>
+    public TimeSpan TimeToReady { get; private set; }
+
+    /// <summary>CPU time the process has used so far (all its threads).</summary>
+    public TimeSpan CpuTime
     {
         get
         {
-            lock (_recent)
+            _process.Refresh();
+            return _process.TotalProcessorTime;
+        }
+    }
+
+    /// <summary>The output lines kept so far (<see cref="HostProcessOptions.OutputLines"/> at most), oldest first.</summary>
+    public IReadOnlyList<string> Output
+    {
+        get
+        {
+            lock (_output)
             {
-                return string.Join('\n', _recent);
+                return [.. _output];
             }
         }
     }
 
-    public static async Task<HostProcess> StartAsync(string dll, int port, string readyPath, IReadOnlyDictionary<string, string> environment, IReadOnlyList<string> arguments, TimeSpan timeout)
+    /// <summary>The last lines it wrote (stdout and stderr), for failure messages.</summary>
+    public string RecentOutput => string.Join('\n', Output.TakeLast(RecentLines));
+
+    public static async Task<HostProcess> StartAsync(HostProcessOptions options, CancellationToken cancellationToken = default)
     {
-        if (!File.Exists(dll))
+        if (!File.Exists(options.Dll) || !File.Exists(Path.ChangeExtension(options.Dll, ".runtimeconfig.json")))
         {
-            throw new InvalidOperationException($"{dll} is not built; build the test project (it builds what it runs).");
+            throw new InvalidOperationException(
+                $"{options.Dll} is not built: the test project must reference its project (ReferenceOutputAssembly=\"false\" to run it from its own output folder) so that building the tests builds it.");
         }
 
-        var baseAddress = new Uri($"http://127.0.0.1:{port}");
-        var start = new ProcessStartInfo(DotnetHost(), [dll, "--urls", baseAddress.AbsoluteUri.TrimEnd('/'), .. arguments])
+        if (options.ReadyPath is not null && options.Port is null)
         {
-            WorkingDirectory = Path.GetDirectoryName(dll)!,
+            throw new ArgumentException("A ready path needs a known address: set Port (0 for the kernel's pick).", nameof(options));
+        }
+
+        var urls = options.Port is { } port ? $"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}" : null;
+        List<string> arguments = [options.Dll];
+        if (urls is not null)
+        {
+            arguments.AddRange(["--urls", urls]);
+        }
+
+        arguments.AddRange(options.Arguments);
+        var start = new ProcessStartInfo(DotnetHost(), arguments)
+        {
+            WorkingDirectory = options.WorkingDirectory ?? Path.GetDirectoryName(Path.GetFullPath(options.Dll))!,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var (key, value) in environment)
+        foreach (var (key, value) in options.Environment)
         {
             start.Environment[key] = value;
         }
 
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        var host = new HostProcess(process, baseAddress);
-        process.OutputDataReceived += (_, e) => host.Remember(e.Data);
-        process.ErrorDataReceived += (_, e) => host.Remember(e.Data);
+        var host = new HostProcess(process, options.Port is > 0 ? new Uri(urls!) : null, options.OutputLines);
+        process.OutputDataReceived += (_, e) => host.OnOutput(e.Data);
+        process.ErrorDataReceived += (_, e) => host.OnOutput(e.Data);
+        if (options.Port == 0)
+        {
+            host._listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+            process.Exited += (_, _) => host._listening.TrySetException(new InvalidOperationException($"{host._name} exited during start-up:\n{host.RecentOutput}"));
+        }
+
+        var launched = Stopwatch.GetTimestamp();
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
+        if (options.ReadyPath is null && options.Port != 0)
+        {
+            host.TimeToReady = Stopwatch.GetElapsedTime(launched);
+            return host;
+        }
+
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(options.ReadyTimeout);
         try
         {
-            await host.WaitUntilReadyAsync(readyPath, timeout);
+            // Port 0: the address is known once the host says which port it bound.
+            host._baseAddress ??= await host._listening!.Task.WaitAsync(deadline.Token);
+            if (options.ReadyPath is not null)
+            {
+                await host.WaitUntilReadyAsync(options.ReadyPath, deadline.Token);
+            }
+
+            host.TimeToReady = Stopwatch.GetElapsedTime(launched);
             return host;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            await host.DisposeAsync();
+            throw new TimeoutException($"{host._name} was not ready ({(options.ReadyPath is null ? "no \"Now listening on:\" line" : options.ReadyPath + " 200")}) within {options.ReadyTimeout.TotalSeconds:F0} s; its last output:\n{host.RecentOutput}");
         }
         catch
         {
@@ -72,8 +147,52 @@ public sealed class HostProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>SIGTERM, as <c>kill</c> or a service manager sends it: the app shuts down as it would in production.</summary>
+    public void Terminate()
+    {
+        if (_process.HasExited)
+        {
+            return;
+        }
+
+        using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+    }
+
+    /// <summary>
+    /// Kills the process at once (on Linux <see cref="Process.Kill()"/> is <c>kill(pid, SIGKILL)</c>: no shutdown
+    /// hooks, no flushing; its children are left alone) and returns its exit code once it is gone.
+    /// </summary>
+    public async Task<int> KillAsync()
+    {
+        _process.Kill();
+        await _process.WaitForExitAsync();
+        return _process.ExitCode;
+    }
+
+    /// <summary>True once it has exited, false if it still runs after <paramref name="timeout"/>.</summary>
+    public async Task<bool> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cancel.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         try
         {
             if (!_process.HasExited)
@@ -84,7 +203,7 @@ public sealed class HostProcess : IAsyncDisposable
         }
         catch (InvalidOperationException)
         {
-            // Never started or already reaped.
+            // Never started, or already reaped.
         }
         finally
         {
@@ -92,40 +211,47 @@ public sealed class HostProcess : IAsyncDisposable
         }
     }
 
+    // The muxer that runs these tests (set by the dotnet CLI), else the one on PATH.
     private static string DotnetHost()
-        => Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
+        => System.Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
 
-    private void Remember(string? line)
+    private void OnOutput(string? line)
     {
         if (line is null)
         {
             return;
         }
 
-        lock (_recent)
+        lock (_output)
         {
-            _recent.Enqueue(line);
-            while (_recent.Count > 60)
+            _output.Enqueue(line);
+            if (_output.Count > _outputLines)
             {
-                _recent.Dequeue();
+                _output.Dequeue();
             }
+        }
+
+        var at = line.IndexOf(ListeningPrefix, StringComparison.Ordinal);
+        if (_listening is not null && at >= 0 && Uri.TryCreate(line[(at + ListeningPrefix.Length)..].Trim(), UriKind.Absolute, out var address))
+        {
+            _listening.TrySetResult(address);
         }
     }
 
-    private async Task WaitUntilReadyAsync(string readyPath, TimeSpan timeout)
+    // Bound is not ready: PatientVoice warms its validator for ~20 s after the port opens, and /health/ready says 503 until then.
+    private async Task WaitUntilReadyAsync(string readyPath, CancellationToken cancellationToken)
     {
         using var client = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
-        var deadline = Stopwatch.StartNew();
-        while (deadline.Elapsed < timeout)
+        while (true)
         {
             if (_process.HasExited)
             {
-                throw new InvalidOperationException($"{Path.GetFileName(_process.StartInfo.ArgumentList[0])} exited (code {_process.ExitCode}) during start-up:\n{RecentOutput}");
+                throw new InvalidOperationException($"{_name} exited (code {_process.ExitCode}) before it was ready:\n{RecentOutput}");
             }
 
             try
             {
-                using var response = await client.GetAsync(readyPath);
+                using var response = await client.GetAsync(readyPath, cancellationToken);
                 if (response.StatusCode == HttpStatusCode.OK)
                 {
                     return;
@@ -133,16 +259,14 @@ public sealed class HostProcess : IAsyncDisposable
             }
             catch (HttpRequestException)
             {
-                // Not listening yet.
+                // Not listening, or bound but not serving yet.
             }
-            catch (TaskCanceledException)
+            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                // A slow probe during a busy start-up.
+                // One probe timed out (a busy start-up); try again.
             }
 
-            await Task.Delay(100);
+            await Task.Delay(100, cancellationToken);
         }
-
-        throw new TimeoutException($"Not ready within {timeout.TotalSeconds:F0} s:\n{RecentOutput}");
     }
 }

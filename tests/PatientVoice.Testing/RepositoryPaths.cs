@@ -14,6 +14,18 @@ public static class RepositoryPaths
     /// <summary>Conformance material written by others, beside the repository (never edited by us).</summary>
     public static string SharedConformance { get; } = Path.GetFullPath(Path.Combine(Root, "..", "shared", "conformance"));
 
+    /// <summary>The sandbox EHR's project folder (its content root when run as a user runs it).</summary>
+    public static string SandboxProject { get; } = Path.Combine(Root, "sandbox", "PatientVoice.Sandbox");
+
+    /// <summary>
+    /// The sandbox's build output for the configuration these binaries were built with (they run from
+    /// bin/{Configuration}/net10.0); a test project that runs it references it so that it is built first.
+    /// </summary>
+    public static string SandboxAssembly { get; } = Path.Combine(SandboxProject, "bin", BuildConfiguration(), "net10.0", "PatientVoice.Sandbox.dll");
+
+    private static string BuildConfiguration()
+        => new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent?.Name ?? "Debug";
+
     private static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
