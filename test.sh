@@ -21,7 +21,7 @@ if [ ! -x /usr/bin/chromium ]; then
   fi
 fi
 
-# PostgreSQL server binaries: the PostgreSQL store tests start a throwaway server of their own (tests/Shared/PostgresServer.cs).
+# PostgreSQL server binaries: the PostgreSQL store tests start a throwaway server of their own (tests/PatientVoice.Testing/PostgresServer.cs).
 if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql
 fi

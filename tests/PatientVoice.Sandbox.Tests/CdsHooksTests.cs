@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
+using PatientVoice.Testing;
 
 namespace PatientVoice.Sandbox.Tests;
 
@@ -18,7 +19,7 @@ public sealed class CdsHooksFixture : IAsyncLifetime
 {
     public const string ServiceId = "patient-voice-test";
 
-    private readonly int _ehrPort = TestHttpServer.FreePort();
+    private readonly int _ehrPort = FreePort.Next();
     private TestHttpServer? _service;
 
     public KestrelSandbox Sandbox { get; private set; } = null!;
@@ -102,7 +103,7 @@ public sealed class CdsHooksFixture : IAsyncLifetime
         {
             ["Sandbox:CdsServices:0"] = ServiceBase,
             ["Sandbox:CdsServices:1"] = _service.BaseUrl + "/slow/cds-services",
-            ["Sandbox:CdsServices:2"] = $"http://127.0.0.1:{TestHttpServer.FreePort()}/cds-services",
+            ["Sandbox:CdsServices:2"] = $"http://127.0.0.1:{FreePort.Next()}/cds-services",
             ["Sandbox:CdsHooksTimeout"] = "00:00:02",
         });
     }

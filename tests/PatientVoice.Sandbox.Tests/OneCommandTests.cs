@@ -1,8 +1,6 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using System.Reflection;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -19,20 +17,40 @@ public sealed partial class OneCommandTests
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
 
+    /// <summary>
+    /// The sandbox's build output run by <c>dotnet</c> from its project folder, as <c>dotnet run</c> does: no
+    /// <c>--urls</c> (it binds Sandbox:EhrUrl) and no readiness wait (each test watches the start-up itself). Its
+    /// output is kept whole: the lines a test looks for come early, before PatientVoice's own start-up logs.
+    /// </summary>
+    private static Task<HostProcess> StartSandboxAsync(string ehr, string app, string dataDirectory)
+        => HostProcess.StartAsync(new HostProcessOptions(RepositoryPaths.SandboxAssembly)
+        {
+            WorkingDirectory = RepositoryPaths.SandboxProject,
+            Environment = new Dictionary<string, string>
+            {
+                ["ASPNETCORE_ENVIRONMENT"] = "Development",
+                ["Sandbox__EhrUrl"] = ehr,
+                ["Sandbox__AppUrl"] = app,
+                ["Sandbox__DataDirectory"] = dataDirectory,
+                ["Sandbox__StartPatientVoice"] = "true",
+            },
+            OutputLines = int.MaxValue,
+        });
+
     [Fact]
     public async Task The_sandbox_starts_patientvoice_configured_against_it_and_stopping_the_sandbox_stops_both()
     {
         using var data = new ScratchDirectory();
-        var ehr = $"http://127.0.0.1:{TestHttpServer.FreePort()}";
-        var app = $"http://127.0.0.1:{TestHttpServer.FreePort()}";
-        using var sandbox = SandboxProcess.Start(ehr, app, data.Path);
+        var ehr = $"http://127.0.0.1:{FreePort.Next()}";
+        var app = $"http://127.0.0.1:{FreePort.Next()}";
+        await using var sandbox = await StartSandboxAsync(ehr, app, data.Path);
         int? child = null;
         try
         {
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
             await WaitUntilAsync(() => AnswersAsync(http, app + "/health/live"), sandbox, "PatientVoice's /health/live");
             await WaitUntilAsync(() => AnswersAsync(http, ehr + "/fhir/.well-known/smart-configuration"), sandbox, "the sandbox's SMART discovery");
-            child = sandbox.ChildProcessId();
+            child = ChildProcessId(sandbox);
             Assert.NotNull(child);
             Assert.True(IsRunning(child.Value));
             Assert.Contains(sandbox.Output, l => l.StartsWith("patientvoice | ", StringComparison.Ordinal));
@@ -50,7 +68,8 @@ public sealed partial class OneCommandTests
         }
         finally
         {
-            sandbox.KillIfRunning();
+            // Disposing the sandbox kills it and what it started; a child that outlived it is killed here.
+            await sandbox.DisposeAsync();
             if (child is { } pid && IsRunning(pid))
             {
                 using var orphan = Process.GetProcessById(pid);
@@ -67,8 +86,8 @@ public sealed partial class OneCommandTests
         using var squatter = new TcpListener(IPAddress.Loopback, 0);
         squatter.Start();
         var app = $"http://127.0.0.1:{((IPEndPoint)squatter.LocalEndpoint).Port}";
-        var ehr = $"http://127.0.0.1:{TestHttpServer.FreePort()}";
-        using var sandbox = SandboxProcess.Start(ehr, app, data.Path);
+        var ehr = $"http://127.0.0.1:{FreePort.Next()}";
+        await using var sandbox = await StartSandboxAsync(ehr, app, data.Path);
         try
         {
             await WaitUntilAsync(() => Task.FromResult(sandbox.Output.Any(l => l.Contains("PatientVoice exited unexpectedly with exit code", StringComparison.Ordinal))),
@@ -82,7 +101,6 @@ public sealed partial class OneCommandTests
         {
             sandbox.Terminate();
             await sandbox.WaitForExitAsync(TimeSpan.FromSeconds(30));
-            sandbox.KillIfRunning();
         }
     }
 
@@ -139,7 +157,7 @@ public sealed partial class OneCommandTests
         }
     }
 
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, SandboxProcess? sandbox, string what, TimeSpan? timeout = null)
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, HostProcess? sandbox, string what, TimeSpan? timeout = null)
     {
         var deadline = DateTime.UtcNow + (timeout ?? StartTimeout);
         while (DateTime.UtcNow < deadline)
@@ -149,103 +167,17 @@ public sealed partial class OneCommandTests
                 return;
             }
 
-            Assert.False(sandbox?.HasExited == true, $"the sandbox exited while waiting for {what}:\n{sandbox?.Transcript()}");
+            Assert.False(sandbox?.HasExited == true, $"the sandbox exited while waiting for {what}:\n{sandbox?.RecentOutput}");
             await Task.Delay(250);
         }
 
-        Assert.Fail($"Timed out waiting for {what}.\n{sandbox?.Transcript()}");
+        Assert.Fail($"Timed out waiting for {what}.\n{sandbox?.RecentOutput}");
     }
 
-    /// <summary>The sandbox's build output, run by <c>dotnet</c> from its project folder, its output collected line by line.</summary>
-    private sealed partial class SandboxProcess : IDisposable
-    {
-        private readonly Process _process;
+    /// <summary>The child's process id, as the sandbox reports it.</summary>
+    private static int? ChildProcessId(HostProcess sandbox)
+        => sandbox.Output.Select(l => StartedPattern().Match(l)).FirstOrDefault(m => m.Success) is { } match ? int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : null;
 
-        private SandboxProcess(Process process) => _process = process;
-
-        public ConcurrentQueue<string> Output { get; } = new();
-
-        public bool HasExited => _process.HasExited;
-
-        public static SandboxProcess Start(string ehr, string app, string dataDirectory)
-        {
-            var start = new ProcessStartInfo("dotnet")
-            {
-                ArgumentList = { Metadata("SandboxAssembly") },
-                WorkingDirectory = Metadata("SandboxProjectDirectory"),
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
-            start.Environment["Sandbox__EhrUrl"] = ehr;
-            start.Environment["Sandbox__AppUrl"] = app;
-            start.Environment["Sandbox__DataDirectory"] = dataDirectory;
-            start.Environment["Sandbox__StartPatientVoice"] = "true";
-            var process = new Process { StartInfo = start };
-            var sandbox = new SandboxProcess(process);
-            process.OutputDataReceived += (_, e) => sandbox.Add(e.Data);
-            process.ErrorDataReceived += (_, e) => sandbox.Add(e.Data);
-            process.Start();
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-            return sandbox;
-        }
-
-        /// <summary>The child's process id, as the sandbox reports it.</summary>
-        public int? ChildProcessId()
-            => Output.Select(l => StartedPattern().Match(l)).FirstOrDefault(m => m.Success) is { } match ? int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : null;
-
-        /// <summary>SIGTERM, as <c>kill</c> or a service manager sends it (Ctrl-C sends SIGINT to both processes at once).</summary>
-        public void Terminate()
-        {
-            if (_process.HasExited)
-            {
-                return;
-            }
-
-            using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-            kill.WaitForExit();
-        }
-
-        public async Task<bool> WaitForExitAsync(TimeSpan timeout)
-        {
-            using var cancel = new CancellationTokenSource(timeout);
-            try
-            {
-                await _process.WaitForExitAsync(cancel.Token);
-                return true;
-            }
-            catch (OperationCanceledException)
-            {
-                return false;
-            }
-        }
-
-        public void KillIfRunning()
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-            }
-        }
-
-        public string Transcript() => string.Join('\n', Output.TakeLast(60));
-
-        public void Dispose() => _process.Dispose();
-
-        private void Add(string? line)
-        {
-            if (line is not null)
-            {
-                Output.Enqueue(line);
-            }
-        }
-
-        private static string Metadata(string key)
-            => typeof(OneCommandTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value!;
-
-        [GeneratedRegex(@"PatientVoice started as process (\d+)")]
-        private static partial Regex StartedPattern();
-    }
+    [GeneratedRegex(@"PatientVoice started as process (\d+)")]
+    private static partial Regex StartedPattern();
 }

@@ -34,14 +34,6 @@ internal sealed class TestHttpServer : IAsyncDisposable, IDisposable
         return new TestHttpServer(app, address.TrimEnd('/'));
     }
 
-    /// <summary>A port nobody listens on right now (the OS picks it; it is free once this returns).</summary>
-    public static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
 
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();

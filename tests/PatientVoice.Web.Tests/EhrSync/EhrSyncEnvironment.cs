@@ -29,7 +29,7 @@ internal sealed class EhrSyncEnvironment : IAsyncDisposable
 
     public SandboxProcess Sandbox { get; private set; } = null!;
 
-    public ServerProcess PatientVoice { get; private set; } = null!;
+    public HostProcess PatientVoice { get; private set; } = null!;
 
     public string DatabasePath => Path.Combine(_directory.Path, "patientvoice.db");
 

@@ -1,7 +1,7 @@
 namespace PatientVoice.Testing;
 
 /// <summary>Folders the tests read, found from the test binaries: the repository root holds PatientVoice.sln.</summary>
-internal static class RepositoryPaths
+public static class RepositoryPaths
 {
     public static string Root { get; } = FindRoot();
 
@@ -13,6 +13,18 @@ internal static class RepositoryPaths
 
     /// <summary>Conformance material written by others, beside the repository (never edited by us).</summary>
     public static string SharedConformance { get; } = Path.GetFullPath(Path.Combine(Root, "..", "shared", "conformance"));
+
+    /// <summary>The sandbox EHR's project folder (its content root when run as a user runs it).</summary>
+    public static string SandboxProject { get; } = Path.Combine(Root, "sandbox", "PatientVoice.Sandbox");
+
+    /// <summary>
+    /// The sandbox's build output for the configuration these binaries were built with (they run from
+    /// bin/{Configuration}/net10.0); a test project that runs it references it so that it is built first.
+    /// </summary>
+    public static string SandboxAssembly { get; } = Path.Combine(SandboxProject, "bin", BuildConfiguration(), "net10.0", "PatientVoice.Sandbox.dll");
+
+    private static string BuildConfiguration()
+        => new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent?.Name ?? "Debug";
 
     private static string FindRoot()
     {

@@ -10,7 +10,7 @@ namespace PatientVoice.Testing.Portal;
 /// PatientVoice's <c>/signin-smart</c>. PatientVoice runs from the build beside the tests,
 /// with src/PatientVoice.Web as its content root (wwwroot with LHC-Forms, appsettings.json).
 /// </summary>
-internal sealed class PortalStack : IAsyncDisposable
+public sealed class PortalStack : IAsyncDisposable
 {
     private readonly ScratchDirectory _data;
     private readonly HostProcess _sandbox;
@@ -36,15 +36,14 @@ internal sealed class PortalStack : IAsyncDisposable
         var appPort = FreePort.Next();
         var ehrUrl = $"http://127.0.0.1:{ehrPort}";
         var appUrl = $"http://127.0.0.1:{appPort}";
-        var configuration = BuildConfiguration();
         HostProcess? sandbox = null;
         try
         {
-            sandbox = await HostProcess.StartAsync(
-                Path.Combine(RepositoryPaths.Root, "sandbox", "PatientVoice.Sandbox", "bin", configuration, "net10.0", "PatientVoice.Sandbox.dll"),
-                ehrPort,
-                "/fhir/.well-known/smart-configuration",
-                new Dictionary<string, string>
+            sandbox = await HostProcess.StartAsync(new HostProcessOptions(RepositoryPaths.SandboxAssembly)
+            {
+                Port = ehrPort,
+                ReadyPath = "/fhir/.well-known/smart-configuration",
+                Environment = new Dictionary<string, string>
                 {
                     ["ASPNETCORE_ENVIRONMENT"] = "Development",
                     ["Sandbox__EhrUrl"] = ehrUrl,
@@ -53,15 +52,15 @@ internal sealed class PortalStack : IAsyncDisposable
                     ["Sandbox__StartPatientVoice"] = "false",
                     ["Logging__LogLevel__Default"] = "Warning",
                 },
-                [],
-                TimeSpan.FromSeconds(180));
+            });
             // Write-back on, as the one command runs it: the sandbox keeps a key pair for PatientVoice's backend client.
             var backendKey = Path.Combine(data.Path, "sandbox", "patientvoice-backend-key.pem");
-            var app = await HostProcess.StartAsync(
-                Path.Combine(AppContext.BaseDirectory, "PatientVoice.Web.dll"),
-                appPort,
-                "/health/ready",
-                new Dictionary<string, string>
+            var app = await HostProcess.StartAsync(new HostProcessOptions(Path.Combine(AppContext.BaseDirectory, "PatientVoice.Web.dll"))
+            {
+                Port = appPort,
+                ReadyPath = "/health/ready",
+                ReadyTimeout = TimeSpan.FromSeconds(300),
+                Environment = new Dictionary<string, string>
                 {
                     ["ASPNETCORE_ENVIRONMENT"] = "Production",
                     ["Storage__Sqlite__Path"] = Path.Combine(data.Path, "patientvoice.db"),
@@ -88,8 +87,8 @@ internal sealed class PortalStack : IAsyncDisposable
                     ["Logging__LogLevel__Default"] = "Warning",
                     ["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information",
                 },
-                ["--contentRoot", Path.Combine(RepositoryPaths.Root, "src", "PatientVoice.Web"), .. appArguments ?? []],
-                TimeSpan.FromSeconds(300));
+                Arguments = ["--contentRoot", Path.Combine(RepositoryPaths.Root, "src", "PatientVoice.Web"), .. appArguments ?? []],
+            });
             return new PortalStack(data, sandbox, app);
         }
         catch
@@ -152,8 +151,4 @@ internal sealed class PortalStack : IAsyncDisposable
         var jwk = Microsoft.IdentityModel.Tokens.JsonWebKeyConverter.ConvertFromECDsaSecurityKey(new Microsoft.IdentityModel.Tokens.ECDsaSecurityKey(key));
         return Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Encode(jwk.ComputeJwkThumbprint());
     }
-
-    // The tests run from bin/{Configuration}/net10.0; the sandbox was built with the same configuration.
-    private static string BuildConfiguration()
-        => new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent?.Name ?? "Debug";
 }

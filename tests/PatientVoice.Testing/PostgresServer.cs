@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 
 namespace PatientVoice.Testing;
 
@@ -11,7 +9,7 @@ namespace PatientVoice.Testing;
 /// package; <c>./test.sh</c> installs it), or in the folder named by <c>PATIENTVOICE_PG_BIN</c>. As root the
 /// server runs as the <c>postgres</c> user through <c>runuser</c> (<c>pg_ctl</c> refuses root).
 /// </summary>
-internal sealed class PostgresServer : IAsyncDisposable
+public sealed class PostgresServer : IAsyncDisposable
 {
     private static readonly Lazy<Task<PostgresServer>> SharedServer = new(StartSharedAsync);
     private static int _databases;
@@ -52,7 +50,7 @@ internal sealed class PostgresServer : IAsyncDisposable
             await RunAsync("chown", ["postgres:postgres", directory], asPostgres: false, cancellationToken);
         }
 
-        var port = FreePort();
+        var port = FreePort.Next();
         var server = new PostgresServer(bin, directory, port);
         try
         {
@@ -155,13 +153,6 @@ internal sealed class PostgresServer : IAsyncDisposable
         return candidates.FirstOrDefault(d => File.Exists(Path.Combine(d, "initdb")) && File.Exists(Path.Combine(d, "pg_ctl")))
             ?? throw new InvalidOperationException(
                 "No PostgreSQL server binaries (initdb, pg_ctl) under /usr/lib/postgresql/*/bin: install them with `apt-get install -y postgresql` (./test.sh does), or set PATIENTVOICE_PG_BIN.");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static async Task RunAsync(string program, IReadOnlyList<string> arguments, bool asPostgres, CancellationToken cancellationToken)

@@ -9,7 +9,7 @@ namespace PatientVoice.Testing;
 /// expressedBy = the subject), so every create passes the server's validation. It does not claim the profile
 /// in meta.profile; the server holds Goals to it by default (Fhir:ValidateAgainstDefaultProfiles).
 /// </summary>
-internal static class PatientStatedGoal
+public static class PatientStatedGoal
 {
     /// <summary>About 600 bytes of FHIR JSON for <paramref name="patient"/> (e.g. <c>Patient/bench-1</c>).</summary>
     public static string Json(string patient, string description)

@@ -5,7 +5,7 @@ using System.Text.Json;
 namespace PatientVoice.Testing;
 
 /// <summary>How a <see cref="SandboxProcess"/> is started (Development settings: test login and any-client on).</summary>
-internal sealed record SandboxSettings
+public sealed record SandboxSettings
 {
     /// <summary>Where PatientVoice runs (Sandbox:AppUrl); its client's redirect URI is this plus <c>/signin-smart</c> unless <see cref="RedirectUris"/> says otherwise.</summary>
     public string AppUrl { get; init; } = "http://127.0.0.1:5000";
@@ -26,10 +26,10 @@ internal sealed record SandboxSettings
 /// <summary>
 /// The sandbox EHR as its own process (<c>dotnet PatientVoice.Sandbox.dll</c> from the sandbox's build output for
 /// this configuration; the test project references the sandbox with <c>ReferenceOutputAssembly="false"</c> so it is
-/// built first), on a free loopback port with a fresh data folder. Started once SMART discovery answers; disposing
-/// kills it and deletes its data.
+/// built first), a <see cref="HostProcess"/> on a free loopback port with a fresh data folder. Started once SMART
+/// discovery answers; disposing kills it and deletes its data.
 /// </summary>
-internal sealed class SandboxProcess : IAsyncDisposable
+public sealed class SandboxProcess : IAsyncDisposable
 {
     private readonly HostProcess _host;
     private readonly ScratchDirectory _data;
@@ -55,13 +55,6 @@ internal sealed class SandboxProcess : IAsyncDisposable
     public static async Task<SandboxProcess> StartAsync(SandboxSettings settings, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
-        var dll = Path.Combine(RepositoryPaths.Root, "sandbox", "PatientVoice.Sandbox", "bin", configuration, "net10.0", "PatientVoice.Sandbox.dll");
-        if (!File.Exists(dll))
-        {
-            throw new InvalidOperationException($"The sandbox is not built at {dll}; the test project must reference it (ReferenceOutputAssembly=false).");
-        }
-
         var port = FreePort.Next();
         var ehrUrl = $"http://127.0.0.1:{port}";
         var data = new ScratchDirectory();
@@ -95,9 +88,15 @@ internal sealed class SandboxProcess : IAsyncDisposable
         arguments.AddRange(settings.ExtraArguments);
         try
         {
-            // Generous: on a loaded CI machine the sandbox can take a while to seed and bind.
-            var host = await HostProcess.StartAsync(dll, port, "/fhir/.well-known/smart-configuration",
-                new Dictionary<string, string> { ["ASPNETCORE_ENVIRONMENT"] = "Development" }, arguments, TimeSpan.FromSeconds(180));
+            var host = await HostProcess.StartAsync(
+                new HostProcessOptions(RepositoryPaths.SandboxAssembly)
+                {
+                    Port = port,
+                    Arguments = arguments,
+                    Environment = new Dictionary<string, string> { ["ASPNETCORE_ENVIRONMENT"] = "Development" },
+                    ReadyPath = "/fhir/.well-known/smart-configuration",
+                },
+                cancellationToken);
             return new SandboxProcess(host, data);
         }
         catch

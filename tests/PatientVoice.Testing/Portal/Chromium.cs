@@ -3,7 +3,7 @@ using Microsoft.Playwright;
 namespace PatientVoice.Testing.Portal;
 
 /// <summary>Debian's chromium (test.sh installs it), driven by Playwright's bundled driver; never a downloaded browser.</summary>
-internal static class Chromium
+public static class Chromium
 {
     public const string Path = "/usr/bin/chromium";
 

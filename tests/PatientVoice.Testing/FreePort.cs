@@ -7,7 +7,7 @@ namespace PatientVoice.Testing;
 /// A loopback port nothing listens on right now (the kernel's pick, released at once), for servers whose URL
 /// must be known before they start, and for a "closed port" that refuses connections.
 /// </summary>
-internal static class FreePort
+public static class FreePort
 {
     public static int Next()
     {

@@ -8,7 +8,7 @@ namespace PatientVoice.Testing;
 /// with whatever document a test sets, and counts every request it receives, so tests can prove that a client
 /// did, or did not, contact it.
 /// </summary>
-internal sealed class StubEhr : IDisposable
+public sealed class StubEhr : IDisposable
 {
     private readonly HttpListener _listener = new();
     private readonly Task _loop;

@@ -10,7 +10,7 @@ namespace PatientVoice.Testing;
 /// the server under test as a trusted issuer, <c>Security:Issuers:9</c>), and real ES256 JWTs signed with it,
 /// checked by the server's real JwtBearer pipeline. Also makes the broken tokens the authorization tests need.
 /// </summary>
-internal static class TestTokens
+public static class TestTokens
 {
     public const string Issuer = "https://issuer.tests.patientvoice.invalid/";
     public const string KeyId = "tests-es256";

@@ -4,7 +4,7 @@ namespace PatientVoice.Testing;
 /// A folder for a run's SQLite files: a fresh one under the system temp folder, deleted with everything in it
 /// on dispose, or the one asked for, created if need be and kept.
 /// </summary>
-internal sealed class ScratchDirectory : IDisposable
+public sealed class ScratchDirectory : IDisposable
 {
     private readonly bool _owned;
 
