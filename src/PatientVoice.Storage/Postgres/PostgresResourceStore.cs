@@ -81,13 +81,13 @@ public sealed partial class PostgresResourceStore : IResourceStore, Outbox.IOutb
     public async Task<StoredResource?> ReadAsync(string resourceType, string id, CancellationToken cancellationToken)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        return await PostgresResourceReader.ReadCurrentAsync(connection, resourceType, id, cancellationToken);
+        return await SqlResourceReader.ReadCurrentAsync(connection, PostgresDialect.Instance, resourceType, id, cancellationToken);
     }
 
     public async Task<StoredResource?> ReadVersionAsync(string resourceType, string id, int versionId, CancellationToken cancellationToken)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        return await PostgresResourceReader.ReadVersionAsync(connection, resourceType, id, versionId, cancellationToken);
+        return await SqlResourceReader.ReadVersionAsync(connection, PostgresDialect.Instance, resourceType, id, versionId, cancellationToken);
     }
 
     public async Task<HistoryPage> HistoryAsync(HistoryQuery query, CancellationToken cancellationToken)

@@ -1,10 +1,9 @@
 using Npgsql;
 using PatientVoice.Fhir.Errors;
-using PatientVoice.Fhir.Serialization;
 using PatientVoice.Storage.Indexing;
 using PatientVoice.Storage.Search;
 using PatientVoice.Storage.Search.Sql;
-using Meta = Hl7.Fhir.Model.Meta;
+using PatientVoice.Storage.Versioning;
 using Resource = Hl7.Fhir.Model.Resource;
 
 namespace PatientVoice.Storage.Postgres;
@@ -63,26 +62,19 @@ internal sealed class PostgresWriteSession : IResourceWriteSession
         => Guard(async () =>
         {
             var current = await LockCurrentAsync(resourceType, id, cancellationToken);
-            if (ifMatchVersion is { } expected && (current is null || current.Version != expected))
-            {
-                throw new PreconditionFailedException(current is null
-                    ? $"If-Match asked for version {expected} of {resourceType}/{id}, which does not exist."
-                    : $"If-Match asked for version {expected} of {resourceType}/{id}, but the current version is {current.Version}.");
-            }
-
-            if (current is null || current.IsDeleted)
+            var next = VersionPolicy.ForDelete(resourceType, id, current?.Stored, ifMatchVersion);
+            if (current is null || !next.AddsVersion)
             {
                 return null;
             }
 
-            var version = current.Version + 1;
-            var lastUpdated = StoreClock.Now(_time);
+            var tombstone = next.Tombstone(StoreClock.Now(_time));
             await using var batch = new NpgsqlBatch(_connection, _transaction);
-            AddUpdateResource(batch, current.Pk, version, lastUpdated, isDeleted: true);
-            AddInsertVersion(batch, current.Pk, version, lastUpdated, "DELETE", null);
+            AddUpdateResource(batch, current.Pk, tombstone);
+            AddInsertVersion(batch, current.Pk, tombstone);
             PostgresSearchIndex.AddRemove(batch, current.Pk);
             await batch.ExecuteNonQueryAsync(cancellationToken);
-            return new StoredResource(resourceType, id, version, lastUpdated, true, null, "DELETE");
+            return tombstone;
         });
 
     public Task EnqueueAsync(Outbox.OutboxMessage message, CancellationToken cancellationToken)
@@ -132,42 +124,26 @@ internal sealed class PostgresWriteSession : IResourceWriteSession
     private async Task<WriteResult> PutLockedAsync(PreparedResource prepared, int? ifMatchVersion, CancellationToken cancellationToken)
     {
         var resource = prepared.Resource;
-        var resourceType = resource.TypeName;
-        var current = resource.Id is null ? null : await LockCurrentAsync(resourceType, resource.Id, cancellationToken);
-        // Identical content first: a retried update whose first attempt landed succeeds again, whatever its If-Match.
-        if (current is { IsDeleted: false } live && Unchanged(resource, live.Stored) is { } same)
+        var current = resource.Id is null ? null : await LockCurrentAsync(resource.TypeName, resource.Id, cancellationToken);
+        var next = VersionPolicy.ForPut(resource, current?.Stored, ifMatchVersion);
+        if (next.Unchanged is { } unchanged)
         {
-            return new WriteResult(same, Created: false, Unchanged: true);
+            return unchanged;
         }
 
-        if (ifMatchVersion is { } expected && (current is null || current.Version != expected || current.IsDeleted))
-        {
-            throw new PreconditionFailedException(current is null || current.IsDeleted
-                ? $"If-Match asked for version {expected} of {resourceType}/{resource.Id}, which does not exist."
-                : $"If-Match asked for version {expected} of {resourceType}/{resource.Id}, but the current version is {current.Version}.");
-        }
-
-        resource.Meta ??= new Meta();
-        var created = current is null || current.IsDeleted;
-        var version = current is null ? 1 : current.Version + 1;
-        var lastUpdated = StoreClock.Now(_time);
         var isNewId = resource.Id is null;
-        resource.Id ??= NewId();
-        resource.Meta.VersionId = version.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        resource.Meta.LastUpdated = lastUpdated;
-        var json = FhirSerializer.ToJson(resource);
-        var method = current is null ? "POST" : "PUT";
+        var written = next.Stamp(resource, StoreClock.Now(_time));
 
         await using var batch = new NpgsqlBatch(_connection, _transaction);
         long? pk = current?.Pk;
         if (current is null && isNewId)
         {
             // A server-assigned id (Guid v7) cannot be taken: the row, its version and its index rows go in one round trip.
-            AddInsertResource(batch, resourceType, resource.Id, lastUpdated);
+            AddInsertResource(batch, written);
         }
         else if (current is null)
         {
-            if (await TryInsertResourceAsync(resourceType, resource.Id, lastUpdated, cancellationToken) is not { } inserted)
+            if (await TryInsertResourceAsync(written, cancellationToken) is not { } inserted)
             {
                 // Another transaction created this client-chosen id and committed while we looked: we waited for
                 // it, and now write on top of what it wrote, as if we had come second.
@@ -178,68 +154,25 @@ internal sealed class PostgresWriteSession : IResourceWriteSession
         }
         else
         {
-            AddUpdateResource(batch, current.Pk, version, lastUpdated, isDeleted: false);
-            if (!current.IsDeleted)
+            AddUpdateResource(batch, current.Pk, written);
+            if (next.RemovesIndexRows)
             {
-                // A deleted resource had its index rows removed at its deletion; a new one has none.
                 PostgresSearchIndex.AddRemove(batch, current.Pk);
             }
         }
 
-        AddInsertVersion(batch, pk, version, lastUpdated, method, json);
-        PostgresSearchIndex.AddInserts(batch, pk, resourceType, prepared.IndexEntries);
+        AddInsertVersion(batch, pk, written);
+        PostgresSearchIndex.AddInserts(batch, pk, written.ResourceType, prepared.IndexEntries);
         await batch.ExecuteNonQueryAsync(cancellationToken);
-        return new WriteResult(new StoredResource(resourceType, resource.Id, version, lastUpdated, false, json, method), created);
+        return next.Result(written);
     }
-
-    // An update that changes nothing (a retried request, a form saved twice) adds no version: the current one
-    // stands, as it would for a client that had not sent it. Compared as stored: same JSON, same meta.
-    private static StoredResource? Unchanged(Resource resource, StoredResource current)
-    {
-        if (current.Json is null)
-        {
-            return null;
-        }
-
-        var meta = resource.Meta ??= new Meta();
-        var (versionId, lastUpdated) = (meta.VersionId, meta.LastUpdated);
-        meta.VersionId = current.VersionId.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        meta.LastUpdated = current.LastUpdated;
-        if (string.Equals(FhirSerializer.ToJson(resource), current.Json, StringComparison.Ordinal))
-        {
-            return current;
-        }
-
-        (meta.VersionId, meta.LastUpdated) = (versionId, lastUpdated);
-        return null;
-    }
-
-    // Version 7 GUIDs are time-ordered: new rows land at the end of the id index instead of all over it.
-    private static string NewId() => Guid.CreateVersion7().ToString("N");
 
     /// <summary>The current row of a resource, locked until the transaction ends (writers of it queue here).</summary>
-    private async Task<CurrentRow?> LockCurrentAsync(string resourceType, string id, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand($"""
-            SELECT r.pk, r.is_deleted, {ResourceRow.Columns}
-            FROM resource r JOIN resource_version v ON v.resource_pk = r.pk AND v.version = r.version
-            WHERE r.resource_type = @type AND r.resource_id = @id
-            FOR UPDATE OF r
-            """, _connection, _transaction);
-        command.Parameters.AddWithValue("type", resourceType);
-        command.Parameters.AddWithValue("id", id);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken))
-        {
-            return null;
-        }
-
-        var stored = ResourceRow.Map(reader, offset: 2);
-        return new CurrentRow(reader.GetInt64(0), stored.VersionId, reader.GetInt16(1) != 0, stored);
-    }
+    private Task<CurrentResourceRow?> LockCurrentAsync(string resourceType, string id, CancellationToken cancellationToken)
+        => SqlResourceReader.LockCurrentAsync(_connection, _transaction, PostgresDialect.Instance, resourceType, id, cancellationToken);
 
     /// <summary>The new resource row's pk, or null when a concurrent transaction created the same type and id first.</summary>
-    private async Task<long?> TryInsertResourceAsync(string resourceType, string id, DateTimeOffset lastUpdated, CancellationToken cancellationToken)
+    private async Task<long?> TryInsertResourceAsync(StoredResource first, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand("""
             INSERT INTO resource (resource_type, resource_id, version, last_updated, is_deleted)
@@ -247,41 +180,42 @@ internal sealed class PostgresWriteSession : IResourceWriteSession
             ON CONFLICT (resource_type, resource_id) DO NOTHING
             RETURNING pk
             """, _connection, _transaction);
-        command.Parameters.AddWithValue("type", resourceType);
-        command.Parameters.AddWithValue("id", id);
-        command.Parameters.AddWithValue("updated", lastUpdated.ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("type", first.ResourceType);
+        command.Parameters.AddWithValue("id", first.Id);
+        command.Parameters.AddWithValue("updated", first.LastUpdated.ToUnixTimeMilliseconds());
         return await command.ExecuteScalarAsync(cancellationToken) is long pk ? pk : null;
     }
 
-    private static void AddUpdateResource(NpgsqlBatch batch, long pk, int version, DateTimeOffset lastUpdated, bool isDeleted)
+    /// <summary>Makes <paramref name="version"/> the current version of row <paramref name="pk"/>.</summary>
+    private static void AddUpdateResource(NpgsqlBatch batch, long pk, StoredResource version)
     {
         var command = new NpgsqlBatchCommand("UPDATE resource SET version = $1, last_updated = $2, is_deleted = $3 WHERE pk = $4");
-        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = version });
-        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = lastUpdated.ToUnixTimeMilliseconds() });
-        command.Parameters.Add(new NpgsqlParameter<short> { TypedValue = (short)(isDeleted ? 1 : 0) });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = version.VersionId });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = version.LastUpdated.ToUnixTimeMilliseconds() });
+        command.Parameters.Add(new NpgsqlParameter<short> { TypedValue = (short)(version.IsDeleted ? 1 : 0) });
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = pk });
         batch.BatchCommands.Add(command);
     }
 
-    private static void AddInsertResource(NpgsqlBatch batch, string resourceType, string id, DateTimeOffset lastUpdated)
+    private static void AddInsertResource(NpgsqlBatch batch, StoredResource first)
     {
         var command = new NpgsqlBatchCommand("INSERT INTO resource (resource_type, resource_id, version, last_updated, is_deleted) VALUES ($1, $2, 1, $3, 0)");
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = resourceType });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = id });
-        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = lastUpdated.ToUnixTimeMilliseconds() });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = first.ResourceType });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = first.Id });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = first.LastUpdated.ToUnixTimeMilliseconds() });
         batch.BatchCommands.Add(command);
     }
 
     /// <summary>A version row of <paramref name="pk"/> or, when null, of the row inserted earlier in the batch.</summary>
-    private static void AddInsertVersion(NpgsqlBatch batch, long? pk, int version, DateTimeOffset lastUpdated, string method, string? json)
+    private static void AddInsertVersion(NpgsqlBatch batch, long? pk, StoredResource version)
     {
         var command = new NpgsqlBatchCommand(
             $"INSERT INTO resource_version (resource_pk, version, last_updated, method, json) VALUES ({(pk is null ? PostgresSearchIndex.InsertedPk : "$1")}, $2, $3, $4, $5)");
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = pk ?? 0 });
-        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = version });
-        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = lastUpdated.ToUnixTimeMilliseconds() });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = method });
-        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text, Value = (object?)json ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = version.VersionId });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = version.LastUpdated.ToUnixTimeMilliseconds() });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = version.Method });
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text, Value = (object?)version.Json ?? DBNull.Value });
         batch.BatchCommands.Add(command);
     }
 
@@ -301,5 +235,4 @@ internal sealed class PostgresWriteSession : IResourceWriteSession
         }
     }
 
-    private sealed record CurrentRow(long Pk, int Version, bool IsDeleted, StoredResource Stored);
 }

@@ -78,13 +78,13 @@ public sealed partial class SqliteResourceStore : IResourceStore, Outbox.IOutbox
     public async Task<StoredResource?> ReadAsync(string resourceType, string id, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        return await SqliteResourceReader.ReadCurrentAsync(connection, null, resourceType, id, cancellationToken);
+        return await SqlResourceReader.ReadCurrentAsync(connection, SqliteDialect.Instance, resourceType, id, cancellationToken);
     }
 
     public async Task<StoredResource?> ReadVersionAsync(string resourceType, string id, int versionId, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        return await SqliteResourceReader.ReadVersionAsync(connection, resourceType, id, versionId, cancellationToken);
+        return await SqlResourceReader.ReadVersionAsync(connection, SqliteDialect.Instance, resourceType, id, versionId, cancellationToken);
     }
 
     public async Task<HistoryPage> HistoryAsync(HistoryQuery query, CancellationToken cancellationToken)

@@ -20,9 +20,6 @@ internal sealed record NextVersion(VersionChange Change, StoredResource? Current
     /// <summary>Whether the write creates the resource as the client sees it (201): nothing, or only a tombstone, was there.</summary>
     public bool Created => Change is VersionChange.Create or VersionChange.Recreate;
 
-    /// <summary>Whether the resource row must be inserted (else the existing row is updated to the new version).</summary>
-    public bool InsertsResourceRow => Change is VersionChange.Create;
-
     /// <summary>Whether the current version's index rows must go: a tombstone has none, a new resource has none.</summary>
     public bool RemovesIndexRows => Change is VersionChange.Update or VersionChange.Delete;
 

@@ -20,6 +20,12 @@ internal abstract class SqlDialect
     /// it (not the resource type) should drive the query.
     /// </summary>
     public virtual string Unindexed(string column) => column;
+
+    /// <summary>
+    /// The clause that ends a SELECT to lock the rows of table <paramref name="alias"/> it reads until the transaction
+    /// ends. None by default: SQLite's one writer at a time (BEGIN IMMEDIATE) already keeps other writers out.
+    /// </summary>
+    public virtual string LockRowsOf(string alias) => "";
 }
 
 internal sealed class SqliteDialect : SqlDialect
