@@ -4,7 +4,6 @@ using PatientVoice.Storage.Indexing;
 using PatientVoice.Storage.Search;
 using PatientVoice.Storage.Search.Sql;
 using PatientVoice.Storage.Versioning;
-using Resource = Hl7.Fhir.Model.Resource;
 
 namespace PatientVoice.Storage.Postgres;
 
@@ -13,96 +12,46 @@ namespace PatientVoice.Storage.Postgres;
 /// first search takes the store-wide conditional lock, so conditional interactions of all instances decide and
 /// write one at a time (docs/adr/0016-postgresql-store.md). Disposing without committing rolls back.
 /// </summary>
-internal sealed class PostgresWriteSession : IResourceWriteSession
+internal sealed class PostgresWriteSession : VersionedWriteSession<NpgsqlConnection, NpgsqlTransaction>
 {
     /// <summary>Transaction-scoped advisory lock serialising the sessions that search (conditional interactions).</summary>
     internal const long ConditionalLockKey = 0x5056_0002; // "PV" 2
 
-    private readonly NpgsqlConnection _connection;
-    private readonly NpgsqlTransaction _transaction;
-    private readonly ISearchIndexer _indexer;
     private readonly SqlSearchExecutor _search;
-    private readonly TimeProvider _time;
     private bool _holdsConditionalLock;
     private bool _disposed;
 
     public PostgresWriteSession(NpgsqlConnection connection, NpgsqlTransaction transaction, ISearchIndexer indexer, SqlSearchExecutor search, TimeProvider time)
+        : base(connection, transaction, PostgresDialect.Instance, indexer, time)
     {
-        _connection = connection;
-        _transaction = transaction;
-        _indexer = indexer;
         _search = search;
-        _time = time;
     }
 
-    public Task<StoredResource?> ReadAsync(string resourceType, string id, CancellationToken cancellationToken)
-        => Guard(async () => (await LockCurrentAsync(resourceType, id, cancellationToken))?.Stored);
-
-    public Task<SearchResult> SearchAsync(SearchQuery query, CancellationToken cancellationToken)
-        => Guard(async () =>
+    public override Task<SearchResult> SearchAsync(SearchQuery query, CancellationToken cancellationToken)
+        => RunAsync(async () =>
         {
             if (!_holdsConditionalLock)
             {
-                await using var command = new NpgsqlCommand("SELECT pg_advisory_xact_lock(@key)", _connection);
+                await using var command = new NpgsqlCommand("SELECT pg_advisory_xact_lock(@key)", Connection);
                 command.Parameters.AddWithValue("key", ConditionalLockKey);
                 await command.ExecuteNonQueryAsync(cancellationToken);
                 _holdsConditionalLock = true;
             }
 
-            return await _search.ExecuteAsync(_connection, _transaction, query, cancellationToken);
+            return await _search.ExecuteAsync(Connection, Transaction, query, cancellationToken);
         });
 
-    public Task<WriteResult> PutAsync(Resource resource, int? ifMatchVersion, CancellationToken cancellationToken)
-        => PutAsync(new PreparedResource(resource, _indexer.Extract(resource)), ifMatchVersion, cancellationToken);
-
-    public Task<WriteResult> PutAsync(PreparedResource prepared, int? ifMatchVersion, CancellationToken cancellationToken)
-        => Guard(() => PutLockedAsync(prepared, ifMatchVersion, cancellationToken));
-
-    public Task<StoredResource?> DeleteAsync(string resourceType, string id, int? ifMatchVersion, CancellationToken cancellationToken)
-        => Guard(async () =>
-        {
-            var current = await LockCurrentAsync(resourceType, id, cancellationToken);
-            var next = VersionPolicy.ForDelete(resourceType, id, current?.Stored, ifMatchVersion);
-            if (current is null || !next.AddsVersion)
-            {
-                return null;
-            }
-
-            var tombstone = next.Tombstone(StoreClock.Now(_time));
-            await using var batch = new NpgsqlBatch(_connection, _transaction);
-            AddUpdateResource(batch, current.Pk, tombstone);
-            AddInsertVersion(batch, current.Pk, tombstone);
-            PostgresSearchIndex.AddRemove(batch, current.Pk);
-            await batch.ExecuteNonQueryAsync(cancellationToken);
-            return tombstone;
-        });
-
-    public Task EnqueueAsync(Outbox.OutboxMessage message, CancellationToken cancellationToken)
-        => Guard(async () =>
-        {
-            await using var command = new NpgsqlCommand("""
-                INSERT INTO outbox (topic, key, payload, state, attempts, enqueued_at, due_at)
-                VALUES (@topic, @key, @payload, 0, 0, @now, @now)
-                ON CONFLICT (topic, key) DO NOTHING
-                """, _connection, _transaction);
-            command.Parameters.AddWithValue("topic", message.Topic);
-            command.Parameters.AddWithValue("key", message.Key);
-            command.Parameters.AddWithValue("payload", message.Payload);
-            command.Parameters.AddWithValue("now", StoreClock.Now(_time).ToUnixTimeMilliseconds());
-            return await command.ExecuteNonQueryAsync(cancellationToken);
-        });
-
-    public async Task CommitAsync(CancellationToken cancellationToken)
+    public override async Task CommitAsync(CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        await Guard(async () =>
+        await RunAsync(async () =>
         {
-            await _transaction.CommitAsync(cancellationToken);
+            await Transaction.CommitAsync(cancellationToken);
             return true;
         });
     }
 
-    public async ValueTask DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
         if (_disposed)
         {
@@ -113,30 +62,20 @@ internal sealed class PostgresWriteSession : IResourceWriteSession
         try
         {
             // Disposing an uncommitted Npgsql transaction rolls it back (also after a failed statement).
-            await _transaction.DisposeAsync();
+            await Transaction.DisposeAsync();
         }
         finally
         {
-            await _connection.DisposeAsync();
+            await Connection.DisposeAsync();
         }
     }
 
-    private async Task<WriteResult> PutLockedAsync(PreparedResource prepared, int? ifMatchVersion, CancellationToken cancellationToken)
+    protected override async Task<bool> WriteVersionAsync(
+        CurrentResourceRow? current, bool idAssigned, NextVersion next, StoredResource written, IReadOnlyList<SearchIndexEntry> indexEntries, CancellationToken cancellationToken)
     {
-        var resource = prepared.Resource;
-        var current = resource.Id is null ? null : await LockCurrentAsync(resource.TypeName, resource.Id, cancellationToken);
-        var next = VersionPolicy.ForPut(resource, current?.Stored, ifMatchVersion);
-        if (next.Unchanged is { } unchanged)
-        {
-            return unchanged;
-        }
-
-        var isNewId = resource.Id is null;
-        var written = next.Stamp(resource, StoreClock.Now(_time));
-
-        await using var batch = new NpgsqlBatch(_connection, _transaction);
+        await using var batch = new NpgsqlBatch(Connection, Transaction);
         long? pk = current?.Pk;
-        if (current is null && isNewId)
+        if (current is null && idAssigned)
         {
             // A server-assigned id (Guid v7) cannot be taken: the row, its version and its index rows go in one round trip.
             AddInsertResource(batch, written);
@@ -145,9 +84,7 @@ internal sealed class PostgresWriteSession : IResourceWriteSession
         {
             if (await TryInsertResourceAsync(written, cancellationToken) is not { } inserted)
             {
-                // Another transaction created this client-chosen id and committed while we looked: we waited for
-                // it, and now write on top of what it wrote, as if we had come second.
-                return await PutLockedAsync(prepared, ifMatchVersion, cancellationToken);
+                return false;
             }
 
             pk = inserted;
@@ -162,14 +99,35 @@ internal sealed class PostgresWriteSession : IResourceWriteSession
         }
 
         AddInsertVersion(batch, pk, written);
-        PostgresSearchIndex.AddInserts(batch, pk, written.ResourceType, prepared.IndexEntries);
+        PostgresSearchIndex.AddInserts(batch, pk, written.ResourceType, indexEntries);
         await batch.ExecuteNonQueryAsync(cancellationToken);
-        return next.Result(written);
+        return true;
     }
 
-    /// <summary>The current row of a resource, locked until the transaction ends (writers of it queue here).</summary>
-    private Task<CurrentResourceRow?> LockCurrentAsync(string resourceType, string id, CancellationToken cancellationToken)
-        => SqlResourceReader.LockCurrentAsync(_connection, _transaction, PostgresDialect.Instance, resourceType, id, cancellationToken);
+    protected override async Task WriteTombstoneAsync(long pk, StoredResource tombstone, CancellationToken cancellationToken)
+    {
+        await using var batch = new NpgsqlBatch(Connection, Transaction);
+        AddUpdateResource(batch, pk, tombstone);
+        AddInsertVersion(batch, pk, tombstone);
+        PostgresSearchIndex.AddRemove(batch, pk);
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// A deadlock or serialization failure between instances rolls this transaction back: the caller gets a 409
+    /// (OperationOutcome) and may retry; nothing of it was stored.
+    /// </summary>
+    protected override async Task<T> RunAsync<T>(Func<Task<T>> operation)
+    {
+        try
+        {
+            return await operation();
+        }
+        catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.LockNotAvailable)
+        {
+            throw new ResourceConflictException("The write met a concurrent transaction on the same resources and was rolled back; nothing was stored. Retry it.");
+        }
+    }
 
     /// <summary>The new resource row's pk, or null when a concurrent transaction created the same type and id first.</summary>
     private async Task<long?> TryInsertResourceAsync(StoredResource first, CancellationToken cancellationToken)
@@ -179,7 +137,7 @@ internal sealed class PostgresWriteSession : IResourceWriteSession
             VALUES (@type, @id, 1, @updated, 0)
             ON CONFLICT (resource_type, resource_id) DO NOTHING
             RETURNING pk
-            """, _connection, _transaction);
+            """, Connection, Transaction);
         command.Parameters.AddWithValue("type", first.ResourceType);
         command.Parameters.AddWithValue("id", first.Id);
         command.Parameters.AddWithValue("updated", first.LastUpdated.ToUnixTimeMilliseconds());
@@ -218,21 +176,4 @@ internal sealed class PostgresWriteSession : IResourceWriteSession
         command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text, Value = (object?)version.Json ?? DBNull.Value });
         batch.BatchCommands.Add(command);
     }
-
-    /// <summary>
-    /// A deadlock or serialization failure between instances rolls this transaction back: the caller gets a 409
-    /// (OperationOutcome) and may retry; nothing of it was stored.
-    /// </summary>
-    private static async Task<T> Guard<T>(Func<Task<T>> action)
-    {
-        try
-        {
-            return await action();
-        }
-        catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.LockNotAvailable)
-        {
-            throw new ResourceConflictException("The write met a concurrent transaction on the same resources and was rolled back; nothing was stored. Retry it.");
-        }
-    }
-
 }
