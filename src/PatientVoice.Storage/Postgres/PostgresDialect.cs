@@ -16,4 +16,6 @@ internal sealed class PostgresDialect : SqlDialect
     public override string ParameterName(int index) => "@p" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     public override string LockRowsOf(string alias) => $"FOR UPDATE OF {alias}";
+
+    public override string LockRowsSkippingLocked => "FOR UPDATE SKIP LOCKED";
 }

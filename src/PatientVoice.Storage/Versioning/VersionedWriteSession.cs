@@ -63,14 +63,8 @@ internal abstract class VersionedWriteSession<TConnection, TTransaction> : IReso
     public Task EnqueueAsync(OutboxMessage message, CancellationToken cancellationToken)
         => RunAsync(async () =>
         {
-            var parameters = new SqlParameterList(_dialect);
-            var now = parameters.Add(StoreClock.Now(Time).ToUnixTimeMilliseconds());
-            await using var command = parameters.CreateCommand(Connection, Transaction, $"""
-                INSERT INTO outbox (topic, key, payload, state, attempts, enqueued_at, due_at)
-                VALUES ({parameters.Add(message.Topic)}, {parameters.Add(message.Key)}, {parameters.Add(message.Payload)}, 0, 0, {now}, {now})
-                ON CONFLICT (topic, key) DO NOTHING
-                """);
-            return await command.ExecuteNonQueryAsync(cancellationToken);
+            await OutboxCommands.EnqueueAsync(Connection, Transaction, _dialect, message, StoreClock.Now(Time), cancellationToken);
+            return true;
         });
 
     public abstract Task CommitAsync(CancellationToken cancellationToken);
