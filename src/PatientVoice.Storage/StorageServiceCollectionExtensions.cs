@@ -20,11 +20,9 @@ public static class StorageServiceCollectionExtensions
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSearchIndexing();
-        services.TryAddSingleton<SqliteSearchExecutor>();
         services.TryAddSingleton(sp => new SqliteResourceStore(
             sp.GetRequiredService<IOptions<SqliteStoreOptions>>(),
             sp.GetRequiredService<ISearchIndexer>(),
-            sp.GetRequiredService<SqliteSearchExecutor>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<SqliteResourceStore>>()));
         services.TryAddSingleton<IResourceStore>(sp => sp.GetRequiredService<SqliteResourceStore>());

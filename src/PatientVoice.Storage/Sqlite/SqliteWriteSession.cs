@@ -12,12 +12,12 @@ namespace PatientVoice.Storage.Sqlite;
 /// </summary>
 internal sealed class SqliteWriteSession : VersionedWriteSession<SqliteConnection, SqliteTransaction>
 {
-    private readonly SqliteSearchExecutor _search;
+    private readonly SqlSearchExecutor _search;
     private readonly SemaphoreSlim _writeLock;
     private bool _committed;
     private bool _disposed;
 
-    public SqliteWriteSession(SqliteConnection connection, SqliteTransaction transaction, ISearchIndexer indexer, SqliteSearchExecutor search, SemaphoreSlim writeLock, TimeProvider time)
+    public SqliteWriteSession(SqliteConnection connection, SqliteTransaction transaction, ISearchIndexer indexer, SqlSearchExecutor search, SemaphoreSlim writeLock, TimeProvider time)
         : base(connection, transaction, SqliteDialect.Instance, indexer, time)
     {
         _search = search;
