@@ -1,7 +1,6 @@
 using Npgsql;
 using PatientVoice.Fhir.Errors;
 using PatientVoice.Storage.Indexing;
-using PatientVoice.Storage.Search;
 using PatientVoice.Storage.Search.Sql;
 using PatientVoice.Storage.Versioning;
 
@@ -12,63 +11,13 @@ namespace PatientVoice.Storage.Postgres;
 /// first search takes the store-wide conditional lock, so conditional interactions of all instances decide and
 /// write one at a time (docs/adr/0016-postgresql-store.md). Disposing without committing rolls back.
 /// </summary>
-internal sealed class PostgresWriteSession : VersionedWriteSession<NpgsqlConnection, NpgsqlTransaction>
+internal sealed class PostgresWriteSession(NpgsqlConnection connection, NpgsqlTransaction transaction, ISearchIndexer indexer, SqlSearchExecutor search, TimeProvider time)
+    : VersionedWriteSession<NpgsqlConnection, NpgsqlTransaction>(connection, transaction, PostgresDialect.Instance, indexer, search, time)
 {
     /// <summary>Transaction-scoped advisory lock serialising the sessions that search (conditional interactions).</summary>
     internal const long ConditionalLockKey = 0x5056_0002; // "PV" 2
 
-    private readonly SqlSearchExecutor _search;
     private bool _holdsConditionalLock;
-    private bool _disposed;
-
-    public PostgresWriteSession(NpgsqlConnection connection, NpgsqlTransaction transaction, ISearchIndexer indexer, SqlSearchExecutor search, TimeProvider time)
-        : base(connection, transaction, PostgresDialect.Instance, indexer, time)
-    {
-        _search = search;
-    }
-
-    public override Task<SearchResult> SearchAsync(SearchQuery query, CancellationToken cancellationToken)
-        => RunAsync(async () =>
-        {
-            if (!_holdsConditionalLock)
-            {
-                await using var command = new NpgsqlCommand("SELECT pg_advisory_xact_lock(@key)", Connection);
-                command.Parameters.AddWithValue("key", ConditionalLockKey);
-                await command.ExecuteNonQueryAsync(cancellationToken);
-                _holdsConditionalLock = true;
-            }
-
-            return await _search.ExecuteAsync(Connection, Transaction, query, cancellationToken);
-        });
-
-    public override async Task CommitAsync(CancellationToken cancellationToken)
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        await RunAsync(async () =>
-        {
-            await Transaction.CommitAsync(cancellationToken);
-            return true;
-        });
-    }
-
-    public override async ValueTask DisposeAsync()
-    {
-        if (_disposed)
-        {
-            return;
-        }
-
-        _disposed = true;
-        try
-        {
-            // Disposing an uncommitted Npgsql transaction rolls it back (also after a failed statement).
-            await Transaction.DisposeAsync();
-        }
-        finally
-        {
-            await Connection.DisposeAsync();
-        }
-    }
 
     protected override async Task<bool> WriteVersionAsync(
         CurrentResourceRow? current, bool idAssigned, NextVersion next, StoredResource written, IReadOnlyList<SearchIndexEntry> indexEntries, CancellationToken cancellationToken)
@@ -112,6 +61,20 @@ internal sealed class PostgresWriteSession : VersionedWriteSession<NpgsqlConnect
         PostgresSearchIndex.AddRemove(batch, pk);
         await batch.ExecuteNonQueryAsync(cancellationToken);
     }
+
+    protected override async Task BeforeSearchAsync(CancellationToken cancellationToken)
+    {
+        if (!_holdsConditionalLock)
+        {
+            await using var command = new NpgsqlCommand("SELECT pg_advisory_xact_lock(@key)", Connection);
+            command.Parameters.AddWithValue("key", ConditionalLockKey);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+            _holdsConditionalLock = true;
+        }
+    }
+
+    // Disposing an uncommitted Npgsql transaction rolls it back (also after a failed statement).
+    protected override Task RollbackUncommittedAsync() => Task.CompletedTask;
 
     /// <summary>
     /// A deadlock or serialization failure between instances rolls this transaction back: the caller gets a 409

@@ -1,6 +1,5 @@
 using Microsoft.Data.Sqlite;
 using PatientVoice.Storage.Indexing;
-using PatientVoice.Storage.Search;
 using PatientVoice.Storage.Search.Sql;
 using PatientVoice.Storage.Versioning;
 
@@ -10,52 +9,9 @@ namespace PatientVoice.Storage.Sqlite;
 /// One SQLite write transaction (BEGIN IMMEDIATE), holding the store's writer turn until disposed. The writer turn
 /// keeps other writers out, so the rows it reads need no lock.
 /// </summary>
-internal sealed class SqliteWriteSession : VersionedWriteSession<SqliteConnection, SqliteTransaction>
+internal sealed class SqliteWriteSession(SqliteConnection connection, SqliteTransaction transaction, ISearchIndexer indexer, SqlSearchExecutor search, SemaphoreSlim writeLock, TimeProvider time)
+    : VersionedWriteSession<SqliteConnection, SqliteTransaction>(connection, transaction, SqliteDialect.Instance, indexer, search, time)
 {
-    private readonly SqlSearchExecutor _search;
-    private readonly SemaphoreSlim _writeLock;
-    private bool _committed;
-    private bool _disposed;
-
-    public SqliteWriteSession(SqliteConnection connection, SqliteTransaction transaction, ISearchIndexer indexer, SqlSearchExecutor search, SemaphoreSlim writeLock, TimeProvider time)
-        : base(connection, transaction, SqliteDialect.Instance, indexer, time)
-    {
-        _search = search;
-        _writeLock = writeLock;
-    }
-
-    public override Task<SearchResult> SearchAsync(SearchQuery query, CancellationToken cancellationToken)
-        => _search.ExecuteAsync(Connection, Transaction, query, cancellationToken);
-
-    public override async Task CommitAsync(CancellationToken cancellationToken)
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        await Transaction.CommitAsync(cancellationToken);
-        _committed = true;
-    }
-
-    public override async ValueTask DisposeAsync()
-    {
-        if (_disposed)
-        {
-            return;
-        }
-
-        _disposed = true;
-        try
-        {
-            if (!_committed)
-            {
-                await Transaction.RollbackAsync();
-            }
-        }
-        finally
-        {
-            await Transaction.DisposeAsync();
-            await Connection.DisposeAsync();
-            _writeLock.Release();
-        }
-    }
 
     // The writer turn makes every write land: a client-chosen id cannot be taken meanwhile, so this never returns false.
     protected override async Task<bool> WriteVersionAsync(
@@ -83,6 +39,8 @@ internal sealed class SqliteWriteSession : VersionedWriteSession<SqliteConnectio
         await InsertVersionAsync(pk, tombstone, cancellationToken);
         await SqliteSearchIndex.RemoveAsync(Connection, Transaction, pk, cancellationToken);
     }
+
+    protected override void OnEnded() => writeLock.Release();
 
     private async Task<long> InsertResourceAsync(StoredResource first, CancellationToken cancellationToken)
     {

@@ -9,8 +9,9 @@ namespace PatientVoice.Storage.Versioning;
 
 /// <summary>
 /// One write transaction over the resource tables, the same for every adapter up to its SQL: read the current row,
-/// ask <see cref="VersionPolicy"/>, stamp the resource, and have the adapter write the rows the decision names.
-/// Adapters supply the row writes, search, commit and disposal, and may wrap each operation (<see cref="RunAsync"/>).
+/// ask <see cref="VersionPolicy"/>, stamp the resource, and have the adapter write the rows the decision names; search,
+/// enqueue, commit once, and on disposal roll back what was not committed. Adapters supply the row writes and the
+/// hooks where their databases differ, and may wrap each operation (<see cref="RunAsync"/>).
 /// </summary>
 internal abstract class VersionedWriteSession<TConnection, TTransaction> : IResourceWriteSession
     where TConnection : DbConnection
@@ -18,13 +19,17 @@ internal abstract class VersionedWriteSession<TConnection, TTransaction> : IReso
 {
     private readonly SqlDialect _dialect;
     private readonly ISearchIndexer _indexer;
+    private readonly SqlSearchExecutor _search;
+    private bool _committed;
+    private bool _disposed;
 
-    protected VersionedWriteSession(TConnection connection, TTransaction transaction, SqlDialect dialect, ISearchIndexer indexer, TimeProvider time)
+    protected VersionedWriteSession(TConnection connection, TTransaction transaction, SqlDialect dialect, ISearchIndexer indexer, SqlSearchExecutor search, TimeProvider time)
     {
         Connection = connection;
         Transaction = transaction;
         _dialect = dialect;
         _indexer = indexer;
+        _search = search;
         Time = time;
     }
 
@@ -37,7 +42,12 @@ internal abstract class VersionedWriteSession<TConnection, TTransaction> : IReso
     public Task<StoredResource?> ReadAsync(string resourceType, string id, CancellationToken cancellationToken)
         => RunAsync(async () => (await LockCurrentAsync(resourceType, id, cancellationToken))?.Stored);
 
-    public abstract Task<SearchResult> SearchAsync(SearchQuery query, CancellationToken cancellationToken);
+    public Task<SearchResult> SearchAsync(SearchQuery query, CancellationToken cancellationToken)
+        => RunAsync(async () =>
+        {
+            await BeforeSearchAsync(cancellationToken);
+            return await _search.ExecuteAsync(Connection, Transaction, query, cancellationToken);
+        });
 
     public Task<WriteResult> PutAsync(Resource resource, int? ifMatchVersion, CancellationToken cancellationToken)
         => PutAsync(new PreparedResource(resource, _indexer.Extract(resource)), ifMatchVersion, cancellationToken);
@@ -67,9 +77,45 @@ internal abstract class VersionedWriteSession<TConnection, TTransaction> : IReso
             return true;
         });
 
-    public abstract Task CommitAsync(CancellationToken cancellationToken);
+    public async Task CommitAsync(CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        await RunAsync(async () =>
+        {
+            await Transaction.CommitAsync(cancellationToken);
+            return true;
+        });
+        _committed = true;
+    }
 
-    public abstract ValueTask DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        try
+        {
+            if (!_committed)
+            {
+                await RollbackUncommittedAsync();
+            }
+        }
+        finally
+        {
+            try
+            {
+                await Transaction.DisposeAsync();
+            }
+            finally
+            {
+                await Connection.DisposeAsync();
+                OnEnded();
+            }
+        }
+    }
 
     /// <summary>
     /// Writes <paramref name="written"/> as the new current version: inserts the resource row when there is no
@@ -85,6 +131,17 @@ internal abstract class VersionedWriteSession<TConnection, TTransaction> : IReso
 
     /// <summary>Runs one operation of the session; an adapter overrides it to turn its database's conflicts into ours.</summary>
     protected virtual Task<T> RunAsync<T>(Func<Task<T>> operation) => operation();
+
+    /// <summary>What must happen before a search inside the session (conditional interactions decide on it).</summary>
+    protected virtual Task BeforeSearchAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Undoes an uncommitted session before its transaction is disposed.</summary>
+    protected virtual Task RollbackUncommittedAsync() => Transaction.RollbackAsync();
+
+    /// <summary>Called once, after the transaction and connection are disposed.</summary>
+    protected virtual void OnEnded()
+    {
+    }
 
     private async Task<WriteResult> PutLockedAsync(PreparedResource prepared, int? ifMatchVersion, CancellationToken cancellationToken)
     {
