@@ -4,8 +4,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using PatientVoice.Storage.Indexing;
-using PatientVoice.Storage.Search;
-using PatientVoice.Storage.Search.Sql;
 
 namespace PatientVoice.Storage.Postgres;
 

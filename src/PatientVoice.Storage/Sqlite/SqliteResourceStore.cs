@@ -3,7 +3,6 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PatientVoice.Storage.Indexing;
-using PatientVoice.Storage.Search;
 using PatientVoice.Storage.Search.Sql;
 
 namespace PatientVoice.Storage.Sqlite;
