@@ -1,12 +1,10 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using PatientVoice.Storage.Search;
-using PatientVoice.Storage.Search.Sql;
-using PatientVoice.Storage.Sqlite;
 
 namespace PatientVoice.Storage.Indexing;
 
-/// <summary>Registers the search parameter registry, the indexer, the query parser and the SQLite search executor.</summary>
+/// <summary>Registers the search parameter registry, the indexer and the query parser.</summary>
 public static class SearchServiceCollectionExtensions
 {
     public static IServiceCollection AddSearchIndexing(this IServiceCollection services)
@@ -15,7 +13,6 @@ public static class SearchServiceCollectionExtensions
         services.TryAddSingleton(_ => new SearchParameterRegistry());
         services.TryAddSingleton<ISearchIndexer, SearchIndexer>();
         services.TryAddSingleton<SearchQueryParser>();
-        services.TryAddSingleton<SqliteSearchExecutor>();
         return services;
     }
 }

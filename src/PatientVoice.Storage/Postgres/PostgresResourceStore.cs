@@ -1,10 +1,9 @@
 using System.Data;
+using System.Data.Common;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using PatientVoice.Storage.Indexing;
-using PatientVoice.Storage.Search;
-using PatientVoice.Storage.Search.Sql;
 
 namespace PatientVoice.Storage.Postgres;
 
@@ -13,15 +12,13 @@ namespace PatientVoice.Storage.Postgres;
 /// Reads use pooled connections; each write session is one READ COMMITTED transaction whose row and advisory
 /// locks make it safe against writers in other instances (docs/adr/0016-postgresql-store.md).
 /// </summary>
-public sealed partial class PostgresResourceStore : IResourceStore, Outbox.IOutbox, IAsyncDisposable, IDisposable
+public sealed partial class PostgresResourceStore : SqlResourceStore, IAsyncDisposable, IDisposable
 {
     private readonly NpgsqlDataSource _dataSource;
-    private readonly ISearchIndexer _indexer;
-    private readonly SqlSearchExecutor _search = new(PostgresDialect.Instance);
-    private readonly TimeProvider _time;
     private readonly ILogger<PostgresResourceStore> _logger;
 
     internal PostgresResourceStore(IOptions<PostgresStoreOptions> options, ISearchIndexer indexer, TimeProvider time, ILogger<PostgresResourceStore> logger)
+        : base(PostgresDialect.Instance, indexer, time)
     {
         var connectionString = options.Value.ConnectionString;
         if (string.IsNullOrWhiteSpace(connectionString))
@@ -41,8 +38,6 @@ public sealed partial class PostgresResourceStore : IResourceStore, Outbox.IOutb
         }
 
         _dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
-        _indexer = indexer;
-        _time = time;
         _logger = logger;
     }
 
@@ -51,7 +46,7 @@ public sealed partial class PostgresResourceStore : IResourceStore, Outbox.IOutb
 
     public string Database { get; }
 
-    public async Task InitializeAsync(CancellationToken cancellationToken)
+    public override async Task InitializeAsync(CancellationToken cancellationToken)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
@@ -78,33 +73,7 @@ public sealed partial class PostgresResourceStore : IResourceStore, Outbox.IOutb
         LogInitialized(Host, Database, Math.Max(version, latest));
     }
 
-    public async Task<StoredResource?> ReadAsync(string resourceType, string id, CancellationToken cancellationToken)
-    {
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        return await PostgresResourceReader.ReadCurrentAsync(connection, resourceType, id, cancellationToken);
-    }
-
-    public async Task<StoredResource?> ReadVersionAsync(string resourceType, string id, int versionId, CancellationToken cancellationToken)
-    {
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        return await PostgresResourceReader.ReadVersionAsync(connection, resourceType, id, versionId, cancellationToken);
-    }
-
-    public async Task<HistoryPage> HistoryAsync(HistoryQuery query, CancellationToken cancellationToken)
-    {
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        return await SqlHistoryReader.ReadAsync(connection, PostgresDialect.Instance, query, cancellationToken);
-    }
-
-    public async Task<SearchResult> SearchAsync(SearchQuery query, CancellationToken cancellationToken)
-    {
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        return await _search.ExecuteAsync(connection, null, query, cancellationToken);
-    }
-
-    public PreparedResource Prepare(Hl7.Fhir.Model.Resource resource) => new(resource, _indexer.Extract(resource));
-
-    public async Task<IResourceWriteSession> BeginWriteAsync(CancellationToken cancellationToken)
+    public override async Task<IResourceWriteSession> BeginWriteAsync(CancellationToken cancellationToken)
     {
         var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         try
@@ -112,7 +81,7 @@ public sealed partial class PostgresResourceStore : IResourceStore, Outbox.IOutb
             // READ COMMITTED on purpose: each statement sees what committed before it, so a session that waited
             // for a lock sees the winner's rows. Npgsql sends BEGIN with the first statement (no extra round trip).
             var transaction = await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, cancellationToken);
-            return new PostgresWriteSession(connection, transaction, _indexer, _search, _time);
+            return new PostgresWriteSession(connection, transaction, Indexer, Search, Time);
         }
         catch
         {
@@ -124,6 +93,17 @@ public sealed partial class PostgresResourceStore : IResourceStore, Outbox.IOutb
     public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
 
     public void Dispose() => _dataSource.Dispose();
+
+    private protected override async Task<DbConnection> OpenReadConnectionAsync(CancellationToken cancellationToken)
+        => await _dataSource.OpenConnectionAsync(cancellationToken);
+
+    // Each claim or outcome is one statement in its own transaction: a claim locks the due rows it takes and skips
+    // those another instance's claim holds (FOR UPDATE SKIP LOCKED), so no message is handed to two workers.
+    private protected override async Task<T> RunOutboxChangeAsync<T>(Func<DbConnection, DbTransaction?, Task<T>> change, CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        return await change(connection, null);
+    }
 
     private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
     {

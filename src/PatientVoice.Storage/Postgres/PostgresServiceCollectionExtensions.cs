@@ -1,5 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PatientVoice.Storage.Indexing;
@@ -10,22 +9,9 @@ public static class PostgresServiceCollectionExtensions
 {
     /// <summary>The PostgreSQL store (configure <see cref="PostgresStoreOptions"/>), the search index and the search parser.</summary>
     public static IServiceCollection AddPostgresResourceStore(this IServiceCollection services, Action<PostgresStoreOptions>? configure = null)
-    {
-        var options = services.AddOptions<PostgresStoreOptions>();
-        if (configure is not null)
-        {
-            options.Configure(configure);
-        }
-
-        services.TryAddSingleton(TimeProvider.System);
-        services.AddSearchIndexing();
-        services.TryAddSingleton(sp => new PostgresResourceStore(
+        => services.AddSqlResourceStore(configure, sp => new PostgresResourceStore(
             sp.GetRequiredService<IOptions<PostgresStoreOptions>>(),
             sp.GetRequiredService<ISearchIndexer>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<PostgresResourceStore>>()));
-        services.TryAddSingleton<IResourceStore>(sp => sp.GetRequiredService<PostgresResourceStore>());
-        services.TryAddSingleton<Outbox.IOutbox>(sp => sp.GetRequiredService<PostgresResourceStore>());
-        return services;
-    }
 }

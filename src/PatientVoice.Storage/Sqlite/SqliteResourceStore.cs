@@ -1,8 +1,8 @@
+using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PatientVoice.Storage.Indexing;
-using PatientVoice.Storage.Search;
 using PatientVoice.Storage.Search.Sql;
 
 namespace PatientVoice.Storage.Sqlite;
@@ -12,17 +12,15 @@ namespace PatientVoice.Storage.Sqlite;
 /// writers take turns (SQLite has one writer at a time, and queueing them here is cheaper than letting
 /// them spin on SQLITE_BUSY).
 /// </summary>
-public sealed partial class SqliteResourceStore : IResourceStore, Outbox.IOutbox, IDisposable
+public sealed partial class SqliteResourceStore : SqlResourceStore, IDisposable
 {
     private readonly string _connectionString;
     private readonly string _synchronous;
-    private readonly ISearchIndexer _indexer;
-    private readonly SqliteSearchExecutor _search;
     private readonly ILogger<SqliteResourceStore> _logger;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
-    private readonly TimeProvider _time;
 
-    internal SqliteResourceStore(IOptions<SqliteStoreOptions> options, ISearchIndexer indexer, SqliteSearchExecutor search, TimeProvider time, ILogger<SqliteResourceStore> logger)
+    internal SqliteResourceStore(IOptions<SqliteStoreOptions> options, ISearchIndexer indexer, TimeProvider time, ILogger<SqliteResourceStore> logger)
+        : base(SqliteDialect.Instance, indexer, time)
     {
         var path = System.IO.Path.GetFullPath(options.Value.Path);
         DatabasePath = path;
@@ -39,15 +37,12 @@ public sealed partial class SqliteResourceStore : IResourceStore, Outbox.IOutbox
             "OFF" or "NORMAL" or "FULL" or "EXTRA" => options.Value.Synchronous.ToUpperInvariant(),
             _ => throw new ArgumentException($"Storage:Sqlite:Synchronous must be OFF, NORMAL, FULL or EXTRA, not '{options.Value.Synchronous}'."),
         };
-        _indexer = indexer;
-        _search = search;
-        _time = time;
         _logger = logger;
     }
 
     public string DatabasePath { get; }
 
-    public async Task InitializeAsync(CancellationToken cancellationToken)
+    public override async Task InitializeAsync(CancellationToken cancellationToken)
     {
         var directory = System.IO.Path.GetDirectoryName(DatabasePath);
         if (!string.IsNullOrEmpty(directory))
@@ -75,33 +70,7 @@ public sealed partial class SqliteResourceStore : IResourceStore, Outbox.IOutbox
         LogInitialized(DatabasePath);
     }
 
-    public async Task<StoredResource?> ReadAsync(string resourceType, string id, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        return await SqliteResourceReader.ReadCurrentAsync(connection, null, resourceType, id, cancellationToken);
-    }
-
-    public async Task<StoredResource?> ReadVersionAsync(string resourceType, string id, int versionId, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        return await SqliteResourceReader.ReadVersionAsync(connection, resourceType, id, versionId, cancellationToken);
-    }
-
-    public async Task<HistoryPage> HistoryAsync(HistoryQuery query, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        return await SqlHistoryReader.ReadAsync(connection, SqliteDialect.Instance, query, cancellationToken);
-    }
-
-    public async Task<SearchResult> SearchAsync(SearchQuery query, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        return await _search.ExecuteAsync(connection, null, query, cancellationToken);
-    }
-
-    public PreparedResource Prepare(Hl7.Fhir.Model.Resource resource) => new(resource, _indexer.Extract(resource));
-
-    public async Task<IResourceWriteSession> BeginWriteAsync(CancellationToken cancellationToken)
+    public override async Task<IResourceWriteSession> BeginWriteAsync(CancellationToken cancellationToken)
     {
         await _writeLock.WaitAsync(cancellationToken);
         SqliteConnection? connection = null;
@@ -110,7 +79,7 @@ public sealed partial class SqliteResourceStore : IResourceStore, Outbox.IOutbox
             connection = await OpenAsync(cancellationToken);
             // BEGIN IMMEDIATE: take the write lock now, so reads inside the session see what it will write over.
             var transaction = connection.BeginTransaction(deferred: false);
-            return new SqliteWriteSession(connection, transaction, _indexer, _search, _writeLock, _time);
+            return new SqliteWriteSession(connection, transaction, Indexer, Search, _writeLock, Time);
         }
         catch
         {
@@ -125,6 +94,27 @@ public sealed partial class SqliteResourceStore : IResourceStore, Outbox.IOutbox
     }
 
     public void Dispose() => _writeLock.Dispose();
+
+    private protected override async Task<DbConnection> OpenReadConnectionAsync(CancellationToken cancellationToken)
+        => await OpenAsync(cancellationToken);
+
+    // Claims and outcomes are short write transactions taking the writer turn, like a write session.
+    private protected override async Task<T> RunOutboxChangeAsync<T>(Func<DbConnection, DbTransaction?, Task<T>> change, CancellationToken cancellationToken)
+    {
+        await _writeLock.WaitAsync(cancellationToken);
+        try
+        {
+            await using var connection = await OpenAsync(cancellationToken);
+            await using var transaction = connection.BeginTransaction(deferred: false);
+            var result = await change(connection, transaction);
+            await transaction.CommitAsync(cancellationToken);
+            return result;
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
 
     private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {

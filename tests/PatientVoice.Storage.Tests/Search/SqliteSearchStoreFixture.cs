@@ -14,7 +14,7 @@ public sealed class SqliteSearchStoreFixture : SearchStoreFixture
     public override async Task<IResourceStore> CreateStoreAsync(SearchParameterRegistry registry)
     {
         var options = Options.Create(new SqliteStoreOptions { Path = Path.Combine(_directory, $"store{_stores.Count}.db") });
-        var store = new SqliteResourceStore(options, new SearchIndexer(registry), new SqliteSearchExecutor(), TimeProvider.System, NullLogger<SqliteResourceStore>.Instance);
+        var store = new SqliteResourceStore(options, new SearchIndexer(registry), TimeProvider.System, NullLogger<SqliteResourceStore>.Instance);
         _stores.Add(store);
         await store.InitializeAsync(CancellationToken.None);
         return store;

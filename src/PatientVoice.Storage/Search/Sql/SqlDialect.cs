@@ -20,6 +20,18 @@ internal abstract class SqlDialect
     /// it (not the resource type) should drive the query.
     /// </summary>
     public virtual string Unindexed(string column) => column;
+
+    /// <summary>
+    /// The clause that ends a SELECT to lock the rows of table <paramref name="alias"/> it reads until the transaction
+    /// ends. None by default: SQLite's one writer at a time (BEGIN IMMEDIATE) already keeps other writers out.
+    /// </summary>
+    public virtual string LockRowsOf(string alias) => "";
+
+    /// <summary>
+    /// The clause that ends a SELECT to lock the rows it reads and pass over those another transaction holds (an
+    /// outbox claim). None by default: SQLite claims inside its one writer turn, where no other claim holds rows.
+    /// </summary>
+    public virtual string LockRowsSkippingLocked => "";
 }
 
 internal sealed class SqliteDialect : SqlDialect

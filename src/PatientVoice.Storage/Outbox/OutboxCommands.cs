@@ -1,0 +1,82 @@
+using System.Data.Common;
+using PatientVoice.Storage.Search.Sql;
+
+namespace PatientVoice.Storage.Outbox;
+
+/// <summary>
+/// The outbox statements both adapters run, over ADO.NET's common classes. The adapters decide the transaction
+/// around them (SQLite: the writer turn; PostgreSQL: row locks); the <see cref="SqlDialect"/> names the parameters
+/// and says how a claim skips the rows another claim holds.
+/// </summary>
+internal static class OutboxCommands
+{
+    /// <summary>Adds a message unless its topic and key are already there.</summary>
+    public static async Task EnqueueAsync(DbConnection connection, DbTransaction transaction, SqlDialect dialect, OutboxMessage message, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var parameters = new SqlParameterList(dialect);
+        var at = parameters.Add(now.ToUnixTimeMilliseconds());
+        await using var command = parameters.CreateCommand(connection, transaction, $"""
+            INSERT INTO outbox (topic, key, payload, state, attempts, enqueued_at, due_at)
+            VALUES ({parameters.Add(message.Topic)}, {parameters.Add(message.Key)}, {parameters.Add(message.Payload)}, 0, 0, {at}, {at})
+            ON CONFLICT (topic, key) DO NOTHING
+            """);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Leases up to <paramref name="maxCount"/> due messages of <paramref name="topic"/> until <paramref name="leaseUntil"/>.</summary>
+    public static async Task<IReadOnlyList<OutboxClaim>> ClaimAsync(
+        DbConnection connection, DbTransaction? transaction, SqlDialect dialect, string topic, int maxCount, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken)
+    {
+        var parameters = new SqlParameterList(dialect);
+        var at = parameters.Add(now.ToUnixTimeMilliseconds());
+        await using var command = parameters.CreateCommand(connection, transaction, $"""
+            UPDATE outbox SET attempts = attempts + 1, lease_until = {parameters.Add(leaseUntil.ToUnixTimeMilliseconds())}, lease_token = {parameters.Add(Guid.NewGuid().ToString("N"))} || '-' || id
+            WHERE id IN (
+                SELECT id FROM outbox
+                WHERE topic = {parameters.Add(topic)} AND state = 0 AND due_at <= {at} AND (lease_until IS NULL OR lease_until <= {at})
+                ORDER BY due_at, id LIMIT {parameters.Add(maxCount)}
+                {dialect.LockRowsSkippingLocked})
+            RETURNING {OutboxRows.ClaimColumns}
+            """);
+        return await OutboxRows.ReadClaimsAsync(command, cancellationToken);
+    }
+
+    public static Task<bool> CompleteAsync(DbConnection connection, DbTransaction? transaction, SqlDialect dialect, OutboxClaim claim, DateTimeOffset now, CancellationToken cancellationToken)
+        => FinishAsync(connection, transaction, dialect, claim, p => $"state = 1, finished_at = {p.Add(now.ToUnixTimeMilliseconds())}, last_error = NULL", cancellationToken);
+
+    public static Task<bool> RescheduleAsync(DbConnection connection, DbTransaction? transaction, SqlDialect dialect, OutboxClaim claim, DateTimeOffset dueAt, string reason, CancellationToken cancellationToken)
+        => FinishAsync(connection, transaction, dialect, claim, p => $"due_at = {p.Add(dueAt.ToUnixTimeMilliseconds())}, last_error = {p.Add(reason)}", cancellationToken);
+
+    public static Task<bool> FailAsync(DbConnection connection, DbTransaction? transaction, SqlDialect dialect, OutboxClaim claim, DateTimeOffset now, string reason, CancellationToken cancellationToken)
+        => FinishAsync(connection, transaction, dialect, claim, p => $"state = 2, finished_at = {p.Add(now.ToUnixTimeMilliseconds())}, last_error = {p.Add(reason)}", cancellationToken);
+
+    public static async Task<OutboxEntry?> FindAsync(DbConnection connection, SqlDialect dialect, string topic, string key, CancellationToken cancellationToken)
+    {
+        var parameters = new SqlParameterList(dialect);
+        await using var command = parameters.CreateCommand(connection, null,
+            $"SELECT {OutboxRows.EntryColumns} FROM outbox WHERE topic = {parameters.Add(topic)} AND key = {parameters.Add(key)}");
+        return (await OutboxRows.ReadEntriesAsync(command, cancellationToken)).FirstOrDefault();
+    }
+
+    public static async Task<IReadOnlyList<OutboxEntry>> ListAsync(DbConnection connection, SqlDialect dialect, string topic, OutboxState? state, int maxCount, CancellationToken cancellationToken)
+    {
+        var parameters = new SqlParameterList(dialect);
+        // The state filter is left out rather than bound to NULL: PostgreSQL cannot type a NULL it only compares.
+        var inState = state is { } s ? $" AND state = {parameters.Add((int)s)}" : "";
+        await using var command = parameters.CreateCommand(connection, null,
+            $"SELECT {OutboxRows.EntryColumns} FROM outbox WHERE topic = {parameters.Add(topic)}{inState} ORDER BY id DESC LIMIT {parameters.Add(maxCount)}");
+        return await OutboxRows.ReadEntriesAsync(command, cancellationToken);
+    }
+
+    // Every outcome ends the lease; it applies only while the claim's lease token is still the row's. Only the
+    // parameters the assignments name are bound: PostgreSQL refuses a parameter it cannot type from the statement.
+    private static async Task<bool> FinishAsync(
+        DbConnection connection, DbTransaction? transaction, SqlDialect dialect, OutboxClaim claim, Func<SqlParameterList, string> assignments, CancellationToken cancellationToken)
+    {
+        var parameters = new SqlParameterList(dialect);
+        var set = assignments(parameters);
+        await using var command = parameters.CreateCommand(connection, transaction,
+            $"UPDATE outbox SET {set}, lease_until = NULL, lease_token = NULL WHERE id = {parameters.Add(claim.Id)} AND lease_token = {parameters.Add(claim.LeaseToken)} AND state = 0");
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+}
