@@ -155,6 +155,36 @@ public sealed class PatientPageTests(LaunchFixture fixture)
     }
 
     [Fact]
+    public async Task A_goal_a_family_member_adds_on_the_page_is_audited_as_a_change_to_the_patients_record_by_them_without_its_words()
+    {
+        using var daughter = await PatientBrowser.SignInAsync(fixture, "robert-chen", "helen-chen");
+        var words = "Dance at the family wedding " + Marker();
+        await AddGoalAsync(daughter, words, null);
+
+        // The audit trail is written off the request path, a moment later.
+        AuditEvent? audit = null;
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (audit is null && DateTime.UtcNow < deadline)
+        {
+            var all = await Store.HistoryAsync(new HistoryQuery("AuditEvent", null, null, null, 1000, null), default);
+            audit = all.Entries.Where(e => e.Json is not null).Select(e => Parse<AuditEvent>(e.Json!))
+                .FirstOrDefault(a => a.Action == AuditEvent.AuditEventAction.U
+                    && a.Agent.Any(x => x.Who?.Reference == "RelatedPerson/helen-chen")
+                    && a.Entity.Any(e => e.Description == "POST /Patient/Goals"));
+            if (audit is null)
+            {
+                await System.Threading.Tasks.Task.Delay(200);
+            }
+        }
+
+        Assert.NotNull(audit);
+        Assert.Equal("110110", audit.Type.Code);
+        Assert.Equal(AuditEvent.AuditEventOutcome.N0, audit.Outcome);
+        Assert.Contains(audit.Entity, e => e.What?.Reference == "Patient/robert-chen");
+        Assert.DoesNotContain(words, PatientVoice.Fhir.Serialization.FhirSerializer.ToJson(audit), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Another_patients_goal_opens_the_not_found_page_and_cannot_be_changed()
     {
         using var owner = await PatientBrowser.SignInAsync(fixture, "robert-chen", "robert-chen");

@@ -7,6 +7,7 @@ namespace PatientVoice.Web.Security.Audit;
 public static class AuditEventFactory
 {
     private const string AuditEventTypes = "http://terminology.hl7.org/CodeSystem/audit-event-type";
+    private const string DicomEvents = "http://dicom.nema.org/resources/ontology/DCM";
     private const string RestfulInteractions = "http://hl7.org/fhir/restful-interaction";
     private const string ObjectRoles = "http://terminology.hl7.org/CodeSystem/object-role";
     private const string EntityTypes = "http://terminology.hl7.org/CodeSystem/audit-entity-type";
@@ -17,8 +18,9 @@ public static class AuditEventFactory
     {
         var audit = new AuditEvent
         {
-            Type = new Coding(AuditEventTypes, "rest", "RESTful Operation"),
-            Subtype = [new Coding(RestfulInteractions, Subtype(record.Interaction), record.Interaction)],
+            // A page is not a RESTful interaction: DICOM's "Patient Record" (the patient's record used or changed).
+            Type = record.IsPage ? new Coding(DicomEvents, "110110", "Patient Record") : new Coding(AuditEventTypes, "rest", "RESTful Operation"),
+            Subtype = record.IsPage ? [] : [new Coding(RestfulInteractions, Subtype(record.Interaction), record.Interaction)],
             Action = Action(record),
             Recorded = record.Recorded,
             Outcome = record.Status switch
@@ -31,7 +33,7 @@ public static class AuditEventFactory
             Source = new AuditEvent.SourceComponent
             {
                 Site = "PatientVoice",
-                Observer = new ResourceReference { Display = "PatientVoice FHIR API" },
+                Observer = new ResourceReference { Display = record.IsPage ? "PatientVoice pages" : "PatientVoice FHIR API" },
                 Type = [new Coding(SourceTypes, "4", "Application Server")],
             },
         };
@@ -106,9 +108,9 @@ public static class AuditEventFactory
     private static AuditEvent.AuditEventAction Action(AuditRecord record) => record.Interaction switch
     {
         "create" => AuditEvent.AuditEventAction.C,
-        "update" or "conditional-update" => AuditEvent.AuditEventAction.U,
+        "update" or "conditional-update" or AuditRecord.PageChange => AuditEvent.AuditEventAction.U,
         "delete" or "conditional-delete" => AuditEvent.AuditEventAction.D,
-        "read" or "vread" or "history-instance" or "history-type" or "history-system" or "search-type" or "search-type-post" => AuditEvent.AuditEventAction.R,
+        "read" or "vread" or AuditRecord.PageView or "history-instance" or "history-type" or "history-system" or "search-type" or "search-type-post" => AuditEvent.AuditEventAction.R,
         _ => AuditEvent.AuditEventAction.E,
     };
 }
