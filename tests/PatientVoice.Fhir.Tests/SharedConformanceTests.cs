@@ -1,3 +1,4 @@
+using PatientVoice.Fhir.Conformance;
 using PatientVoice.Testing;
 using System.Text.Json;
 using Hl7.Fhir.Model;

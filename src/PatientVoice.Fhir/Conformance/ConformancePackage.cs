@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Hl7.Fhir.Model;
-using PatientVoice.Fhir.Questionnaires;
 using PatientVoice.Fhir.Serialization;
 
 namespace PatientVoice.Fhir.Conformance;

@@ -60,8 +60,6 @@ public static class FhirApiSecurity
                 options.TokenValidationParameters.ValidAlgorithms = Algorithms;
                 options.TokenValidationParameters.RequireSignedTokens = true;
                 options.TokenValidationParameters.RequireExpirationTime = true;
-                options.Events ??= new JwtBearerEvents();
-                options.Events.OnChallenge = FhirBearerEvents.ChallengeAsync;
             });
         }
 
@@ -81,7 +79,6 @@ public static class FhirApiSecurity
                 ValidAlgorithms = Algorithms,
                 IssuerSigningKeys = [],
             };
-            options.Events = FhirBearerEvents.Create();
         });
 
         authentication.AddPolicyScheme(Scheme, "FHIR API bearer token", options =>
@@ -138,7 +135,6 @@ public static class FhirApiSecurity
         }
 
         options.MapInboundClaims = false;
-        options.Events = FhirBearerEvents.Create();
         options.TokenValidationParameters = new TokenValidationParameters
         {
             ValidateIssuer = true,

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using PatientVoice.Storage;
 using PatientVoice.Testing;
+using PatientVoice.Web.FhirApi.Errors;
 using PatientVoice.Web.Security;
 
 namespace PatientVoice.Web.Tests.Security;
@@ -91,6 +92,7 @@ public sealed class EntraWiringTests
         services.AddSingleton<IConfiguration>(configuration);
         services.AddSqliteResourceStore();
         services.AddFhirApiSecurity(configuration);
+        services.AddFhirBearerChallenges(); // as Program.cs: every bearer scheme answers as the FHIR API
         return services.BuildServiceProvider();
     }
 }

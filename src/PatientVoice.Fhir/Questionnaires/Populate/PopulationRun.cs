@@ -1,3 +1,4 @@
+using PatientVoice.Fhir.Conformance;
 using Hl7.Fhir.Model;
 using PatientVoice.Fhir.Errors;
 using PatientVoice.Fhir.Questionnaires.Extract;

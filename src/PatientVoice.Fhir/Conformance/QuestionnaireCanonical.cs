@@ -1,4 +1,4 @@
-namespace PatientVoice.Fhir.Questionnaires;
+namespace PatientVoice.Fhir.Conformance;
 
 /// <summary>A questionnaire canonical as a response names it: <c>url|version</c>, the version optional.</summary>
 public readonly record struct QuestionnaireCanonical(string Url, string? Version)

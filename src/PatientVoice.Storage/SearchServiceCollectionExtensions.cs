@@ -1,8 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using PatientVoice.Storage.Indexing;
 using PatientVoice.Storage.Search;
 
-namespace PatientVoice.Storage.Indexing;
+namespace PatientVoice.Storage;
 
 /// <summary>Registers the search parameter registry, the indexer and the query parser.</summary>
 public static class SearchServiceCollectionExtensions

@@ -2,30 +2,35 @@ using Hl7.Fhir.Model;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.IdentityModel.Tokens;
 using PatientVoice.Application;
-using PatientVoice.Web.FhirApi;
-using PatientVoice.Web.FhirApi.Errors;
 using PatientVoice.Web.Security.Audit;
 
-namespace PatientVoice.Web.Security;
+namespace PatientVoice.Web.FhirApi.Errors;
 
 /// <summary>
 /// How the FHIR API's bearer schemes answer a request without a valid token: 401, a
 /// <c>WWW-Authenticate: Bearer</c> challenge (RFC 6750: <c>error="invalid_token"</c> when one was sent), and
-/// an OperationOutcome body; the refusal is audited and logged by reason only (never the token).
+/// an OperationOutcome body; the refusal is audited and logged by reason only (never the token). Every bearer scheme
+/// of the app is the FHIR API's (Security/FhirApiSecurity); each gets these answers, beside its own events.
 /// </summary>
 public static partial class FhirBearerEvents
 {
     public const string Realm = "PatientVoice FHIR API";
 
-    public static JwtBearerEvents Create() => new()
+    public static IServiceCollection AddFhirBearerChallenges(this IServiceCollection services)
     {
-        OnChallenge = ChallengeAsync,
-        OnAuthenticationFailed = context =>
+        services.PostConfigureAll<JwtBearerOptions>(options =>
         {
-            LogRejected(Logger(context.HttpContext), context.Scheme.Name, context.Exception.GetType().Name);
-            return Task.CompletedTask;
-        },
-    };
+            options.Events ??= new JwtBearerEvents();
+            options.Events.OnChallenge = ChallengeAsync;
+            var failed = options.Events.OnAuthenticationFailed;
+            options.Events.OnAuthenticationFailed = async context =>
+            {
+                LogRejected(Logger(context.HttpContext), context.Scheme.Name, context.Exception.GetType().Name);
+                await failed(context);
+            };
+        });
+        return services;
+    }
 
     public static async Task ChallengeAsync(JwtBearerChallengeContext context)
     {
