@@ -21,7 +21,7 @@ public sealed class EhrSyncStatusReader(IResourceStore store, SearchQueryParser 
             new("_sort", "-_lastUpdated"),
         ], strict: true) with { Count = 1 };
         if ((await store.SearchAsync(query, cancellationToken)).Matches is not [{ Json: { } json, Id: var id }, ..]
-            || JsonSerializer.Deserialize<Resource>(json, FhirSerializer.JsonOptions) is not Hl7.Fhir.Model.Task task)
+            || FhirSerializer.Parse<Resource>(json) is not Hl7.Fhir.Model.Task task)
         {
             return null;
         }

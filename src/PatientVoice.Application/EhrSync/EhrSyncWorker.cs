@@ -104,7 +104,7 @@ public sealed partial class EhrSyncWorker(IOutbox outbox, IResourceStore store, 
         var task = EhrSyncTask.Create(message, report.State, report.Reason, report.Items, queuedAt, StoreClock.Now(time));
         await using var session = await store.BeginWriteAsync(cancellationToken);
         if (await session.ReadAsync("Task", message.TaskId, cancellationToken) is { Json: { } json }
-            && System.Text.Json.JsonSerializer.Deserialize<Hl7.Fhir.Model.Resource>(json, PatientVoice.Fhir.Serialization.FhirSerializer.JsonOptions) is Hl7.Fhir.Model.Task current)
+            && PatientVoice.Fhir.Serialization.FhirSerializer.Parse<Hl7.Fhir.Model.Resource>(json) is Hl7.Fhir.Model.Task current)
         {
             task.LastModifiedElement = current.LastModifiedElement;
             task.Meta = current.Meta;

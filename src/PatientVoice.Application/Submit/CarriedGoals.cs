@@ -36,7 +36,7 @@ public sealed class CarriedGoals(IResourceStore store, SearchQueryParser parser)
                 continue;
             }
 
-            var existing = JsonSerializer.Deserialize<Resource>(stored.Json, FhirSerializer.JsonOptions)!;
+            var existing = FhirSerializer.Parse<Resource>(stored.Json);
             var ours = ExtractedIdentifiers.IdentifiersOf(existing).Where(i => i.System == ExtractedIdentifiers.System).ToList();
             if (ours.Count == 0 || SubjectOf(existing) != response.Subject?.Reference)
             {
@@ -81,7 +81,7 @@ public sealed class CarriedGoals(IResourceStore store, SearchQueryParser parser)
     {
         var query = parser.Parse("Provenance", [new("entity", $"QuestionnaireResponse/{responseId}"), new("_sort", "-_lastUpdated")], strict: true) with { Count = 1 };
         if ((await store.SearchAsync(query, cancellationToken)).Matches is not [{ Json: { } provenanceJson }, ..]
-            || JsonSerializer.Deserialize<Resource>(provenanceJson, FhirSerializer.JsonOptions) is not Provenance last)
+            || FhirSerializer.Parse<Resource>(provenanceJson) is not Provenance last)
         {
             return [];
         }
@@ -92,7 +92,7 @@ public sealed class CarriedGoals(IResourceStore store, SearchQueryParser parser)
             var parts = target.Split('/');
             if (parts.Length >= 2 && await store.ReadAsync(parts[0], parts[1], cancellationToken) is { Json: { } json })
             {
-                extracted.Add(JsonSerializer.Deserialize<Resource>(json, FhirSerializer.JsonOptions)!);
+                extracted.Add(FhirSerializer.Parse<Resource>(json));
             }
         }
 

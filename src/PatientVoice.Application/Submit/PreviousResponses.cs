@@ -1,3 +1,4 @@
+using PatientVoice.Fhir.Conformance;
 using System.Text.Json;
 using Hl7.Fhir.Model;
 using PatientVoice.Fhir.Questionnaires;
@@ -31,7 +32,7 @@ public sealed class PreviousResponses(IResourceStore store, SearchQueryParser pa
             [new("subject", subject), new("questionnaire", questionnaire.Url), new("status", "completed,amended"), new("_sort", "-_lastUpdated")],
             strict: true) with { Count = Considered };
         var candidates = (await store.SearchAsync(query, cancellationToken)).Matches
-            .Select(m => m.Json is null ? null : JsonSerializer.Deserialize<Resource>(m.Json, FhirSerializer.JsonOptions) as QuestionnaireResponse)
+            .Select(m => m.Json is null ? null : FhirSerializer.Parse<Resource>(m.Json) as QuestionnaireResponse)
             .OfType<QuestionnaireResponse>()
             .ToList();
         // Stable sort: within one version, the store's newest-first order stands.

@@ -71,7 +71,7 @@ public sealed class ResourceView
             return pretty ? FhirSerializer.IndentJson(text) : text;
         }
 
-        var resource = JsonSerializer.Deserialize<Resource>(text, FhirSerializer.JsonOptions)!;
+        var resource = FhirSerializer.Parse<Resource>(text);
         return FhirSerializer.ToXml(resource, pretty);
     }
 

@@ -108,7 +108,7 @@ public static class PopulateOperation
                 var value = identifier.System is null ? identifier.Value : $"{identifier.System}|{identifier.Value}";
                 var query = services.Parser.Parse("Questionnaire", [new("identifier", value ?? string.Empty), new("_sort", "-_lastUpdated")], strict: true) with { Count = 1 };
                 return (await services.Store.SearchAsync(query, cancellationToken)).Matches is [{ Json: { } json }, ..]
-                    ? (Questionnaire)JsonSerializer.Deserialize<Resource>(json, FhirSerializer.JsonOptions)!
+                    ? FhirSerializer.Parse<Questionnaire>(json)
                     : throw new ResourceNotFoundException($"No Questionnaire with identifier '{value}' is held here.");
         }
     }
@@ -118,7 +118,7 @@ public static class PopulateOperation
         var stored = await store.ReadAsync("Questionnaire", id, cancellationToken) ?? throw new ResourceNotFoundException($"Questionnaire/{id} is not known.");
         return stored.Json is null
             ? throw new ResourceGoneException($"Questionnaire/{id} was deleted.")
-            : (Questionnaire)JsonSerializer.Deserialize<Resource>(stored.Json, FhirSerializer.JsonOptions)!;
+            : FhirSerializer.Parse<Questionnaire>(stored.Json);
     }
 
     // A context given by reference must be something this server holds; the EHR's resources (Patient, Condition) come as content.
@@ -132,7 +132,7 @@ public static class PopulateOperation
                 $"The context '{name}' refers to '{reference?.Reference}', which this server does not hold; give the resource itself as the content.", "context");
         }
 
-        return JsonSerializer.Deserialize<Resource>(json, FhirSerializer.JsonOptions)!;
+        return FhirSerializer.Parse<Resource>(json);
     }
 
     private static Parameters.ParameterComponent? Single(Parameters parameters, string name)

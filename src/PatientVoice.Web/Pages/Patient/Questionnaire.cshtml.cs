@@ -81,9 +81,10 @@ public sealed class QuestionnaireModel(PatientContextAccessor contexts, PatientQ
         try
         {
             request = await JsonSerializer.DeserializeAsync<DraftRequest>(Request.Body, JsonSerializerOptions.Web, cancellationToken);
-            fromForm = request?.Response is { } body ? JsonSerializer.Deserialize<Resource>(body.GetRawText(), FhirSerializer.JsonOptions) as QuestionnaireResponse : null;
+            // The form's answers are a client's body like any other: the one parser of client FHIR (400 for what is not FHIR).
+            fromForm = request?.Response is { } body ? FhirResourceParser.Parse(body.GetRawText(), FhirFormat.Json) as QuestionnaireResponse : null;
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or BadRequestException)
         {
             return BadRequest(new { error = "bad-json" });
         }
