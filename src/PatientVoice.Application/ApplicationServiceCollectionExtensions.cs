@@ -1,4 +1,8 @@
+using PatientVoice.Application.Clinicians.Review;
+using PatientVoice.Application.Clinicians.Summary;
+using PatientVoice.Application.Goals;
 using PatientVoice.Application.Interactions;
+using PatientVoice.Application.ReadModels;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using PatientVoice.Application.EhrSync;
 using PatientVoice.Application.Submit;
@@ -12,7 +16,7 @@ namespace PatientVoice.Application;
 public static class ApplicationServiceCollectionExtensions
 {
     /// <summary>
-    /// The use cases every door calls (write, submit, transactions), the checks every write passes, the questionnaires
+    /// The use cases every door calls (write, submit, transactions, the read models and the clinician actions), the checks every write passes, the questionnaires
     /// we ship seeded at start-up, and the EHR write-back (section <c>EhrSync</c>). Needs the store, the search parser
     /// and the validator registered beside it.
     /// </summary>
@@ -34,6 +38,16 @@ public static class ApplicationServiceCollectionExtensions
         services.AddSingleton<SubmissionService>();
         services.AddSingleton<CarriedGoals>();
         services.AddSingleton<PreviousResponses>();
+        // The one reader of the store for the pages; the clinician summary and what clinicians record on it.
+        services.AddSingleton<RecordReader>();
+        services.AddSingleton<SafetyFlagReader>();
+        services.AddSingleton<ClinicianSummaryReader>();
+        services.AddSingleton<AgendaOutcomeRecorder>();
+        services.AddSingleton<ReadAcknowledgements>();
+        services.AddSingleton<GoalAgreement>();
+        services.AddSingleton<ClinicianFollowUpReader>();
+        services.AddSingleton<CarriedIdentities>();
+        services.AddSingleton<PatientGoals>();
         // Write-back to the EHR: an outbox filled by submissions, a worker delivering it (off unless EhrSync:Enabled).
         services.AddEhrSync(configuration);
         return services;

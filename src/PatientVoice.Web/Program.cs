@@ -55,6 +55,7 @@ builder.Services.AddSingleton<FhirRequestBody>();
 builder.Services.AddSingleton<CapabilityStatementBuilder>();
 // FHIR API security: bearer JWTs from Security:Issuers (and Security:Entra), SMART scopes, audit (after the store: it wraps it).
 builder.Services.AddFhirApiSecurity(builder.Configuration);
+builder.Services.AddFhirBearerChallenges();
 // Clinician summary, its review actions and CDS Hooks (issue 7).
 builder.Services.AddClinicians();
 builder.Services.AddCdsHooks(builder.Configuration);
@@ -62,7 +63,8 @@ builder.Services.AddHealthChecks().AddCheck<ValidatorWarmHealthCheck>("validator
 // Pages: SMART launch and sessions (Web/Launch), error pages in the user's language (Web/Localization).
 builder.Services.AddUiLocalization();
 builder.Services.AddSmartLaunch(builder.Configuration);
-builder.Services.AddRazorPages();
+// Every patient and clinician page opened or acted on is audited like a FHIR request (Pages/PageAuditFilter).
+builder.Services.AddRazorPages().AddMvcOptions(options => options.Filters.Add<PatientVoice.Web.Pages.PageAuditFilter>());
 builder.Services.AddExceptionHandler<PageExceptionHandler>();
 builder.Services.AddExceptionHandler<OperationOutcomeExceptionHandler>();
 builder.Services.AddProblemDetails();

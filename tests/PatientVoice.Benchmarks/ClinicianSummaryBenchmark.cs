@@ -15,7 +15,7 @@ using PatientVoice.Storage.Search;
 using PatientVoice.Testing;
 using PatientVoice.Web.Clinicians;
 using PatientVoice.Web.Clinicians.Presentation;
-using PatientVoice.Web.Clinicians.Summary;
+using PatientVoice.Application.Clinicians.Summary;
 using PatientVoice.Application.Write;
 using PatientVoice.Web.FhirApi.Write;
 

@@ -27,13 +27,17 @@ public sealed class EhrSyncEnqueuer(IOptions<EhrSyncOptions> options, EhrSyncSig
         await EnqueueAsync(session, new EhrSyncMessage(response.Id, response.VersionId, provenance.Id, patient, items), cancellationToken);
     }
 
-    /// <summary>A change made on a patient page (a goal added, reworded or ended on My goals), in that change's transaction.</summary>
-    public async Task EnqueueChangeAsync(IResourceWriteSession session, StoredResource changed, StoredResource provenance, string patient, CancellationToken cancellationToken)
+    /// <summary>A change made on a page (a goal added, reworded or ended on My goals, or agreed by a clinician), in that change's transaction; false when nothing was queued.</summary>
+    public async Task<bool> EnqueueChangeAsync(IResourceWriteSession session, StoredResource changed, StoredResource provenance, string patient, CancellationToken cancellationToken)
     {
-        if (Enabled)
+        // Only what the write-back carries to the EHR (a Goal, not a clinician's acknowledgement or agenda outcome).
+        if (!Enabled || !FallbackPlan.Defaults.ContainsKey(changed.ResourceType))
         {
-            await EnqueueAsync(session, EhrSyncMessage.ForPageChange(changed, provenance, patient), cancellationToken);
+            return false;
         }
+
+        await EnqueueAsync(session, EhrSyncMessage.ForPageChange(changed, provenance, patient), cancellationToken);
+        return true;
     }
 
     private async Task EnqueueAsync(IResourceWriteSession session, EhrSyncMessage message, CancellationToken cancellationToken)

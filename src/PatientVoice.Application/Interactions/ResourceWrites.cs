@@ -12,7 +12,7 @@ namespace PatientVoice.Application.Interactions;
 /// QuestionnaireResponse (completed or amended) goes to <see cref="SubmissionService"/> whatever the interaction;
 /// any other resource is validated and indexed outside the store's writer turn, then written in one transaction
 /// (<see cref="ResourceWriter"/>: If-Match, unchanged-as-stored, transition rules). A change a patient makes on a page
-/// is recorded with who made it (<see cref="WriteRecordedAsync"/>).
+/// is recorded with who made it (<see cref="WriteRecordedAsync"/> and its conditional forms).
 /// </summary>
 public sealed class ResourceWrites(IResourceStore store, ResourceWriter writer, SubmissionService submissions, ResponseRules responseRules, EhrSyncEnqueuer ehrSync, TimeProvider time)
 {
@@ -70,23 +70,49 @@ public sealed class ResourceWrites(IResourceStore store, ResourceWriter writer, 
     }
 
     /// <summary>
-    /// A change a patient (or their family member, <paramref name="by"/>) made on a page rather than through a
-    /// questionnaire: created (no id) or updated at <paramref name="ifMatch"/>, and in the same transaction a Provenance
-    /// naming who made this version and the change's EHR outbox message (when write-back is on).
+    /// A change a person made on a page rather than through a questionnaire (a patient or their family member on My
+    /// goals, a clinician agreeing a goal, acknowledging or recording an agenda outcome): created (no id) or updated at
+    /// <paramref name="ifMatch"/>, and in the same transaction a Provenance naming who (<paramref name="by"/>) made this
+    /// version and, for what the EHR write-back carries, the change's outbox message.
     /// </summary>
-    public async Task<WriteOutcome> WriteRecordedAsync(Resource resource, int? ifMatch, Actor by, CancellationToken cancellationToken)
+    public Task<WriteOutcome> WriteRecordedAsync(Resource resource, int? ifMatch, Actor by, CancellationToken cancellationToken)
     {
-        var create = resource.Id is null;
+        ArgumentNullException.ThrowIfNull(resource);
+        return RecordAsync(resource, by, (session, prepared) => resource.Id is null
+            ? writer.CreateAsync(session, prepared, null, cancellationToken, Guid.CreateVersion7().ToString("N"))
+            : writer.UpdateAsync(session, resource.TypeName, resource.Id, prepared, ifMatch, cancellationToken), cancellationToken);
+    }
+
+    /// <summary>As <see cref="WriteRecordedAsync"/>, a conditional create: when <paramref name="ifNoneExist"/> matches, the match, and nothing written or recorded.</summary>
+    public Task<WriteOutcome> CreateRecordedAsync(Resource resource, string ifNoneExist, Actor by, CancellationToken cancellationToken)
+        => RecordAsync(resource, by, (session, prepared) => writer.CreateAsync(session, prepared, ifNoneExist, cancellationToken, Guid.CreateVersion7().ToString("N")), cancellationToken);
+
+    /// <summary>As <see cref="WriteRecordedAsync"/>, a conditional update: a new version of the one match, or a new resource.</summary>
+    public Task<WriteOutcome> ConditionalUpdateRecordedAsync(Resource resource, IReadOnlyList<KeyValuePair<string, string>> criteria, Actor by, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(resource);
+        return RecordAsync(resource, by, (session, prepared) => writer.ConditionalUpdateAsync(session, resource.TypeName, criteria, prepared, null, cancellationToken), cancellationToken);
+    }
+
+    private async Task<WriteOutcome> RecordAsync(Resource resource, Actor by, Func<IResourceWriteSession, PreparedResource, Task<WriteOutcome>> write, CancellationToken cancellationToken)
+    {
         var prepared = await PrepareAsync(resource, cancellationToken);
         await using var session = await store.BeginWriteAsync(cancellationToken);
-        var outcome = create
-            ? await writer.CreateAsync(session, prepared, null, cancellationToken, Guid.CreateVersion7().ToString("N"))
-            : await writer.UpdateAsync(session, resource.TypeName, resource.Id!, prepared, ifMatch, cancellationToken);
-        var provenance = await writer.PrepareAsync(PageChangeProvenance.Create(outcome.Stored, create, by, time.GetUtcNow()), cancellationToken);
+        var outcome = await write(session, prepared);
+        if (!outcome.Written)
+        {
+            return outcome; // nothing changed: nothing to record, nothing to send
+        }
+
+        var provenance = await writer.PrepareAsync(PageChangeProvenance.Create(outcome.Stored, outcome.Created, by, time.GetUtcNow()), cancellationToken);
         var recorded = await writer.CreateAsync(session, provenance, null, cancellationToken, Guid.CreateVersion7().ToString("N"));
-        await ehrSync.EnqueueChangeAsync(session, outcome.Stored, recorded.Stored, by.PatientReference, cancellationToken);
+        var queued = await ehrSync.EnqueueChangeAsync(session, outcome.Stored, recorded.Stored, by.PatientReference, cancellationToken);
         await session.CommitAsync(cancellationToken);
-        ehrSync.NotifyCommitted();
+        if (queued)
+        {
+            ehrSync.NotifyCommitted();
+        }
+
         return outcome;
     }
 

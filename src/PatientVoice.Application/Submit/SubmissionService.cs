@@ -22,6 +22,7 @@ namespace PatientVoice.Application.Submit;
 public sealed partial class SubmissionService(
     QuestionnaireResponseExtractor extractor,
     CarriedGoals carriedGoals,
+    CarriedIdentities carriedIdentities,
     QuestionnaireLookup questionnaires,
     ResponseRules rules,
     IResourceStore store,
@@ -143,6 +144,8 @@ public sealed partial class SubmissionService(
     {
         var questionnaire = await questionnaires.FindAsync(response.Questionnaire ?? string.Empty, cancellationToken)
             ?? throw new UnprocessableEntityException($"The Questionnaire '{response.Questionnaire}' is not on this server; store it before responses to it.", "QuestionnaireResponse.questionnaire");
+        // The ids of carried goals must be ones the response it was carried forward from made for this patient (docs/adr/0008).
+        await carriedIdentities.CheckAsync(response, questionnaire, response.Subject?.Reference ?? string.Empty, cancellationToken);
         var result = extractor.Extract(response, questionnaire, ExtractionContext.For(response, time) with { ResponseVersionId = null });
         var errors = result.Issues.Where(i => i.Severity is OperationOutcome.IssueSeverity.Error or OperationOutcome.IssueSeverity.Fatal).ToList();
         if (errors.Count > 0)

@@ -1,3 +1,4 @@
+using PatientVoice.Fhir.Conformance;
 using Hl7.Fhir.Model;
 using Microsoft.Extensions.Caching.Memory;
 using PatientVoice.Fhir.Questionnaires;

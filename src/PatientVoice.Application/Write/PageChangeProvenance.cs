@@ -4,9 +4,9 @@ using PatientVoice.Storage;
 namespace PatientVoice.Application.Write;
 
 /// <summary>
-/// The Provenance of a change a patient (or their family member) made on a page rather than through a questionnaire:
-/// the version it made, when, create or update (v3 DataOperation), and who — with the patient they act for when the
-/// author is a family member. A submission's Provenance (pv-submission-provenance) also names its response; this one
+/// The Provenance of a change a person made on a page rather than through a questionnaire (a patient or their family
+/// member on My goals, a clinician agreeing a goal or recording what they did): the version it made, when, create or
+/// update (v3 DataOperation), and who — with the patient they act for when the author is a family member. A submission's Provenance (pv-submission-provenance) also names its response; this one
 /// has no response to name, so it is a plain R4 Provenance.
 /// </summary>
 public static class PageChangeProvenance

@@ -53,7 +53,7 @@ public sealed class ResourceWriter(IResourceStore store, SearchQueryParser searc
         var type = SearchCriteria.RequireType(resource.TypeName);
         if (await FindExistingAsync(session, type, ifNoneExist, cancellationToken) is { } existing)
         {
-            return new WriteOutcome(existing, Created: false);
+            return new WriteOutcome(existing, Created: false, Written: false);
         }
 
         // The server assigns the id of a created resource; an id in the body is ignored, as the spec says.
@@ -105,7 +105,7 @@ public sealed class ResourceWriter(IResourceStore store, SearchQueryParser searc
             CheckTransition(current, resource);
         }
 
-        return new WriteOutcome(result.Stored, result.Created);
+        return new WriteOutcome(result.Stored, result.Created, !result.Unchanged);
     }
 
     /// <summary>Conditional update: no match creates, one match updates it, more than one is a 412.</summary>
@@ -138,7 +138,7 @@ public sealed class ResourceWriter(IResourceStore store, SearchQueryParser searc
                     CheckTransition(match, resource);
                 }
 
-                return new WriteOutcome(updated.Stored, Created: false);
+                return new WriteOutcome(updated.Stored, Created: false, Written: !updated.Unchanged);
             default:
                 throw new PreconditionFailedException($"The conditions matched {matches.Count} {type} resources; a conditional update must match at most one.");
         }

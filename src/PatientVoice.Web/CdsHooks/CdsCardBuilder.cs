@@ -1,5 +1,5 @@
 using System.Globalization;
-using PatientVoice.Web.Clinicians.Summary;
+using PatientVoice.Application.Clinicians.Summary;
 
 namespace PatientVoice.Web.CdsHooks;
 

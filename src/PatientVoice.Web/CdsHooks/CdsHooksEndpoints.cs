@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
-using PatientVoice.Web.Clinicians.Summary;
+using PatientVoice.Application.Clinicians.Summary;
 
 namespace PatientVoice.Web.CdsHooks;
 

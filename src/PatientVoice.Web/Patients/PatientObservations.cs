@@ -1,3 +1,4 @@
+using PatientVoice.Application.ReadModels;
 using Hl7.Fhir.Model;
 using PatientVoice.Application.Submit;
 
@@ -17,7 +18,7 @@ public sealed record PatientStatement(string Kind, string KindDisplay, string Te
 /// is what the newest submission of the form said, exactly as the clinician summary reads it: an answer the patient
 /// cleared is no longer shown as current. What they said before is kept beside it as history.
 /// </summary>
-public sealed class PatientObservations(PatientStore store)
+public sealed class PatientObservations(RecordReader records)
 {
     public const string PreferenceKinds = "http://patientvoice.example.org/fhir/CodeSystem/pv-care-preference-kind";
     public const string SelfKnowledgeKinds = "http://patientvoice.example.org/fhir/CodeSystem/pv-self-knowledge-kind";
@@ -33,7 +34,7 @@ public sealed class PatientObservations(PatientStore store)
 
     private async Task<IReadOnlyList<PatientStatement>> StatementsAsync(PatientContext context, string kinds, string form, CancellationToken cancellationToken)
     {
-        var found = await store.SearchAsync<Observation>([new("subject", context.PatientReference)], cancellationToken, count: 500);
+        var found = await records.SearchStoredAsync<Observation>([new("subject", context.PatientReference)], 500, cancellationToken);
         // Found newest first.
         var said = found.Select(f => f.Resource)
             .Where(o => o.Status is ObservationStatus.Final or ObservationStatus.Amended or ObservationStatus.Corrected or ObservationStatus.Preliminary)
@@ -66,10 +67,10 @@ public sealed class PatientObservations(PatientStore store)
 
     private async Task<string?> LatestSubmissionAsync(PatientContext context, string form, CancellationToken cancellationToken)
     {
-        var responses = await store.SearchAsync<QuestionnaireResponse>(
-            [new("subject", context.PatientReference), new("questionnaire", form), new("status", "completed,amended")], cancellationToken, count: 50);
+        var responses = await records.SearchAsync<QuestionnaireResponse>(
+            [new("subject", context.PatientReference), new("questionnaire", form), new("status", "completed,amended")], 50, cancellationToken);
         // By when the patient wrote it: amending an older response does not make it the newest.
-        return responses.Select(r => r.Resource)
+        return responses
             .Where(SubmissionService.IsSubmission)
             .OrderByDescending(r => r.AuthoredElement is { } authored && authored.TryToDateTimeOffset(out var at) ? at : DateTimeOffset.MinValue)
             .FirstOrDefault()?.Id;

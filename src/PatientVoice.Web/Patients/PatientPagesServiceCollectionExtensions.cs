@@ -47,14 +47,11 @@ public static class PatientPagesServiceCollectionExtensions
         services.Configure<GzipCompressionProviderOptions>(options => options.Level = CompressionLevel.Optimal);
         services.AddSingleton<PatientContentSecurityPolicy>();
         services.AddScoped<PatientContextAccessor>();
-        services.AddScoped<PatientStore>();
         services.AddScoped<PatientQuestionnaires>();
         services.AddScoped<PatientResponses>();
         // Forms pre-filled by SDC $populate in process; the goal ids they carry checked on the way back (docs/adr/0008).
         services.AddScoped<PatientFormPopulation>();
-        services.AddSingleton<CarriedIdentities>();
         services.AddSingleton<FormStart>();
-        services.AddScoped<PatientGoals>();
         services.AddScoped<PatientObservations>();
         services.AddScoped<CareTeamNames>();
         services.AddScoped<SharedItemReader>();

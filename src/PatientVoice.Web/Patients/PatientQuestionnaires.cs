@@ -1,3 +1,5 @@
+using PatientVoice.Fhir.Conformance;
+using PatientVoice.Application.ReadModels;
 using Hl7.Fhir.Model;
 using PatientVoice.Fhir.Questionnaires;
 using PatientVoice.Application.Validation;
@@ -17,7 +19,7 @@ public sealed record PatientQuestionnaire(Questionnaire Questionnaire, int Minut
 /// The questionnaires offered to patients: ours first, in the order a visit needs them, then any other active
 /// Questionnaire an integrator stored (LHC-Forms renders SDC questionnaires in general).
 /// </summary>
-public sealed class PatientQuestionnaires(PatientStore store, QuestionnaireLookup lookup)
+public sealed class PatientQuestionnaires(RecordReader records, QuestionnaireLookup lookup)
 {
     private static readonly string[] OurOrder = ["before-your-visit", "my-goals", "my-care-preferences", "what-i-know-about-my-condition"];
 
@@ -25,7 +27,7 @@ public sealed class PatientQuestionnaires(PatientStore store, QuestionnaireLooku
 
     public async Task<IReadOnlyList<PatientQuestionnaire>> ListAsync(CancellationToken cancellationToken)
     {
-        var found = await store.SearchAsync<Questionnaire>([new("status", "active")], cancellationToken);
+        var found = await records.SearchStoredAsync<Questionnaire>([new("status", "active")], RecordReader.DefaultCount, cancellationToken);
         // One entry per url: the newest version.
         return found.Select(f => f.Resource)
             .GroupBy(q => q.Url ?? q.Id, StringComparer.Ordinal)
@@ -42,7 +44,7 @@ public sealed class PatientQuestionnaires(PatientStore store, QuestionnaireLooku
     /// </summary>
     public async Task<PatientQuestionnaire?> FindAsync(string id, CancellationToken cancellationToken)
     {
-        if (await store.ReadAsync<Questionnaire>(id, cancellationToken) is { Resource: var q })
+        if (await records.ReadStoredAsync<Questionnaire>(id, cancellationToken) is { Resource: var q })
         {
             return new PatientQuestionnaire(q, EstimateMinutes(q));
         }

@@ -1,3 +1,5 @@
+using PatientVoice.Application.Interactions;
+using PatientVoice.Application.ReadModels;
 using Hl7.Fhir.Model;
 using PatientVoice.Fhir.Errors;
 using PatientVoice.Storage;
@@ -13,7 +15,8 @@ namespace PatientVoice.Web.Patients;
 /// the browser; the ids of carried goals the browser sends back are checked (<see cref="CarriedIdentities"/>).
 /// </summary>
 public sealed partial class PatientResponses(
-    PatientStore store,
+    RecordReader records,
+    ResourceWrites writes,
     SubmissionService submissions,
     PatientFormPopulation population,
     CarriedIdentities identities,
@@ -25,12 +28,12 @@ public sealed partial class PatientResponses(
 
     /// <summary>Every response about the patient, newest first.</summary>
     public async Task<IReadOnlyList<(QuestionnaireResponse Response, StoredResource Stored)>> AllAsync(PatientContext context, CancellationToken cancellationToken)
-        => await store.SearchAsync<QuestionnaireResponse>([new("subject", context.PatientReference)], cancellationToken);
+        => await records.SearchStoredAsync<QuestionnaireResponse>([new("subject", context.PatientReference)], RecordReader.DefaultCount, cancellationToken);
 
     /// <summary>The newest draft of <paramref name="questionnaire"/> (any version of it), or null.</summary>
     public async Task<(QuestionnaireResponse Response, StoredResource Stored)?> DraftAsync(PatientContext context, PatientQuestionnaire questionnaire, CancellationToken cancellationToken)
     {
-        var drafts = await store.SearchAsync<QuestionnaireResponse>([new("subject", context.PatientReference), new("status", "in-progress")], cancellationToken);
+        var drafts = await records.SearchStoredAsync<QuestionnaireResponse>([new("subject", context.PatientReference), new("status", "in-progress")], RecordReader.DefaultCount, cancellationToken);
         return drafts.FirstOrDefault(d => PatientQuestionnaires.UrlOf(d.Resource.Questionnaire) == questionnaire.Questionnaire.Url) is { Resource: not null } found ? found : null;
     }
 
@@ -66,13 +69,13 @@ public sealed partial class PatientResponses(
         await CheckIdentitiesAsync(context, questionnaire, response, cancellationToken);
         if (id is null)
         {
-            var created = await store.CreateAsync(response, cancellationToken);
+            var created = (await writes.CreateAsync(response, null, cancellationToken)).Stored;
             LogDraftSaved(created.Id, created.VersionId);
             return created;
         }
 
         response.Id = id;
-        var stored = await store.UpdateAsync(response, version, cancellationToken);
+        var stored = (await writes.UpdateAsync("QuestionnaireResponse", id, response, version, cancellationToken)).Stored;
         LogDraftSaved(stored.Id, stored.VersionId);
         return stored;
     }
@@ -83,10 +86,9 @@ public sealed partial class PatientResponses(
         var draft = await RequireOwnAsync(context, id, cancellationToken);
         var response = Own(context, questionnaire, draft, QuestionnaireResponse.QuestionnaireResponseStatus.Completed);
         response.Id = id;
-        // The draft was stored by the server (SaveDraftAsync): what it says it was carried forward from stands; its ids are checked again.
+        // The draft was stored by the server (SaveDraftAsync): what it says it was carried forward from stands. The
+        // server's rules (the carried goals' ids checked again, the safety flag) are applied by the submission itself, as for every door.
         CarriedIdentities.SetCarriedFrom(response, CarriedIdentities.CarriedFrom(draft));
-        await CheckIdentitiesAsync(context, questionnaire, response, cancellationToken);
-        // The server's rules (the safety flag among them) are applied by the submission itself, as for every door.
         var outcome = await submissions.SubmitAsync(response, new SubmitTarget.Update(id, version), cancellationToken);
         var flagged = ReviewFlag.IsFlagged(response);
         LogSubmitted(outcome.Stored.Id, outcome.Stored.VersionId, flagged);
@@ -96,7 +98,7 @@ public sealed partial class PatientResponses(
     /// <summary>The patient's response <paramref name="id"/>; 404 (as <see cref="KeyNotFoundException"/>) when it is not theirs.</summary>
     public async Task<QuestionnaireResponse> RequireOwnAsync(PatientContext context, string id, CancellationToken cancellationToken)
     {
-        if (await store.ReadAsync<QuestionnaireResponse>(id, cancellationToken) is { Resource: var response }
+        if (await records.ReadStoredAsync<QuestionnaireResponse>(id, cancellationToken) is { Resource: var response }
             && response.Subject?.Reference == context.PatientReference)
         {
             return response;

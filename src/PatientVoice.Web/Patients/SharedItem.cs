@@ -1,4 +1,4 @@
-using PatientVoice.Web.Clinicians.Summary;
+using PatientVoice.Application.Clinicians.Summary;
 using PatientVoice.Application.EhrSync;
 
 namespace PatientVoice.Web.Patients;

@@ -1,6 +1,6 @@
 using Hl7.Fhir.Model;
 using PatientVoice.Storage;
-using PatientVoice.Web.Clinicians.Review;
+using PatientVoice.Application.Clinicians.Review;
 using PatientVoice.Application.EhrSync;
 
 namespace PatientVoice.Web.Patients;

@@ -2,8 +2,8 @@ using System.Net;
 using Hl7.Fhir.Model;
 using Microsoft.Extensions.DependencyInjection;
 using PatientVoice.Fhir.Errors;
-using PatientVoice.Web.Clinicians.Review;
-using PatientVoice.Web.Clinicians.Summary;
+using PatientVoice.Application.Clinicians.Review;
+using PatientVoice.Application.Clinicians.Summary;
 
 namespace PatientVoice.Web.Tests.Clinicians;
 
@@ -75,6 +75,35 @@ public sealed class ClinicianReviewTests(FhirServerFixture server)
         Assert.Equal(["proposed", "active"], after.History.Select(h => h.Status));
         Assert.Equal(HttpStatusCode.OK, (await _fhir.GetAsync($"Goal/{before.Id}/_history/{before.Version}")).StatusCode);
     }
+
+    [Fact]
+    public async Task Each_thing_a_clinician_records_names_the_clinician_in_a_provenance_once_and_the_patients_words_stay_the_patients()
+    {
+        await _patient.SubmitAsync("my-goals", LastWeek);
+        await _patient.SubmitAsync("before-your-visit", LastWeek);
+        var summary = await Service<ClinicianSummaryReader>().ReadAsync(_patient.Patient, CancellationToken.None);
+        var goal = summary.Goals[0];
+
+        var version = await Service<GoalAgreement>().AgreeAsync(_patient.Patient, goal.Id, goal.Version, DrPatel, null, CancellationToken.None);
+        var acknowledged = await Service<ReadAcknowledgements>().AcknowledgeAsync(_patient.Patient, DrPatel, summary.Submissions, CancellationToken.None);
+        await Service<ReadAcknowledgements>().AcknowledgeAsync(_patient.Patient, DrPatel, summary.Submissions, CancellationToken.None);
+        await Service<AgendaOutcomeRecorder>().RecordAsync(_patient.Patient, summary.Agenda!.ListId, 1, AgendaOutcome.Addressed, DrPatel, CancellationToken.None);
+
+        var agreed = await ProvenancesAsync($"Goal/{goal.Id}/_history/{version}");
+        Assert.Equal("Practitioner/dr-patel", Assert.Single(agreed).Agent.Single().Who.Reference);
+        Assert.Equal("UPDATE", agreed[0].Activity.Coding.Single().Code);
+        var read = await ProvenancesAsync($"Communication/{acknowledged.Id}");
+        Assert.Equal("CREATE", Assert.Single(read).Activity.Coding.Single().Code); // acknowledged twice, recorded once
+        var tasks = await FhirJson.ReadAsync<Bundle>(await _fhir.GetAsync($"Task?focus=List/{summary.Agenda.ListId}"));
+        Assert.Single(await ProvenancesAsync($"Task/{Assert.Single(tasks.Entry).Resource.Id}"));
+        // Agreeing is not the patient changing their goal on My goals: who wrote the words is unchanged.
+        var after = (await Service<ClinicianSummaryReader>().ReadAsync(_patient.Patient, CancellationToken.None)).Goals.Single(g => g.Id == goal.Id);
+        Assert.Equal(goal.Authorship, after.Authorship);
+    }
+
+    private async Task<List<Provenance>> ProvenancesAsync(string target)
+        => (await FhirJson.ReadAsync<Bundle>(await _fhir.GetAsync($"Provenance?target={target.Split("/_history")[0]}")))
+            .Entry.Select(e => (Provenance)e.Resource!).Where(p => p.Target.Any(t => t.Reference == target || t.Reference.StartsWith(target + "/_history/", StringComparison.Ordinal))).ToList();
 
     [Fact]
     public async Task An_agreed_goal_stays_on_the_summary_after_the_patient_submits_new_goals()

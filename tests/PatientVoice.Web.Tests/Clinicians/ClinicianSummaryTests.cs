@@ -1,6 +1,6 @@
 using Hl7.Fhir.Model;
 using Microsoft.Extensions.DependencyInjection;
-using PatientVoice.Web.Clinicians.Summary;
+using PatientVoice.Application.Clinicians.Summary;
 
 namespace PatientVoice.Web.Tests.Clinicians;
 

@@ -1,8 +1,8 @@
 using Hl7.Fhir.Model;
 using Microsoft.Extensions.DependencyInjection;
-using PatientVoice.Web.Clinicians.Summary;
-using PatientVoice.Web.Launch;
-using PatientVoice.Web.Patients;
+using PatientVoice.Application.Clinicians.Summary;
+using PatientVoice.Application;
+using PatientVoice.Application.Goals;
 
 namespace PatientVoice.Web.Tests.Clinicians;
 
@@ -85,13 +85,11 @@ public sealed class GoalsChangedOnPageSummaryTests(FhirServerFixture server)
         Assert.Contains(summary.Changes, c => c.Label == "Goal achieved" && c.After == "Walk my granddaughter to school");
     }
 
-    private static PatientContext As(string patient, string? user = null) => new(
-        new SmartSession { Id = Guid.NewGuid().ToString("N"), Ehr = "test", FhirBaseUrl = new Uri("https://ehr.example/fhir"), Patient = patient["Patient/".Length..], FhirUser = user ?? patient },
-        patient, user ?? patient, null, null);
+    private static Actor As(string patient, string? user = null) => new(patient, user ?? patient);
 
     private async Task UsingGoalsAsync(Func<PatientGoals, CancellationToken, Task> change)
     {
-        // The patient pages' own service, as the My goals page calls it (scoped like a request).
+        // The My goals use case, as the page calls it (in a scope like a request).
         await using var scope = server.Services.CreateAsyncScope();
         await change(scope.ServiceProvider.GetRequiredService<PatientGoals>(), CancellationToken.None);
     }

@@ -83,6 +83,63 @@ public sealed class DoorParityTests(WriteBackServerFixture server) : IClassFixtu
     }
 
     [Theory]
+    [MemberData(nameof(Doors))]
+    public async Task A_response_carried_forward_keeps_its_goals_and_ends_the_one_taken_out_through_every_door(string door)
+    {
+        var first = await SubmitAsync("POST", NewResponse(dangerWords: false, byFamilyMember: false));
+        var patient = (await ReadAsync<QuestionnaireResponse>($"QuestionnaireResponse/{first}")).Subject.Reference;
+        var before = (await SearchAsync<Goal>($"Goal?patient={patient}")).Select(g => g.Id).Order(StringComparer.Ordinal).ToList();
+        var next = await PopulateAsync(patient);
+        next.Item.RemoveAll(g => g.LinkId == "goal" && g.Item.Any(i => i.LinkId == "goal-text" && i.Answer.Any(a => a.Value.ToString() == "Sleep through the night")));
+
+        var stored = await StoredAsync(await SubmitAsync(door, next));
+
+        Assert.Equal(["Sleep through the night: cancelled", "Walk my granddaughter to school: proposed"], stored.Goals);
+        Assert.Equal(before, (await SearchAsync<Goal>($"Goal?patient={patient}")).Select(g => g.Id).Order(StringComparer.Ordinal));
+        Assert.Equal(1, stored.OutboxMessages);
+    }
+
+    [Theory]
+    [MemberData(nameof(Doors))]
+    public async Task A_carried_goal_the_patient_ended_since_stays_ended_and_its_words_become_a_new_goal_through_every_door(string door)
+    {
+        var first = await SubmitAsync("POST", NewResponse(dangerWords: false, byFamilyMember: false));
+        var patient = (await ReadAsync<QuestionnaireResponse>($"QuestionnaireResponse/{first}")).Subject.Reference;
+        var next = await PopulateAsync(patient);
+        var walk = (await SearchAsync<Goal>($"Goal?patient={patient}")).Single(g => g.Description.Text == "Walk my granddaughter to school");
+        walk.LifecycleStatus = Goal.GoalLifecycleStatus.Completed; // reached, on My goals or by the EHR, while the form was open
+        Assert.Equal(HttpStatusCode.OK, (await _client.PutAsync($"Goal/{walk.Id}", FhirJson.Content(walk))).StatusCode);
+
+        var stored = await StoredAsync(await SubmitAsync(door, next));
+
+        Assert.Equal(["Sleep through the night: proposed", "Walk my granddaughter to school: completed", "Walk my granddaughter to school: proposed"], stored.Goals);
+        Assert.Equal(Goal.GoalLifecycleStatus.Completed, (await ReadAsync<Goal>($"Goal/{walk.Id}")).LifecycleStatus);
+    }
+
+    [Theory]
+    [InlineData("POST")]
+    [InlineData("PUT ?identifier")]
+    [InlineData("transaction POST")]
+    [InlineData("batch POST")]
+    public async Task A_goal_id_the_response_was_not_carried_forward_with_is_refused_through_every_door_and_nothing_is_stored(string door)
+    {
+        var first = await SubmitAsync("POST", NewResponse(dangerWords: false, byFamilyMember: false));
+        var patient = (await ReadAsync<QuestionnaireResponse>($"QuestionnaireResponse/{first}")).Subject.Reference;
+        var goal = (await SearchAsync<Goal>($"Goal?patient={patient}"))[0];
+        var response = NewResponse(dangerWords: false, byFamilyMember: false);
+        response.Subject = new ResourceReference(patient);
+        response.Author = response.Source = new ResourceReference(patient);
+        // This patient's own goal, named by a response that was not pre-filled from the one that made it.
+        response.Item.First(i => i.LinkId == "goal").Item.Add(new QuestionnaireResponse.ItemComponent { LinkId = "goal-id", Answer = [new() { Value = new FhirString(goal.Id) }] });
+
+        var status = await StatusAsync(door, response);
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, status);
+        Assert.Single(await SearchAsync<QuestionnaireResponse>($"QuestionnaireResponse?subject={patient}"));
+        Assert.Equal("1", (await ReadAsync<Goal>($"Goal/{goal.Id}")).Meta.VersionId);
+    }
+
+    [Theory]
     [InlineData("POST If-None-Exist")]
     [InlineData("transaction POST If-None-Exist")]
     [InlineData("batch POST If-None-Exist")]
@@ -247,6 +304,50 @@ public sealed class DoorParityTests(WriteBackServerFixture server) : IClassFixtu
                 Assert.True(answer.Response.Location is not null, $"{door}: {answer.Response.Status} {body}");
                 return ((HttpStatusCode)int.Parse(answer.Response.Status.Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture), answer.Response.Location.Split('/')[1]);
         }
+    }
+
+    /// <summary>The status a door answers <paramref name="response"/> with (for a Bundle: its one entry's, or the transaction's).</summary>
+    private async Task<HttpStatusCode> StatusAsync(string door, QuestionnaireResponse response)
+    {
+        var condition = $"identifier={Uri.EscapeDataString(Identifier)}|{Uri.EscapeDataString(response.Identifier.Value)}";
+        switch (door)
+        {
+            case "POST":
+                return (await _client.PostAsync("QuestionnaireResponse", FhirJson.Content(response))).StatusCode;
+            case "PUT ?identifier":
+                return (await _client.PutAsync($"QuestionnaireResponse?{condition}", FhirJson.Content(response))).StatusCode;
+            default:
+                var bundle = new Bundle
+                {
+                    Type = door.StartsWith("transaction", StringComparison.Ordinal) ? Bundle.BundleType.Transaction : Bundle.BundleType.Batch,
+                    Entry = [new() { FullUrl = "urn:uuid:" + Guid.NewGuid(), Resource = response, Request = new() { Method = Bundle.HTTPVerb.POST, Url = "QuestionnaireResponse" } }],
+                };
+                var posted = await _client.PostAsync("", FhirJson.Content(bundle));
+                if (posted.StatusCode != HttpStatusCode.OK)
+                {
+                    return posted.StatusCode;
+                }
+
+                var status = (await FhirJson.ReadAsync<Bundle>(posted)).Entry.Single().Response.Status;
+                return (HttpStatusCode)int.Parse(status.Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+        }
+    }
+
+    /// <summary>SDC $populate of our My goals form for <paramref name="patient"/>: the last submission carried forward, completed, with a new identifier.</summary>
+    private async Task<QuestionnaireResponse> PopulateAsync(string patient)
+    {
+        var input = new Parameters();
+        input.Add("canonical", new Canonical(PatientVoice.Web.Tests.Submissions.PopulateOperationTests.MyGoals));
+        input.Add("subject", new ResourceReference(patient));
+        input.Add("local", new FhirBoolean(true));
+        var result = await _client.PostAsync("Questionnaire/$populate", FhirJson.Content(input));
+        Assert.Equal(HttpStatusCode.OK, result.StatusCode);
+        var response = (QuestionnaireResponse)(await FhirJson.ReadAsync<Parameters>(result)).GetSingle("response").Resource;
+        response.Meta = new Meta { Profile = ["http://patientvoice.example.org/fhir/StructureDefinition/pv-questionnaire-response"] };
+        response.Status = QuestionnaireResponse.QuestionnaireResponseStatus.Completed;
+        response.Identifier = new Hl7.Fhir.Model.Identifier(Identifier, Guid.NewGuid().ToString("N"));
+        response.Author = response.Source = new ResourceReference(patient);
+        return response;
     }
 
     private static async Task<(HttpStatusCode, string)> DirectAsync(HttpResponseMessage response)

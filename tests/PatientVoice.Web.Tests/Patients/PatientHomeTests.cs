@@ -2,12 +2,13 @@ using Hl7.Fhir.Model;
 using Microsoft.Extensions.DependencyInjection;
 using PatientVoice.Fhir.Questionnaires.Extract;
 using PatientVoice.Storage;
-using PatientVoice.Web.Clinicians.Review;
-using PatientVoice.Web.Clinicians.Summary;
+using PatientVoice.Application.Clinicians.Review;
+using PatientVoice.Application.Clinicians.Summary;
 using PatientVoice.Application.EhrSync;
 using PatientVoice.Web.Tests.Clinicians;
 using PatientVoice.Web.Tests.Launch;
-using static PatientVoice.Web.Clinicians.Summary.SummaryStoreQueries;
+using PatientVoice.Application.ReadModels;
+using static PatientVoice.Application.ReadModels.RecordReader;
 
 namespace PatientVoice.Web.Tests.Patients;
 
@@ -128,7 +129,7 @@ public sealed class PatientHomeTests(LaunchFixture fixture)
     // The agenda List extracted from this response (its identifier starts with the response id).
     private async Task<string> AgendaOfAsync(string responseId)
     {
-        var lists = await Service<SummaryStoreQueries>().SearchAsync<List>([P("subject", Patient), P("code", Forms.ListKinds + "|visit-agenda")], 100, CancellationToken.None);
+        var lists = await Service<RecordReader>().SearchAsync<List>([P("subject", Patient), P("code", Forms.ListKinds + "|visit-agenda")], 100, CancellationToken.None);
         return lists.Single(l => l.Identifier.Any(i => ExtractedIdentifiers.BelongsTo(i.Value, responseId))).Id!;
     }
 

@@ -1,9 +1,10 @@
 using System.Globalization;
 using Hl7.Fhir.Model;
-using PatientVoice.Web.Clinicians.Review;
-using PatientVoice.Web.Clinicians.Summary;
+using PatientVoice.Application.Clinicians.Review;
+using PatientVoice.Application.Clinicians.Summary;
 using PatientVoice.Web.Launch;
-using static PatientVoice.Web.Clinicians.Summary.SummaryStoreQueries;
+using PatientVoice.Application.ReadModels;
+using static PatientVoice.Application.ReadModels.RecordReader;
 
 namespace PatientVoice.Web.Clinicians.ClinicList;
 
@@ -38,7 +39,7 @@ public sealed record ClinicPatientRow(
 /// session's token), and for each patient what PatientVoice holds: not started, a draft, submitted, a safety flag,
 /// reviewed by a clinician. "Submitted" means a completed response within <see cref="RecentDays"/> of the appointment.
 /// </summary>
-public sealed class ClinicListReader(IEhrFhirClient ehr, SummaryStoreQueries queries, ReadAcknowledgements acknowledgements, SafetyFlagReader safetyFlags, TimeProvider time)
+public sealed class ClinicListReader(IEhrFhirClient ehr, RecordReader queries, ReadAcknowledgements acknowledgements, SafetyFlagReader safetyFlags, TimeProvider time)
 {
     public const int RecentDays = 90;
 

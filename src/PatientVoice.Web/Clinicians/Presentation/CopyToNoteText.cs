@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using PatientVoice.Web.Clinicians.Summary;
+using PatientVoice.Application.Clinicians.Summary;
 
 namespace PatientVoice.Web.Clinicians.Presentation;
 

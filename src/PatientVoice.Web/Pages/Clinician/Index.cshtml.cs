@@ -2,8 +2,8 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using PatientVoice.Fhir.Errors;
 using PatientVoice.Web.Clinicians.Presentation;
-using PatientVoice.Web.Clinicians.Review;
-using PatientVoice.Web.Clinicians.Summary;
+using PatientVoice.Application.Clinicians.Review;
+using PatientVoice.Application.Clinicians.Summary;
 using PatientVoice.Web.Launch;
 
 namespace PatientVoice.Web.Pages.Clinician;

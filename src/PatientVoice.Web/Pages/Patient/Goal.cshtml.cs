@@ -1,3 +1,4 @@
+using PatientVoice.Application.Goals;
 using Hl7.Fhir.Model;
 using Microsoft.AspNetCore.Mvc;
 using PatientVoice.Fhir.Errors;
@@ -47,7 +48,7 @@ public sealed class GoalModel(PatientContextAccessor contexts, PatientGoals goal
             }
             else
             {
-                await goals.ChangeAsync(Patient, id, version, change, Description, Why, cancellationToken);
+                await goals.ChangeAsync(Patient.Actor, id, version, change, Description, Why, cancellationToken);
                 return RedirectToPage(new { id });
             }
         }
@@ -70,11 +71,11 @@ public sealed class GoalModel(PatientContextAccessor contexts, PatientGoals goal
 
     private async Task LoadAsync(string id, CancellationToken cancellationToken)
     {
-        var (goal, stored) = await goals.RequireAsync(Patient, id, cancellationToken);
+        var (goal, stored) = await goals.RequireAsync(Patient.Actor, id, cancellationToken);
         Goal = goal;
         Version = stored.VersionId;
         Description ??= goal.Description?.Text;
         Why ??= PatientGoals.WhyOf(goal);
-        History = await goals.HistoryAsync(Patient, id, cancellationToken);
+        History = await goals.HistoryAsync(Patient.Actor, id, cancellationToken);
     }
 }

@@ -1,3 +1,4 @@
+using PatientVoice.Application.Goals;
 using System.ComponentModel.DataAnnotations;
 using Hl7.Fhir.Model;
 using Microsoft.AspNetCore.Mvc;
@@ -42,7 +43,7 @@ public sealed class GoalsModel(PatientContextAccessor contexts, PatientGoals goa
 
         try
         {
-            await goals.AddAsync(Patient, Description, Why, cancellationToken);
+            await goals.AddAsync(Patient.Actor, Description, Why, cancellationToken);
         }
         catch (FhirException)
         {
@@ -56,7 +57,7 @@ public sealed class GoalsModel(PatientContextAccessor contexts, PatientGoals goa
 
     private async Task LoadAsync(CancellationToken cancellationToken)
     {
-        var all = await goals.ListAsync(Patient, cancellationToken);
+        var all = await goals.ListAsync(Patient.Actor, cancellationToken);
         Open = all.Where(g => PatientGoals.IsOpen(g.Goal)).ToList();
         Closed = all.Where(g => !PatientGoals.IsOpen(g.Goal)).ToList();
     }

@@ -1,3 +1,4 @@
+using PatientVoice.Application.Goals;
 using System.Globalization;
 using Hl7.Fhir.Model;
 using Microsoft.Extensions.Localization;

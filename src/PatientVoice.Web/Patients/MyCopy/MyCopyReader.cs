@@ -1,3 +1,4 @@
+using PatientVoice.Application.Goals;
 using Microsoft.Extensions.Localization;
 using PatientVoice.Application.Submit;
 
@@ -9,7 +10,7 @@ public sealed class MyCopyReader(PatientGoals goals, PatientObservations observa
     public async Task<MyCopyContent> ReadAsync(PatientContext patient, CancellationToken cancellationToken)
     {
         var printedAt = time.GetUtcNow();
-        var patientGoals = (await goals.ListAsync(patient, cancellationToken)).Select(g => g.Goal).ToList();
+        var patientGoals = (await goals.ListAsync(patient.Actor, cancellationToken)).Select(g => g.Goal).ToList();
         var preferences = await observations.PreferencesAsync(patient, cancellationToken);
         var selfKnowledge = await observations.SelfKnowledgeAsync(patient, cancellationToken);
         var shared = new List<SharedAnswers>();

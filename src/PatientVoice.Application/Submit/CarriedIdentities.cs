@@ -1,15 +1,15 @@
 using Hl7.Fhir.Model;
 using PatientVoice.Fhir.Errors;
 using PatientVoice.Fhir.Questionnaires.Populate;
-using PatientVoice.Application.Submit;
 
-namespace PatientVoice.Web.Patients;
+namespace PatientVoice.Application.Submit;
 
 /// <summary>
-/// The trust boundary for carried goals on the patient pages (docs/adr/0008): LHC-Forms keeps the hidden
-/// <c>goal-id</c> answers in the groups they came in, so an edited goal stays the same Goal; but the browser could send
-/// any id. Every answer to a <c>{Type}.id</c> item must name, once, a resource the response the form was carried forward
-/// from made for this patient (an ended goal's id is forgotten). Anything else is refused before anything is stored.
+/// The trust boundary for carried goals (docs/adr/0008), whatever the door: a form pre-filled by $populate keeps the
+/// hidden <c>goal-id</c> answers in the groups they came in, so an edited goal stays the same Goal; but a browser or a
+/// client could send any id. Every answer to a <c>{Type}.id</c> item must name, once, a resource the response this one
+/// was carried forward from made for this patient (an ended goal's id is forgotten). Anything else is refused before
+/// anything is stored: the patient pages check their drafts, <see cref="SubmissionService"/> every submission.
 /// </summary>
 public sealed class CarriedIdentities(CarriedGoals carried)
 {

@@ -1,4 +1,4 @@
-namespace PatientVoice.Web.Clinicians.Summary;
+namespace PatientVoice.Application.Clinicians.Summary;
 
 /// <summary>Something the patient (or someone for them) wrote, exactly as written, with who wrote it and when.</summary>
 public sealed record PatientWords(string Text, Authorship Authorship);

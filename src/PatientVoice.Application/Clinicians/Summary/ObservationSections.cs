@@ -1,6 +1,6 @@
 using Hl7.Fhir.Model;
 
-namespace PatientVoice.Web.Clinicians.Summary;
+namespace PatientVoice.Application.Clinicians.Summary;
 
 /// <summary>
 /// Care preferences and self-knowledge from the Observations extracted from the newest response of each form,

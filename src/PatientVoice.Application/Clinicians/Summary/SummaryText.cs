@@ -1,6 +1,6 @@
 using Hl7.Fhir.Model;
 
-namespace PatientVoice.Web.Clinicians.Summary;
+namespace PatientVoice.Application.Clinicians.Summary;
 
 /// <summary>Small readings of FHIR values the summary needs: answers as text, words compared loosely.</summary>
 internal static class SummaryText

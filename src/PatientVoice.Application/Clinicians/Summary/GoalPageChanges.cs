@@ -1,6 +1,6 @@
 using Hl7.Fhir.Model;
 
-namespace PatientVoice.Web.Clinicians.Summary;
+namespace PatientVoice.Application.Clinicians.Summary;
 
 /// <summary>
 /// The newest changes a patient or family member made to one goal on the My goals page, after anything a submission
@@ -13,7 +13,7 @@ internal sealed record GoalPageChange(Authorship By, int FirstVersion)
 }
 
 /// <summary>
-/// Reads page changes from the Provenance each one was recorded with (Patients/PageChangeProvenance: target the
+/// Reads page changes from the Provenance each one was recorded with (Write/PageChangeProvenance: target the
 /// versioned Goal, agent author, no source entity). A submission's Provenance names its response as a source entity;
 /// when that is the newest for a goal, the submission speaks for the goal and there is no page change to show.
 /// </summary>
@@ -32,7 +32,8 @@ internal static class GoalPageChanges
                 .OrderByDescending(x => x.Provenance.Recorded)
                 .ThenByDescending(x => x.Version)
                 .ToList();
-            var run = forGoal.TakeWhile(x => IsPageChange(x.Provenance)).ToList();
+            // A clinician's change (agreeing the goal) leaves the patient's words and who wrote them as they were.
+            var run = forGoal.Where(x => !IsClinicianChange(x.Provenance)).TakeWhile(x => IsPageChange(x.Provenance)).ToList();
             if (run.Count > 0)
             {
                 changes[id] = new GoalPageChange(AuthorshipOf(run[0].Provenance), Math.Max(1, run.Min(x => x.Version!.Value)));
@@ -44,10 +45,15 @@ internal static class GoalPageChanges
 
     private static bool IsPageChange(Provenance provenance) => !provenance.Entity.Any(e => e.Role == Provenance.ProvenanceEntityRole.Source);
 
+    private static bool IsClinicianChange(Provenance provenance) =>
+        Author(provenance)?.Who?.Reference?.StartsWith("Practitioner", StringComparison.Ordinal) == true; // Practitioner/ or PractitionerRole/
+
+    private static Provenance.AgentComponent? Author(Provenance provenance) =>
+        provenance.Agent.FirstOrDefault(a => a.Type?.Coding.Any(c => c.Code == "author") == true) ?? provenance.Agent.FirstOrDefault();
+
     private static Authorship AuthorshipOf(Provenance provenance)
     {
-        var author = provenance.Agent.FirstOrDefault(a => a.Type?.Coding.Any(c => c.Code == "author") == true) ?? provenance.Agent.FirstOrDefault();
-        var who = author?.Who?.Reference;
+        var who = Author(provenance)?.Who?.Reference;
         var by = who?.StartsWith("RelatedPerson/", StringComparison.Ordinal) == true ? WrittenBy.FamilyMember : WrittenBy.Patient;
         return new Authorship(by, who, provenance.Recorded);
     }

@@ -1,7 +1,7 @@
 using Hl7.Fhir.Model;
 using PatientVoice.Fhir.Questionnaires.Extract;
 
-namespace PatientVoice.Web.Clinicians.Summary;
+namespace PatientVoice.Application.Clinicians.Summary;
 
 /// <summary>A patient's completed responses, newest first, grouped by form: the newest is "now", the one before is what changes are measured against.</summary>
 internal sealed class SubmissionHistory

@@ -1,8 +1,9 @@
+using PatientVoice.Application.ReadModels;
 using Hl7.Fhir.Model;
-using PatientVoice.Web.Clinicians.Review;
-using static PatientVoice.Web.Clinicians.Summary.SummaryStoreQueries;
+using PatientVoice.Application.Clinicians.Review;
+using static PatientVoice.Application.ReadModels.RecordReader;
 
-namespace PatientVoice.Web.Clinicians.Summary;
+namespace PatientVoice.Application.Clinicians.Summary;
 
 /// <summary>
 /// Builds a <see cref="ClinicianSummary"/> for one patient from PatientVoice's own store: the completed responses
@@ -10,7 +11,7 @@ namespace PatientVoice.Web.Clinicians.Summary;
 /// the Observations extracted from those responses, the newest visit agenda with the outcomes clinicians recorded, the acknowledgements and the patient note.
 /// A handful of indexed searches whatever the length of the patient's history (see docs/benchmarks.md).
 /// </summary>
-public sealed class ClinicianSummaryReader(SummaryStoreQueries queries, AgendaOutcomeRecorder agendaOutcomes, ReadAcknowledgements acknowledgements, SafetyFlagReader safetyFlags)
+public sealed class ClinicianSummaryReader(RecordReader queries, AgendaOutcomeRecorder agendaOutcomes, ReadAcknowledgements acknowledgements, SafetyFlagReader safetyFlags)
 {
     /// <summary>Most submissions read for one patient: more than twenty years of monthly visits for all four forms.</summary>
     public const int MaxSubmissions = 1000;

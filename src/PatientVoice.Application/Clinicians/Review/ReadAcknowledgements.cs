@@ -1,19 +1,20 @@
+using PatientVoice.Application.ReadModels;
 using PatientVoice.Application.Interactions;
 using PatientVoice.Application.Write;
 using System.Security.Cryptography;
 using System.Text;
 using Hl7.Fhir.Model;
-using PatientVoice.Web.Clinicians.Summary;
-using static PatientVoice.Web.Clinicians.Summary.SummaryStoreQueries;
+using PatientVoice.Application.Clinicians.Summary;
+using static PatientVoice.Application.ReadModels.RecordReader;
 
-namespace PatientVoice.Web.Clinicians.Review;
+namespace PatientVoice.Application.Clinicians.Review;
 
 /// <summary>
 /// "I have read this" (docs/adr/0010): a Communication from the clinician to the patient, <c>about</c> the
 /// submission versions they read, so the patient can be told "your clinician has read this". Reading the same
 /// submissions twice records one.
 /// </summary>
-public sealed class ReadAcknowledgements(SummaryStoreQueries queries, ResourceWrites writes, TimeProvider time)
+public sealed class ReadAcknowledgements(RecordReader queries, ResourceWrites writes, TimeProvider time)
 {
     public const string IdentifierSystem = "http://patientvoice.example.org/fhir/sid/read-acknowledgement";
     public const string CategorySystem = "http://terminology.hl7.org/CodeSystem/communication-category";
@@ -49,7 +50,7 @@ public sealed class ReadAcknowledgements(SummaryStoreQueries queries, ResourceWr
             About = submissions.Select(s => new ResourceReference(s)).ToList(),
             Payload = [new Communication.PayloadComponent { Content = new FhirString(MessageToPatient) }],
         };
-        var written = await writes.CreateAsync(communication, $"identifier={Uri.EscapeDataString(IdentifierSystem)}|{key}", cancellationToken);
+        var written = await writes.CreateRecordedAsync(communication, $"identifier={Uri.EscapeDataString(IdentifierSystem)}|{key}", new Actor(patient, clinician.Reference ?? string.Empty), cancellationToken);
         var stored = written.Created ? communication : await queries.ReadAsync<Communication>(written.Stored.Id, cancellationToken) ?? communication;
         return ViewOf(stored);
     }

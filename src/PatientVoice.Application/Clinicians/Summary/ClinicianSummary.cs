@@ -1,4 +1,4 @@
-namespace PatientVoice.Web.Clinicians.Summary;
+namespace PatientVoice.Application.Clinicians.Summary;
 
 /// <summary>
 /// What a clinician reads before a visit, built from PatientVoice's own store, in the order they should read it:

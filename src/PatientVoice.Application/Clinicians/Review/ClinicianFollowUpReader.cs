@@ -1,9 +1,10 @@
+using PatientVoice.Application.ReadModels;
 using Hl7.Fhir.Model;
 using PatientVoice.Fhir.Questionnaires.Extract;
-using PatientVoice.Web.Clinicians.Summary;
-using static PatientVoice.Web.Clinicians.Summary.SummaryStoreQueries;
+using PatientVoice.Application.Clinicians.Summary;
+using static PatientVoice.Application.ReadModels.RecordReader;
 
-namespace PatientVoice.Web.Clinicians.Review;
+namespace PatientVoice.Application.Clinicians.Review;
 
 /// <summary>What the patient is told back after the visit: whether a clinician has read what they shared, and what became of each topic on their agenda.</summary>
 /// <param name="ReadBy">Acknowledgements, newest first ("your clinician has read this" when <see cref="ReadSinceLastSubmission"/>).</param>
@@ -25,7 +26,7 @@ public sealed record ClinicianFollowUp(
 /// what I wanted to talk about?" for the patient in the session (never another patient: the caller passes the
 /// session's <c>PatientReference</c>).
 /// </summary>
-public sealed class ClinicianFollowUpReader(SummaryStoreQueries queries, ReadAcknowledgements acknowledgements, AgendaOutcomeRecorder outcomes)
+public sealed class ClinicianFollowUpReader(RecordReader queries, ReadAcknowledgements acknowledgements, AgendaOutcomeRecorder outcomes)
 {
     public async Task<ClinicianFollowUp> ForPatientAsync(string patient, CancellationToken cancellationToken)
     {

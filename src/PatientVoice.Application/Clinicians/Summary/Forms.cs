@@ -1,4 +1,4 @@
-namespace PatientVoice.Web.Clinicians.Summary;
+namespace PatientVoice.Application.Clinicians.Summary;
 
 /// <summary>The forms we ship (profiles/Questionnaire-*.json), by the last segment of their canonical URL, and their linkIds.</summary>
 internal static class Forms

@@ -1,7 +1,7 @@
 using Hl7.Fhir.Model;
 using PatientVoice.Fhir.Questionnaires.Extract;
 
-namespace PatientVoice.Web.Clinicians.Summary;
+namespace PatientVoice.Application.Clinicians.Summary;
 
 /// <summary>
 /// Who wrote each submission: the Provenance of the submission (agent <c>author</c> a Patient or RelatedPerson, an

@@ -1,6 +1,9 @@
+using PatientVoice.Application.ReadModels;
 using Hl7.Fhir.Model;
+using static PatientVoice.Fhir.Goals.GoalLifecycle;
+using static PatientVoice.Application.ReadModels.RecordReader;
 
-namespace PatientVoice.Web.Clinicians.Summary;
+namespace PatientVoice.Application.Clinicians.Summary;
 
 /// <summary>
 /// The goals a clinician should see: those of the newest "My goals" submission, any goal agreed earlier that is still
@@ -9,7 +12,7 @@ namespace PatientVoice.Web.Clinicians.Summary;
 /// status history, the clinician's notes, when the patient first wrote those words, and how it compares with the
 /// previous submission.
 /// </summary>
-internal sealed class GoalSection(SummaryStoreQueries queries, SubmissionHistory history, Func<QuestionnaireResponse, Authorship> authorshipOf)
+internal sealed class GoalSection(RecordReader queries, SubmissionHistory history, Func<QuestionnaireResponse, Authorship> authorshipOf)
 {
     public const string Area = "Goals";
 
@@ -36,7 +39,7 @@ internal sealed class GoalSection(SummaryStoreQueries queries, SubmissionHistory
         var touched = goals.Where(g => g.LifecycleStatus != Goal.GoalLifecycleStatus.EnteredInError && Since(g.Meta?.LastUpdated)).ToList();
         var candidates = byRule.Concat(touched).Where(g => g.Id is not null).DistinctBy(g => g.Id).ToList();
         var provenances = candidates.Count == 0 ? [] : await queries.SearchAsync<Provenance>(
-            [SummaryStoreQueries.P("target", string.Join(',', candidates.Select(g => "Goal/" + g.Id))), SummaryStoreQueries.P("_sort", "-recorded")],
+            [P("target", string.Join(',', candidates.Select(g => "Goal/" + g.Id))), P("_sort", "-recorded")],
             1000, cancellationToken);
         var pageChanges = GoalPageChanges.Of(candidates.Select(g => g.Id!).ToList(), provenances);
         GoalPageChange? RecentPageChange(Goal g) => pageChanges.GetValueOrDefault(g.Id!) is { } c && Since(c.By.When) ? c : null;
@@ -114,7 +117,9 @@ internal sealed class GoalSection(SummaryStoreQueries queries, SubmissionHistory
     }
 
     private async Task<IReadOnlyList<Goal>> VersionsAsync(Goal goal, CancellationToken cancellationToken) =>
-        int.TryParse(goal.Meta?.VersionId, out var v) && v > 1 ? await queries.HistoryAsync<Goal>(goal.Id!, cancellationToken) : [goal];
+        int.TryParse(goal.Meta?.VersionId, out var v) && v > 1
+            ? [.. (await queries.HistoryAsync<Goal>(goal.Id!, cancellationToken)).Select(h => h.Resource).Reverse()] // oldest first: the status steps in order
+            : [goal];
 
     private GoalView View(Goal goal, IReadOnlyList<Goal> versions, ChangeKind change, DateTimeOffset? firstShared, Authorship? changedOnPage)
     {
@@ -153,9 +158,4 @@ internal sealed class GoalSection(SummaryStoreQueries queries, SubmissionHistory
     }
 
     private static string Status(Goal goal) => goal.LifecycleStatus?.ToString() is { } s ? Hl7.Fhir.Utility.EnumUtility.GetLiteral(goal.LifecycleStatus) ?? s : "proposed";
-
-    private static bool IsAgreed(Goal goal) => goal.LifecycleStatus is Goal.GoalLifecycleStatus.Active or Goal.GoalLifecycleStatus.Accepted or Goal.GoalLifecycleStatus.OnHold;
-
-    private static bool IsEnded(Goal goal) => goal.LifecycleStatus is Goal.GoalLifecycleStatus.Cancelled or Goal.GoalLifecycleStatus.Completed
-        or Goal.GoalLifecycleStatus.Rejected or Goal.GoalLifecycleStatus.EnteredInError;
 }

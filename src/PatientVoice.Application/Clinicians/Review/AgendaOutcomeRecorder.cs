@@ -1,12 +1,13 @@
+using PatientVoice.Application.ReadModels;
 using PatientVoice.Application.Interactions;
 using PatientVoice.Application.Write;
 using Hl7.Fhir.Model;
 using PatientVoice.Fhir.Errors;
-using PatientVoice.Web.Clinicians.Summary;
-using static PatientVoice.Web.Clinicians.Summary.SummaryStoreQueries;
+using PatientVoice.Application.Clinicians.Summary;
+using static PatientVoice.Application.ReadModels.RecordReader;
 using FhirTask = Hl7.Fhir.Model.Task;
 
-namespace PatientVoice.Web.Clinicians.Review;
+namespace PatientVoice.Application.Clinicians.Review;
 
 /// <summary>
 /// Closing the loop on the patient's agenda (docs/adr/0011): one Task per agenda topic, <c>focus</c> the agenda
@@ -14,7 +15,7 @@ namespace PatientVoice.Web.Clinicians.Review;
 /// next-visit (pv-agenda-outcome), <c>owner</c> the clinician. Marking a topic again is a new version of the same
 /// Task (identifier <c>{listId}/{rank}</c>), so its history shows every change. The patient's List is never touched.
 /// </summary>
-public sealed class AgendaOutcomeRecorder(SummaryStoreQueries queries, ResourceWrites writes, TimeProvider time)
+public sealed class AgendaOutcomeRecorder(RecordReader queries, ResourceWrites writes, TimeProvider time)
 {
     public const string IdentifierSystem = "http://patientvoice.example.org/fhir/sid/agenda-outcome";
 
@@ -75,7 +76,7 @@ public sealed class AgendaOutcomeRecorder(SummaryStoreQueries queries, ResourceW
             Requester = (ResourceReference)clinician.DeepCopy(),
             Owner = (ResourceReference)clinician.DeepCopy(),
         };
-        await writes.ConditionalUpdateAsync("Task", [P("identifier", $"{IdentifierSystem}|{listId}/{rank}")], task, null, cancellationToken);
+        await writes.ConditionalUpdateRecordedAsync(task, [P("identifier", $"{IdentifierSystem}|{listId}/{rank}")], new Actor(patient, clinician.Reference ?? string.Empty), cancellationToken);
         return new AgendaOutcomeView(outcome, clinician.Display ?? clinician.Reference, now);
     }
 }

@@ -1,4 +1,4 @@
-namespace PatientVoice.Web.Clinicians.Summary;
+namespace PatientVoice.Application.Clinicians.Summary;
 
 /// <summary>Who put something into words: the patient, a family member for them, or the patient with staff typing.</summary>
 public enum WrittenBy

@@ -1,4 +1,4 @@
-namespace PatientVoice.Web.Clinicians.Summary;
+namespace PatientVoice.Application.Clinicians.Summary;
 
 /// <summary>What a clinician did about one agenda topic (docs/adr/0011).</summary>
 public enum AgendaOutcome

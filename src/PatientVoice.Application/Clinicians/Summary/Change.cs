@@ -1,4 +1,4 @@
-namespace PatientVoice.Web.Clinicians.Summary;
+namespace PatientVoice.Application.Clinicians.Summary;
 
 /// <summary>How an item compares with the patient's previous submission of the same form.</summary>
 public enum ChangeKind
