@@ -6,41 +6,52 @@ namespace PatientVoice.Fhir.Questionnaires.Extract;
 
 /// <summary>
 /// One extraction: walks the Questionnaire and the response together (response order, so repetitions keep the
-/// patient's order) and builds the resources definition-based and observation-based extraction describe. Not shared.
+/// patient's order) and builds the resources definition-based and observation-based extraction describe: it decides
+/// where a resource starts and which resource (and element) each item fills, and hands the values to
+/// <see cref="DefinitionValueWriter"/> and the Observations to <see cref="ObservationExtraction"/>. Not shared.
 /// </summary>
-internal sealed partial class ExtractionRun(
-    ExtractionExpressions expressions,
-    QuestionnaireResponse response,
-    Questionnaire questionnaire,
-    ExtractionContext context)
+internal sealed class ExtractionRun
 {
     // Our profiles, put in meta.profile of what we extract so an EHR sees which profile a resource claims.
     private static readonly IReadOnlyList<DefaultProfileRule> DefaultRules = DefaultProfileRule.PatientVoiceDefaults();
 
-    private readonly Dictionary<string, string> _variables = new(StringComparer.Ordinal);
+    private readonly QuestionnaireResponse _response;
+    private readonly Questionnaire _questionnaire;
+    private readonly ExtractionContext _context;
     private readonly List<ResourceBuilder> _built = [];
+    private readonly DefinitionValueWriter _values;
+    private readonly ObservationExtraction _observations;
+
+    public ExtractionRun(ExtractionExpressions expressions, QuestionnaireResponse response, Questionnaire questionnaire, ExtractionContext context)
+    {
+        _response = response;
+        _questionnaire = questionnaire;
+        _context = context;
+        _values = new DefinitionValueWriter(expressions, response, Issues);
+        _observations = new ObservationExtraction(response, context, _values, _built, Issues);
+    }
 
     public List<FhirIssue> Issues { get; } = [];
 
     public IReadOnlyList<ResourceBuilder> Run()
     {
-        Allocate(questionnaire, context.ResponseId);
+        _values.Allocate(_questionnaire, _context.ResponseId);
         var rootScope = new ExtractionScope(
             Builder: null,
             Element: null,
             Prefix: [],
-            ObservationExtract: questionnaire.GetExtension(SdcExtensions.ObservationExtract)?.Value,
-            Categories: Categories(questionnaire) ?? [],
+            ObservationExtract: _questionnaire.GetExtension(SdcExtensions.ObservationExtract)?.Value,
+            Categories: ObservationExtraction.Categories(_questionnaire) ?? [],
             ObservationValues: [],
             ParentObservation: null);
-        var allPaths = questionnaire.Item.SelectMany(PathsUnder).ToList();
-        if (StartsResource(questionnaire, "The Questionnaire", allPaths, response, $"{context.ResponseId}/$root/0", "QuestionnaireResponse") is { } root)
+        var allPaths = _questionnaire.Item.SelectMany(PathsUnder).ToList();
+        if (StartsResource(_questionnaire, "The Questionnaire", allPaths, _response, $"{_context.ResponseId}/$root/0", "QuestionnaireResponse") is { } root)
         {
             rootScope = rootScope with { Builder = root, Element = root.Resource };
         }
 
-        DefinitionValues(questionnaire, "The Questionnaire", response, ref rootScope, "QuestionnaireResponse");
-        Items(questionnaire.Item, response.Item, rootScope, context.ResponseId, "QuestionnaireResponse");
+        _values.WriteDefinitionValues(_questionnaire, "The Questionnaire", _response, ref rootScope, "QuestionnaireResponse");
+        Items(_questionnaire.Item, _response.Item, rootScope, _context.ResponseId, "QuestionnaireResponse");
 
         foreach (var built in _built)
         {
@@ -98,11 +109,11 @@ internal sealed partial class ExtractionRun(
             return;
         }
 
-        Allocate(definition, $"{key}/{repetition}");
+        _values.Allocate(definition, $"{key}/{repetition}");
         var own = scope with
         {
             ObservationExtract = definition.GetExtension(SdcExtensions.ObservationExtract)?.Value ?? scope.ObservationExtract,
-            Categories = Categories(definition) ?? scope.Categories,
+            Categories = ObservationExtraction.Categories(definition) ?? scope.Categories,
         };
 
         if (StartsResource(definition, item, $"{key}/{repetition}", path) is { } builder)
@@ -126,23 +137,23 @@ internal sealed partial class ExtractionRun(
             }
         }
 
-        DefinitionValues(definition, item, ref own, path);
+        _values.WriteDefinitionValues(definition, item, ref own, path);
 
         if (!isGroup && answers.Count > 0)
         {
             if (DefinitionPath.Parse(definition.Definition) is { } answerPath)
             {
-                AnswersByDefinition(definition, answers, answerPath, own, path);
+                _values.WriteAnswers(definition, answers, answerPath, own, path);
             }
 
-            if (IsObservationExtracted(own.ObservationExtract))
+            if (ObservationExtraction.IsExtracted(own.ObservationExtract))
             {
-                ObservationsFor(definition, answers, own, key, path);
+                _observations.Extract(definition, answers, own, key, path);
             }
         }
-        else if (isGroup && IsObservationExtracted(definition.GetExtension(SdcExtensions.ObservationExtract)?.Value) && definition.Code.Count > 0)
+        else if (isGroup && ObservationExtraction.IsExtracted(definition.GetExtension(SdcExtensions.ObservationExtract)?.Value) && definition.Code.Count > 0)
         {
-            var panel = NewObservation(definition, $"{key}/{repetition}", own);
+            var panel = _observations.NewObservation(definition, $"{key}/{repetition}", own);
             own = own with { ParentObservation = panel };
         }
 
@@ -222,7 +233,7 @@ internal sealed partial class ExtractionRun(
         }
 
         var builder = new ResourceBuilder(resource, key);
-        if (extract?.GetExtension("fullUrl")?.Value is { } fullUrl && FullUrl(fullUrl, item) is { } evaluated)
+        if (extract?.GetExtension("fullUrl")?.Value is { } fullUrl && _values.FullUrl(fullUrl, item) is { } evaluated)
         {
             builder.FullUrl = evaluated;
         }

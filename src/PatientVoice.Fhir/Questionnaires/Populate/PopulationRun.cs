@@ -9,18 +9,22 @@ namespace PatientVoice.Fhir.Questionnaires.Populate;
 /// One population: walks the Questionnaire and builds the response item by item, so later expressions see what earlier
 /// items were given (<c>%resource</c> is the response being built). An item's answer comes from, in order: its
 /// initialExpression (the EHR's current data), the patient's previous answer (carried forward while still valid),
-/// its <c>initial</c> values or initialSelected options. Not shared.
+/// its <c>initial</c> values or initialSelected options. The walk is here; <see cref="PopulateExpressions"/> runs the
+/// expressions and <see cref="CarriedResources"/> links carried repetitions to what they made. Not shared.
 /// </summary>
-internal sealed partial class PopulationRun(FhirPathExpressions expressions, Questionnaire questionnaire, PopulateContext context)
+internal sealed class PopulationRun
 {
-    private readonly HashSet<string> _missingContexts = new(StringComparer.Ordinal);
-    private QuestionnaireResponse _response = new();
+    private readonly Questionnaire _questionnaire;
+    private readonly PopulateContext _context;
+    private readonly QuestionnaireResponse _response;
+    private readonly PopulateExpressions _expressions;
+    private readonly CarriedResources _carried;
     private QuestionnaireResponse? _previous;
 
-    public List<FhirIssue> Issues { get; } = [];
-
-    public QuestionnaireResponse Run()
+    public PopulationRun(FhirPathExpressions expressions, Questionnaire questionnaire, PopulateContext context)
     {
+        _questionnaire = questionnaire;
+        _context = context;
         _response = new QuestionnaireResponse
         {
             Id = context.ResponseId,
@@ -28,12 +32,19 @@ internal sealed partial class PopulationRun(FhirPathExpressions expressions, Que
             Status = QuestionnaireResponse.QuestionnaireResponseStatus.InProgress,
             Subject = (ResourceReference)context.Subject.DeepCopy(),
             Author = (ResourceReference)(context.Author ?? context.Subject).DeepCopy(),
-            Authored = new FhirDateTime(context.Clock.GetUtcNow()).Value,
         };
+        _expressions = new PopulateExpressions(expressions, questionnaire, context.LaunchContext, _response, Issues);
+        _carried = new CarriedResources(expressions, context.PreviousResources, Issues);
+    }
 
-        var environment = new Dictionary<string, IReadOnlyList<Base>>(StringComparer.Ordinal) { ["questionnaire"] = [questionnaire] };
-        LaunchContexts(environment);
-        if (context.LaunchContext.TryGetValue(LaunchContextNames.Encounter, out var encounter) && encounter is Encounter { Id: { Length: > 0 } encounterId })
+    public List<FhirIssue> Issues { get; } = [];
+
+    /// <summary>Builds the response; call once.</summary>
+    public QuestionnaireResponse Run()
+    {
+        _response.Authored = new FhirDateTime(_context.Clock.GetUtcNow()).Value;
+        var environment = _expressions.LaunchEnvironment();
+        if (_context.LaunchContext.TryGetValue(LaunchContextNames.Encounter, out var encounter) && encounter is Encounter { Id: { Length: > 0 } encounterId })
         {
             _response.Encounter = new ResourceReference($"Encounter/{encounterId}");
         }
@@ -44,28 +55,28 @@ internal sealed partial class PopulationRun(FhirPathExpressions expressions, Que
             _response.Extension.Add(new Extension(PopulateExtensions.CarriedForwardFrom, new ResourceReference($"QuestionnaireResponse/{previousId}")));
         }
 
-        environment = Variables(questionnaire, _response, environment, "Questionnaire");
-        Items(questionnaire.Item, _previous?.Item ?? [], _response.Item, environment, "Questionnaire", _previous?.Id);
-        DisabledAnswers.Remove(questionnaire, _response, Issues);
+        environment = _expressions.Variables(_questionnaire, _response, environment, "Questionnaire");
+        Items(_questionnaire.Item, _previous?.Item ?? [], _response.Item, environment, "Questionnaire", _previous?.Id);
+        DisabledAnswers.Remove(_questionnaire, _response, Issues);
         return _response;
     }
 
     private QuestionnaireResponse? UsablePrevious()
     {
-        if (context.PreviousResponse is not { } previous)
+        if (_context.PreviousResponse is not { } previous)
         {
             return null;
         }
 
         var url = previous.Questionnaire is { } named ? QuestionnaireCanonical.Parse(named).Url : null;
-        if (url != questionnaire.Url)
+        if (url != _questionnaire.Url)
         {
             Warn(OperationOutcome.IssueType.Invalid, null,
-                $"The previous response answers '{previous.Questionnaire}', not '{questionnaire.Url}': nothing was carried forward from it.");
+                $"The previous response answers '{previous.Questionnaire}', not '{_questionnaire.Url}': nothing was carried forward from it.");
             return null;
         }
 
-        if (previous.Subject?.Reference != context.Subject.Reference)
+        if (previous.Subject?.Reference != _context.Subject.Reference)
         {
             // Never carry one person's words into another's form.
             Warn(OperationOutcome.IssueType.Security, null, "The previous response is about another subject: nothing was carried forward from it.");
@@ -73,45 +84,6 @@ internal sealed partial class PopulationRun(FhirPathExpressions expressions, Que
         }
 
         return previous;
-    }
-
-    private void LaunchContexts(Dictionary<string, IReadOnlyList<Base>> environment)
-    {
-        foreach (var (name, resource) in context.LaunchContext)
-        {
-            environment[name] = [resource];
-        }
-
-        foreach (var declaration in questionnaire.GetExtensions(PopulateExtensions.LaunchContext))
-        {
-            var name = declaration.GetExtension("name")?.Value switch
-            {
-                Coding c => c.Code,
-                Id id => id.Value,
-                FhirString s => s.Value,
-                Code code => code.Value,
-                _ => null,
-            };
-            if (string.IsNullOrEmpty(name))
-            {
-                Warn(OperationOutcome.IssueType.Invalid, "Questionnaire.extension", "A launchContext has no name; it was ignored.");
-                continue;
-            }
-
-            var types = declaration.GetExtensions("type").Select(t => (t.Value as Code)?.Value).OfType<string>().ToList();
-            if (!context.LaunchContext.TryGetValue(name, out var given))
-            {
-                environment[name] = [];
-                _missingContexts.Add(name);
-            }
-            else if (types.Count > 0 && !types.Contains(given.TypeName))
-            {
-                environment[name] = [];
-                _missingContexts.Add(name);
-                Warn(OperationOutcome.IssueType.Invalid, null,
-                    $"The launch context '{name}' is a {given.TypeName}; the Questionnaire expects {string.Join(" or ", types)}. It was not used.");
-            }
-        }
     }
 
     private void Items(
@@ -170,7 +142,7 @@ internal sealed partial class PopulationRun(FhirPathExpressions expressions, Que
             }
 
             var repetitionKey = key is null ? null : $"{key}/{ExtractionRun.RepetitionKey(carried, i)}";
-            var made = MadeFrom(definition, carried, repetitionKey);
+            var made = _carried.MadeFrom(definition, carried, repetitionKey);
             if (made is Goal ended && Goals.GoalLifecycle.IsEnded(ended))
             {
                 Info(path, $"A goal was not carried forward: it is {Hl7.Fhir.Utility.EnumUtility.GetLiteral(ended.LifecycleStatus)} (Goal/{ended.Id}).");
@@ -186,18 +158,18 @@ internal sealed partial class PopulationRun(FhirPathExpressions expressions, Que
 
             target.Add(repetition);
             Fill(definition, repetition, carried, environment, path, repetitionKey);
-            KeepIdentity(definition, repetition, made);
-            KeepCurrentWords(definition, repetition, made, path);
+            CarriedResources.KeepIdentity(definition, repetition, made);
+            _carried.KeepCurrentWords(definition, repetition, made, path);
             added++;
         }
 
-        IReadOnlyList<Base> fromContext = repeats || added == 0 ? PopulationContext(definition, environment, path) : [];
+        IReadOnlyList<Base> fromContext = repeats || added == 0 ? _expressions.PopulationContext(definition, environment, path) : [];
         foreach (var value in fromContext)
         {
             var repetition = NewItem(definition);
             target.Add(repetition);
             Fill(definition, repetition, null, new Dictionary<string, IReadOnlyList<Base>>(environment, StringComparer.Ordinal) { [ContextName(definition)] = [value] }, path, null);
-            if (!ExtractionRun.HasContent(repetition) || target.Any(other => !ReferenceEquals(other, repetition) && other.LinkId == definition.LinkId && Covers(other, repetition)))
+            if (!ExtractionRun.HasContent(repetition) || target.Any(other => !ReferenceEquals(other, repetition) && other.LinkId == definition.LinkId && CarriedResources.Covers(other, repetition)))
             {
                 target.Remove(repetition); // what the patient already said about it is carried; the EHR's copy adds nothing
                 continue;
@@ -226,7 +198,7 @@ internal sealed partial class PopulationRun(FhirPathExpressions expressions, Que
         string path,
         string? key)
     {
-        var local = Variables(definition, repetition, environment, path);
+        var local = _expressions.Variables(definition, repetition, environment, path);
         Items(definition.Item, previous?.Item ?? [], repetition.Item, local, path, key);
     }
 
@@ -238,16 +210,16 @@ internal sealed partial class PopulationRun(FhirPathExpressions expressions, Que
         string path,
         string? key)
     {
-        var local = Variables(definition, item, environment, path);
-        var answers = FromExpression(definition, item, local, path);
+        var local = _expressions.Variables(definition, item, environment, path);
+        var answers = _expressions.FromExpression(definition, item, local, path);
         if (answers.Count == 0)
         {
             answers = Carried(definition, previous, path);
         }
 
-        if (answers.Count == 0 && InitialExpression(definition) is { } unfilled)
+        if (answers.Count == 0 && PopulateExpressions.InitialExpression(definition) is { } unfilled)
         {
-            NotFilled(definition, unfilled, path);
+            _expressions.NotFilled(definition, unfilled, path);
         }
         else if (answers.Count == 0)
         {
@@ -315,7 +287,8 @@ internal sealed partial class PopulationRun(FhirPathExpressions expressions, Que
     private static string ContextName(Questionnaire.ItemComponent definition) =>
         (definition.GetExtension(PopulateExtensions.ItemPopulationContext)?.Value as Expression)?.Name ?? string.Empty;
 
-    private static QuestionnaireResponse.ItemComponent NewItem(Questionnaire.ItemComponent definition) => new()
+    /// <summary>An empty response item for <paramref name="definition"/>.</summary>
+    internal static QuestionnaireResponse.ItemComponent NewItem(Questionnaire.ItemComponent definition) => new()
     {
         LinkId = definition.LinkId,
         Text = definition.Text,

@@ -3,15 +3,76 @@ using PatientVoice.Fhir.Errors;
 
 namespace PatientVoice.Fhir.Questionnaires.Populate;
 
-/// <summary>The expressions of a population: variables, initialExpression and itemPopulationContext, in FHIRPath.</summary>
-internal sealed partial class PopulationRun
+/// <summary>
+/// The expressions of one population, in FHIRPath: the environment the launch contexts make (the ones the Questionnaire
+/// declares but the caller did not give are empty, and remembered so an item they leave unfilled says why), variables,
+/// initialExpression and itemPopulationContext. <c>%resource</c> is <c>response</c>, the response being built. An
+/// expression that cannot run, and a result that cannot answer its item, become issues. Belongs to one
+/// <see cref="PopulationRun"/>; not shared.
+/// </summary>
+internal sealed class PopulateExpressions(
+    FhirPathExpressions expressions,
+    Questionnaire questionnaire,
+    IReadOnlyDictionary<string, Resource> launchContext,
+    QuestionnaireResponse response,
+    List<FhirIssue> issues)
 {
     private const string FhirPath = "text/fhirpath";
 
-    private static Expression? InitialExpression(Questionnaire.ItemComponent definition) =>
+    private readonly HashSet<string> _missingContexts = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The environment expressions start from: <c>%questionnaire</c> and each launch context given, and each one the
+    /// Questionnaire declares that was not given (or not of a type it allows) as empty.
+    /// </summary>
+    public Dictionary<string, IReadOnlyList<Base>> LaunchEnvironment()
+    {
+        var environment = new Dictionary<string, IReadOnlyList<Base>>(StringComparer.Ordinal) { ["questionnaire"] = [questionnaire] };
+        foreach (var (name, resource) in launchContext)
+        {
+            environment[name] = [resource];
+        }
+
+        foreach (var declaration in questionnaire.GetExtensions(PopulateExtensions.LaunchContext))
+        {
+            var name = declaration.GetExtension("name")?.Value switch
+            {
+                Coding c => c.Code,
+                Id id => id.Value,
+                FhirString s => s.Value,
+                Code code => code.Value,
+                _ => null,
+            };
+            if (string.IsNullOrEmpty(name))
+            {
+                Warn(OperationOutcome.IssueType.Invalid, "Questionnaire.extension", "A launchContext has no name; it was ignored.");
+                continue;
+            }
+
+            var types = declaration.GetExtensions("type").Select(t => (t.Value as Code)?.Value).OfType<string>().ToList();
+            if (!launchContext.TryGetValue(name, out var given))
+            {
+                environment[name] = [];
+                _missingContexts.Add(name);
+            }
+            else if (types.Count > 0 && !types.Contains(given.TypeName))
+            {
+                environment[name] = [];
+                _missingContexts.Add(name);
+                Warn(OperationOutcome.IssueType.Invalid, null,
+                    $"The launch context '{name}' is a {given.TypeName}; the Questionnaire expects {string.Join(" or ", types)}. It was not used.");
+            }
+        }
+
+        return environment;
+    }
+
+    /// <summary>The item's initialExpression (or the legacy core one); null when it has none.</summary>
+    public static Expression? InitialExpression(Questionnaire.ItemComponent definition) =>
         (definition.GetExtension(PopulateExtensions.InitialExpression) ?? definition.GetExtension(PopulateExtensions.LegacyInitialExpression))?.Value as Expression;
 
-    private List<DataType> FromExpression(
+    /// <summary>The answers the item's initialExpression gives; results that cannot answer the item are reported and left out.</summary>
+    public List<DataType> FromExpression(
         Questionnaire.ItemComponent definition,
         QuestionnaireResponse.ItemComponent item,
         IReadOnlyDictionary<string, IReadOnlyList<Base>> environment,
@@ -45,7 +106,8 @@ internal sealed partial class PopulationRun
         return answers;
     }
 
-    private void NotFilled(Questionnaire.ItemComponent definition, Expression expression, string path)
+    /// <summary>Says why an item with an initialExpression was not filled: a missing launch context, or no value found.</summary>
+    public void NotFilled(Questionnaire.ItemComponent definition, Expression expression, string path)
     {
         var missing = _missingContexts.Where(name => expression.Expression_?.Contains('%' + name, StringComparison.Ordinal) == true).ToList();
         if (missing.Count > 0)
@@ -60,7 +122,7 @@ internal sealed partial class PopulationRun
     }
 
     /// <summary>The values an itemPopulationContext gives: one repetition each, named in child expressions by the expression's name.</summary>
-    private IReadOnlyList<Base> PopulationContext(Questionnaire.ItemComponent definition, IReadOnlyDictionary<string, IReadOnlyList<Base>> environment, string path)
+    public IReadOnlyList<Base> PopulationContext(Questionnaire.ItemComponent definition, IReadOnlyDictionary<string, IReadOnlyList<Base>> environment, string path)
     {
         if (definition.GetExtension(PopulateExtensions.ItemPopulationContext)?.Value is not Expression expression)
         {
@@ -73,7 +135,7 @@ internal sealed partial class PopulationRun
             return [];
         }
 
-        var results = Evaluate(expression, _response, environment, path, $"Group '{definition.LinkId}'");
+        var results = Evaluate(expression, response, environment, path, $"Group '{definition.LinkId}'");
         if (results is { Count: 0 } && _missingContexts.Any(m => expression.Expression_?.Contains('%' + m, StringComparison.Ordinal) == true))
         {
             Warn(OperationOutcome.IssueType.NotFound, path,
@@ -84,7 +146,7 @@ internal sealed partial class PopulationRun
     }
 
     /// <summary>The item's (or Questionnaire's) variables added to the environment, each evaluated in order on <paramref name="context"/>.</summary>
-    private Dictionary<string, IReadOnlyList<Base>> Variables(IExtendable definition, Base context, IReadOnlyDictionary<string, IReadOnlyList<Base>> environment, string path)
+    public Dictionary<string, IReadOnlyList<Base>> Variables(IExtendable definition, Base context, IReadOnlyDictionary<string, IReadOnlyList<Base>> environment, string path)
     {
         var local = new Dictionary<string, IReadOnlyList<Base>>(environment, StringComparer.Ordinal);
         foreach (var variable in definition.GetExtensions(PopulateExtensions.Variable))
@@ -119,7 +181,7 @@ internal sealed partial class PopulationRun
 
         try
         {
-            return expressions.Evaluate(expression.Expression_, context, _response, environment).ToList();
+            return expressions.Evaluate(expression.Expression_, context, response, environment).ToList();
         }
         catch (Exception e) when (e is FormatException or InvalidOperationException or ArgumentException or InvalidCastException or NotSupportedException or KeyNotFoundException)
         {
@@ -128,4 +190,10 @@ internal sealed partial class PopulationRun
             return null;
         }
     }
+
+    private void Warn(OperationOutcome.IssueType code, string? expression, string diagnostics) =>
+        issues.Add(new FhirIssue(code, diagnostics, expression, OperationOutcome.IssueSeverity.Warning));
+
+    private void Info(string? expression, string diagnostics) =>
+        issues.Add(new FhirIssue(OperationOutcome.IssueType.Informational, diagnostics, expression, OperationOutcome.IssueSeverity.Information));
 }

@@ -1,15 +1,24 @@
 using Hl7.Fhir.Model;
+using PatientVoice.Fhir.Errors;
 
 namespace PatientVoice.Fhir.Questionnaires.Extract;
 
 /// <summary>
 /// Observation-based extraction (SDC observationExtract: true, or the STU4 codes member and component): one Observation
 /// per answer, code from item.code, subject, effective and issued from authored, performer the author, value the answer,
-/// derivedFrom the response; categories from observation-extract-category, the nearest declaration winning.
+/// derivedFrom the response; categories from observation-extract-category, the nearest declaration winning. Adds what it
+/// builds to <c>built</c> (the run's resources, in extraction order) and what it cannot extract to
+/// <c>issues</c>. Belongs to one <see cref="ExtractionRun"/>; not shared.
 /// </summary>
-internal sealed partial class ExtractionRun
+internal sealed class ObservationExtraction(
+    QuestionnaireResponse response,
+    ExtractionContext context,
+    DefinitionValueWriter values,
+    List<ResourceBuilder> built,
+    List<FhirIssue> issues)
 {
-    private void ObservationsFor(Questionnaire.ItemComponent definition, List<QuestionnaireResponse.AnswerComponent> answers, ExtractionScope scope, string key, string path)
+    /// <summary>One Observation per answer of an item extracted as observations, or a component or member of the panel above it.</summary>
+    public void Extract(Questionnaire.ItemComponent definition, List<QuestionnaireResponse.AnswerComponent> answers, ExtractionScope scope, string key, string path)
     {
         if (definition.Code.Count == 0)
         {
@@ -38,7 +47,8 @@ internal sealed partial class ExtractionRun
         }
     }
 
-    private ResourceBuilder NewObservation(Questionnaire.ItemComponent definition, string identifierValue, ExtractionScope scope)
+    /// <summary>A new Observation for <paramref name="definition"/> (a panel, for a group), with the Observation values of <paramref name="scope"/> set.</summary>
+    public ResourceBuilder NewObservation(Questionnaire.ItemComponent definition, string identifierValue, ExtractionScope scope)
     {
         var observation = new Observation
         {
@@ -55,7 +65,7 @@ internal sealed partial class ExtractionRun
         foreach (var (extension, itemContext) in scope.ObservationValues)
         {
             var target = DefinitionPath.Parse((extension.GetExtension("definition")?.Value as FhirUri)?.Value)!;
-            foreach (var value in ValuesOf(extension, itemContext))
+            foreach (var value in values.ValuesOf(extension, itemContext))
             {
                 if (!ElementWriter.Set(observation, target.Steps, value, out var problem))
                 {
@@ -65,24 +75,29 @@ internal sealed partial class ExtractionRun
         }
 
         var builder = new ResourceBuilder(observation, identifierValue);
-        _built.Add(builder);
+        built.Add(builder);
         return builder;
     }
 
     private static CodeableConcept Code(Questionnaire.ItemComponent definition) =>
         new() { Coding = definition.Code.Select(c => (Coding)c.DeepCopy()).ToList() };
 
-    private static List<CodeableConcept>? Categories(IExtendable element)
+    /// <summary>The observation-extract-category values declared on <paramref name="element"/>; null when it declares none.</summary>
+    public static List<CodeableConcept>? Categories(IExtendable element)
     {
         var categories = element.GetExtensions(SdcExtensions.ObservationExtractCategory)
             .Select(e => e.Value).OfType<CodeableConcept>().ToList();
         return categories.Count > 0 ? categories : null;
     }
 
-    private static bool IsObservationExtracted(DataType? flag) => flag switch
+    /// <summary>True when an observationExtract value says to extract Observations (true, or the STU4 codes).</summary>
+    public static bool IsExtracted(DataType? flag) => flag switch
     {
         FhirBoolean b => b.Value == true,
         Code c => c.Value is "true" or "member" or "component",
         _ => false,
     };
+
+    private void Warn(OperationOutcome.IssueType code, string? expression, string diagnostics) =>
+        issues.Add(new FhirIssue(code, diagnostics, expression, OperationOutcome.IssueSeverity.Warning));
 }

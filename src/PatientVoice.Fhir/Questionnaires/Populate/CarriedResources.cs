@@ -1,4 +1,5 @@
 using Hl7.Fhir.Model;
+using PatientVoice.Fhir.Errors;
 using PatientVoice.Fhir.Questionnaires.Extract;
 
 namespace PatientVoice.Fhir.Questionnaires.Populate;
@@ -6,19 +7,20 @@ namespace PatientVoice.Fhir.Questionnaires.Populate;
 /// <summary>
 /// What a carried repetition made before (a Goal): found by its id item or its extracted identifier, named again in the
 /// id item so extraction updates it, and shown with what it says now; and whether a repetition from the population
-/// context only repeats what a carried one already says.
+/// context only repeats what a carried one already says. <c>previousResources</c> are what the previous submission
+/// extracted (<see cref="PopulateContext.PreviousResources"/>). Belongs to one <see cref="PopulationRun"/>; not shared.
 /// </summary>
-internal sealed partial class PopulationRun
+internal sealed class CarriedResources(FhirPathExpressions expressions, IReadOnlyList<Resource> previousResources, List<FhirIssue> issues)
 {
     /// <summary>What the previous submission made from this repetition (a Goal), by its id item or its extracted identifier.</summary>
-    private Resource? MadeFrom(Questionnaire.ItemComponent definition, QuestionnaireResponse.ItemComponent carried, string? identifierValue)
+    public Resource? MadeFrom(Questionnaire.ItemComponent definition, QuestionnaireResponse.ItemComponent carried, string? identifierValue)
     {
         if (AnswerConversion.ExtractedType(definition) is not { } type)
         {
             return null;
         }
 
-        var candidates = context.PreviousResources.Where(r => r.TypeName == type).ToList();
+        var candidates = previousResources.Where(r => r.TypeName == type).ToList();
         if (AnswerConversion.IdItem(definition, type) is { } idItem
             && carried.Item.FirstOrDefault(i => i.LinkId == idItem.LinkId)?.Answer.FirstOrDefault()?.Value is PrimitiveType { JsonValue: string id })
         {
@@ -31,7 +33,7 @@ internal sealed partial class PopulationRun
     }
 
     /// <summary>The carried repetition answers its <c>{Type}.id</c> item with the id of what it made, so extraction updates it.</summary>
-    private static void KeepIdentity(Questionnaire.ItemComponent definition, QuestionnaireResponse.ItemComponent repetition, Resource? made)
+    public static void KeepIdentity(Questionnaire.ItemComponent definition, QuestionnaireResponse.ItemComponent repetition, Resource? made)
     {
         if (made?.Id is not { Length: > 0 } id || AnswerConversion.IdItem(definition, made.TypeName) is not { } idItem)
         {
@@ -41,7 +43,7 @@ internal sealed partial class PopulationRun
         var item = repetition.Item.FirstOrDefault(i => i.LinkId == idItem.LinkId);
         if (item is null)
         {
-            item = NewItem(idItem);
+            item = PopulationRun.NewItem(idItem);
             repetition.Item.Add(item);
         }
 
@@ -54,7 +56,7 @@ internal sealed partial class PopulationRun
     /// back. Only text items whose <c>definition</c> names one element no sibling shares (<c>Goal.description.text</c>,
     /// not the two items that both write <c>Goal.note.text</c>) and that holds exactly one string now.
     /// </summary>
-    private void KeepCurrentWords(Questionnaire.ItemComponent definition, QuestionnaireResponse.ItemComponent repetition, Resource? made, string path)
+    public void KeepCurrentWords(Questionnaire.ItemComponent definition, QuestionnaireResponse.ItemComponent repetition, Resource? made, string path)
     {
         if (made is null)
         {
@@ -82,7 +84,7 @@ internal sealed partial class PopulationRun
 
             if (item is null)
             {
-                item = NewItem(child);
+                item = PopulationRun.NewItem(child);
                 repetition.Item.Insert(Math.Min(definition.Item.IndexOf(child), repetition.Item.Count), item);
             }
 
@@ -91,8 +93,8 @@ internal sealed partial class PopulationRun
         }
     }
 
-    // True when every answer of `candidate` is already among the answers of `existing` for the same linkIds.
-    private static bool Covers(QuestionnaireResponse.ItemComponent existing, QuestionnaireResponse.ItemComponent candidate)
+    /// <summary>True when every answer of <paramref name="candidate"/> is already among the answers of <paramref name="existing"/> for the same linkIds.</summary>
+    public static bool Covers(QuestionnaireResponse.ItemComponent existing, QuestionnaireResponse.ItemComponent candidate)
     {
         var existingAnswers = Flatten(existing).SelectMany(i => i.Answer.Select(a => (i.LinkId, a.Value))).Where(x => x.Value is not null).ToList();
         return Flatten(candidate).SelectMany(i => i.Answer.Select(a => (i.LinkId, a.Value))).Where(x => x.Value is not null)
@@ -106,4 +108,7 @@ internal sealed partial class PopulationRun
 
     private static IEnumerable<QuestionnaireResponse.ItemComponent> Flatten(QuestionnaireResponse.ItemComponent item) =>
         item.Item.Concat(item.Answer.SelectMany(a => a.Item)).SelectMany(Flatten).Prepend(item);
+
+    private void Info(string? expression, string diagnostics) =>
+        issues.Add(new FhirIssue(OperationOutcome.IssueType.Informational, diagnostics, expression, OperationOutcome.IssueSeverity.Information));
 }

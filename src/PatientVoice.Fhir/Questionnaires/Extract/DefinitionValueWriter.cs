@@ -1,16 +1,26 @@
 using Hl7.Fhir.Model;
-using PatientVoice.Fhir.Conformance;
 using PatientVoice.Fhir.Errors;
 
 namespace PatientVoice.Fhir.Questionnaires.Extract;
 
-/// <summary>The values an extraction writes: definitionExtractValue, answers by item.definition, allocated ids and fullUrls.</summary>
-internal sealed partial class ExtractionRun
+/// <summary>
+/// The values definition-based extraction writes into the resources of one extraction: definitionExtractValue (a fixed
+/// value or a FHIRPath result), answers by item.definition, the ids extractAllocateId allocates (variables of every later
+/// expression) and definitionExtract fullUrls. Expressions that cannot run and values that do not fit become issues;
+/// the rest is still written. Belongs to one <see cref="ExtractionRun"/>; not shared.
+/// </summary>
+internal sealed class DefinitionValueWriter(ExtractionExpressions expressions, QuestionnaireResponse response, List<FhirIssue> issues)
 {
-    private void DefinitionValues(Questionnaire.ItemComponent definition, QuestionnaireResponse.ItemComponent item, ref ExtractionScope scope, string path) =>
-        DefinitionValues(definition, $"Item '{definition.LinkId}'", item, ref scope, path);
+    private readonly Dictionary<string, string> _variables = new(StringComparer.Ordinal);
 
-    private void DefinitionValues(IExtendable definition, string label, Base item, ref ExtractionScope scope, string path)
+    public void WriteDefinitionValues(Questionnaire.ItemComponent definition, QuestionnaireResponse.ItemComponent item, ref ExtractionScope scope, string path) =>
+        WriteDefinitionValues(definition, $"Item '{definition.LinkId}'", item, ref scope, path);
+
+    /// <summary>
+    /// Sets the definitionExtractValues of <paramref name="definition"/> on the resource being extracted here. Values for an
+    /// Observation when none is being extracted here go into <paramref name="scope"/>, for the Observations extracted below.
+    /// </summary>
+    public void WriteDefinitionValues(IExtendable definition, string label, Base item, ref ExtractionScope scope, string path)
     {
         var observationValues = new List<(Extension, Base)>();
         foreach (var extension in definition.GetExtensions(SdcExtensions.DefinitionExtractValue))
@@ -55,7 +65,8 @@ internal sealed partial class ExtractionRun
         }
     }
 
-    private IEnumerable<DataType> ValuesOf(Extension extension, Base itemContext)
+    /// <summary>What a definitionExtractValue sets: its fixed-value (none when empty), else what its expression gives on <paramref name="itemContext"/>.</summary>
+    public IEnumerable<DataType> ValuesOf(Extension extension, Base itemContext)
     {
         if (extension.GetExtension("fixed-value")?.Value is { } fixedValue)
         {
@@ -86,7 +97,8 @@ internal sealed partial class ExtractionRun
         }
     }
 
-    private void AnswersByDefinition(Questionnaire.ItemComponent definition, List<QuestionnaireResponse.AnswerComponent> answers, DefinitionPath target, ExtractionScope scope, string path)
+    /// <summary>Sets the answers of an item with a definition on the element being extracted here.</summary>
+    public void WriteAnswers(Questionnaire.ItemComponent definition, List<QuestionnaireResponse.AnswerComponent> answers, DefinitionPath target, ExtractionScope scope, string path)
     {
         if (scope.Builder is null || scope.Element is null)
         {
@@ -114,7 +126,8 @@ internal sealed partial class ExtractionRun
         }
     }
 
-    private void Allocate(IExtendable element, string key)
+    /// <summary>Allocates the ids <paramref name="element"/> names in extractAllocateId: a fullUrl each, derived from <paramref name="key"/>.</summary>
+    public void Allocate(IExtendable element, string key)
     {
         foreach (var allocation in element.GetExtensions(SdcExtensions.ExtractAllocateId))
         {
@@ -125,7 +138,8 @@ internal sealed partial class ExtractionRun
         }
     }
 
-    private string? FullUrl(DataType value, Base itemContext)
+    /// <summary>The fullUrl a definitionExtract gives: an allocated id (<c>%name</c>) or what its expression gives; null when neither.</summary>
+    public string? FullUrl(DataType value, Base itemContext)
     {
         var text = value switch
         {
@@ -145,4 +159,7 @@ internal sealed partial class ExtractionRun
 
         return Evaluate(text, itemContext).OfType<PrimitiveType>().FirstOrDefault()?.ToString();
     }
+
+    private void Warn(OperationOutcome.IssueType code, string? expression, string diagnostics, OperationOutcome.IssueSeverity severity = OperationOutcome.IssueSeverity.Warning) =>
+        issues.Add(new FhirIssue(code, diagnostics, expression, severity));
 }
