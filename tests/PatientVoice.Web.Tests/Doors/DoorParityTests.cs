@@ -14,7 +14,7 @@ namespace PatientVoice.Web.Tests.Doors;
 public sealed class DoorParityTests(WriteBackServerFixture server) : IClassFixture<WriteBackServerFixture>
 {
     private const string Identifier = "http://example.org/kiosk/response-id";
-    private readonly HttpClient _client = server.CreateFhirClient();
+    private HttpClient _client = server.CreateFhirClient();
 
     /// <summary>Every way a client can write a new response, by the endpoint it goes through.</summary>
     public static readonly TheoryData<string> Doors = new()
@@ -52,6 +52,36 @@ public sealed class DoorParityTests(WriteBackServerFixture server) : IClassFixtu
         Assert.Equal(2, actual.Goals.Count);
         Assert.Equal(1, actual.OutboxMessages);
         Assert.Equal(byFamilyMember ? "RelatedPerson" : "Patient", actual.AnsweredBy);
+    }
+
+    [Theory]
+    [MemberData(nameof(Doors))]
+    public async Task Every_door_audits_the_submission_it_took_once_as_a_success_naming_what_was_written(string door)
+    {
+        var client = "door-" + Guid.NewGuid().ToString("N")[..12];
+        using var fhir = server.CreateFhirClient(FhirServerFixture.Token(PatientVoice.Testing.TestTokens.AllAccess, clientId: client));
+        var auditor = server.CreateFhirClient(FhirServerFixture.Token("system/AuditEvent.rs", clientId: "door-auditor"));
+
+        var asClient = new DoorParityTests(server) { _client = fhir };
+        await asClient.SubmitAsync(door, NewResponse(dangerWords: true, byFamilyMember: true));
+
+        AuditEvent? audit = null;
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (audit is null && DateTime.UtcNow < deadline)
+        {
+            var found = (await FhirJson.ReadAsync<Bundle>(await auditor.GetAsync($"AuditEvent?agent:identifier={Uri.EscapeDataString(PatientVoice.Testing.TestTokens.Issuer + "|" + client)}")))
+                .Entry.Select(e => e.Resource).OfType<AuditEvent>().ToList();
+            audit = found.Count > 0 ? Assert.Single(found) : null;
+            if (audit is null)
+            {
+                await System.Threading.Tasks.Task.Delay(200);
+            }
+        }
+
+        Assert.NotNull(audit);
+        Assert.Equal(AuditEvent.AuditEventOutcome.N0, audit.Outcome);
+        Assert.Contains(audit.Entity, e => e.What?.Reference?.StartsWith("QuestionnaireResponse", StringComparison.Ordinal) == true
+            || e.Name == "QuestionnaireResponse" || e.Description?.Contains("QuestionnaireResponse", StringComparison.Ordinal) == true);
     }
 
     [Theory]
