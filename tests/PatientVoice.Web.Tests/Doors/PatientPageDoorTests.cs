@@ -21,9 +21,9 @@ public sealed class PatientPageDoorTests(LaunchFixture fixture)
     [Fact]
     public async Task My_goals_sent_from_the_page_by_a_family_member_with_danger_words_is_flagged_extracted_and_attributed_as_through_the_api()
     {
-        using var daughter = await PatientBrowser.SignInAsync(fixture, "maria-garcia", "lucia-garcia");
+        using var daughter = await PatientBrowser.SignInAsync(fixture, "robert-chen", "helen-chen");
         var form = await new PatientForm(daughter, "my-goals").OpenAsync();
-        var words = "Cook for my grandchildren again " + Guid.NewGuid().ToString("N")[..8];
+        var words = "Cook for our grandchildren again " + Guid.NewGuid().ToString("N")[..8];
         var answers = PatientForm.Goals((words, null));
         answers.Item[0].Item.Add(new() { LinkId = "goal-why", Answer = [new() { Value = new FhirString("Some days I want to die") }] });
 
@@ -32,12 +32,12 @@ public sealed class PatientPageDoorTests(LaunchFixture fixture)
         var response = await Records.ReadAsync<QuestionnaireResponse>(responseId, CancellationToken.None);
         Assert.NotNull(response);
         Assert.True(ReviewFlag.IsFlagged(response), "The page's submission carries the safety tag, as the API's does.");
-        var goal = Assert.Single(await Records.SearchAsync<Goal>([RecordReader.P("subject", "Patient/maria-garcia")], 200, CancellationToken.None), g => g.Description.Text == words);
+        var goal = Assert.Single(await Records.SearchAsync<Goal>([RecordReader.P("subject", "Patient/robert-chen")], 200, CancellationToken.None), g => g.Description.Text == words);
         Assert.Equal(Goal.GoalLifecycleStatus.Proposed, goal.LifecycleStatus);
         var provenance = Assert.Single(await Records.SearchAsync<Provenance>([RecordReader.P("entity", $"QuestionnaireResponse/{responseId}")], 10, CancellationToken.None));
         Assert.Contains(provenance.Target, t => t.Reference.StartsWith($"Goal/{goal.Id}", StringComparison.Ordinal));
-        Assert.Contains(provenance.Agent, a => a.Who.Reference == "RelatedPerson/lucia-garcia" && a.OnBehalfOf?.Reference == "Patient/maria-garcia");
-        await AuditedAsync("POST /Patient/Review", "RelatedPerson/lucia-garcia", "Patient/maria-garcia");
+        Assert.Contains(provenance.Agent, a => a.Who.Reference == "RelatedPerson/helen-chen" && a.OnBehalfOf?.Reference == "Patient/robert-chen");
+        await AuditedAsync("POST /Patient/Review", "RelatedPerson/helen-chen", "Patient/robert-chen");
     }
 
     // The page's change, in the audit trail (written off the request path, a moment later).
