@@ -62,4 +62,59 @@ public sealed class ExtractOperationTests(FhirServerFixture server)
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
+
+    [Fact]
+    public async Task A_response_to_a_questionnaire_the_server_does_not_hold_is_extracted_with_the_questionnaire_given_as_a_parameter()
+    {
+        var (input, questionnaire) = await KioskInputAsync();
+
+        var extracted = await _client.PostAsync("QuestionnaireResponse/$extract", FhirJson.Content(input));
+
+        Assert.Equal(HttpStatusCode.OK, extracted.StatusCode);
+        var transaction = await FhirJson.ReadAsync<Bundle>(extracted);
+        Assert.Equal(2, transaction.Entry.Count(e => e.Resource is Goal));
+        // Still not held here: the parameter was used, nothing stored.
+        Assert.Empty((await FhirJson.ReadAsync<Bundle>(await _client.GetAsync($"Questionnaire?url={Uri.EscapeDataString(questionnaire.Url)}"))).Entry);
+    }
+
+    [Fact]
+    public async Task A_questionnaire_parameter_that_is_not_the_one_the_response_answers_is_a_422()
+    {
+        var (input, questionnaire) = await KioskInputAsync();
+        questionnaire.Url += "-other";
+
+        var extracted = await _client.PostAsync("QuestionnaireResponse/$extract", FhirJson.Content(input));
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, extracted.StatusCode);
+        Assert.Contains("'questionnaire' given", await extracted.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unknown_or_repeated_parameter_is_a_400_that_names_it()
+    {
+        var (input, _) = await KioskInputAsync();
+        input.Add("subject", new ResourceReference("Patient/x"));
+
+        var unknown = await _client.PostAsync("QuestionnaireResponse/$extract", FhirJson.Content(input));
+
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
+        Assert.Contains("'subject'", await unknown.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    // Our My goals form as another publisher's questionnaire the server has never seen, and a response to it.
+    private static async Task<(Parameters Input, Questionnaire Questionnaire)> KioskInputAsync()
+    {
+        var json = await File.ReadAllTextAsync(Path.Combine(PatientVoice.Testing.RepositoryPaths.Root, "profiles", "Questionnaire-my-goals.json"));
+        var questionnaire = PatientVoice.Fhir.Serialization.FhirSerializer.Parse<Questionnaire>(json);
+        questionnaire.Id = null;
+        questionnaire.Url = "http://example.org/kiosk/Questionnaire/goals-" + Guid.NewGuid().ToString("N")[..8];
+        questionnaire.Version = "3";
+        var response = FhirJson.CompletedResponse("my-goals");
+        response.Questionnaire = questionnaire.Url + "|3";
+        response.Subject = response.Author = new ResourceReference("Patient/p-" + Guid.NewGuid().ToString("N")[..12]);
+        var input = new Parameters();
+        input.Add("questionnaire-response", response);
+        input.Add("questionnaire", questionnaire);
+        return (input, questionnaire);
+    }
 }
