@@ -89,7 +89,6 @@ app.UsePatientPages();
 app.UseRouting();
 app.UseSwagger();
 app.UseSwaggerUI();
-app.MapGet("/", () => Results.Redirect("/swagger")).ExcludeFromDescription();
 app.UseSmartFraming();
 app.UseCookiePolicy();
 app.UseAuthentication();

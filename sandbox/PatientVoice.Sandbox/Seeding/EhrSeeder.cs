@@ -54,6 +54,14 @@ internal sealed partial class EhrSeeder(IResourceStore store, TimeProvider clock
             yield return new Patient
             {
                 Id = p.Id,
+                // The record number a clinician reads on a chart (v2 identifier type MR), as real EHRs give one.
+                Identifier =
+                [
+                    new Identifier("http://ehr.sandbox.patientvoice.example.org/mrn", $"MRN-{100200 + day}")
+                    {
+                        Type = new CodeableConcept("http://terminology.hl7.org/CodeSystem/v2-0203", "MR", "Medical record number"),
+                    },
+                ],
                 Active = true,
                 Name = [new HumanName { Given = [p.Given], Family = p.Family, Use = HumanName.NameUse.Official }],
                 Gender = p.Gender == "female" ? AdministrativeGender.Female : AdministrativeGender.Male,

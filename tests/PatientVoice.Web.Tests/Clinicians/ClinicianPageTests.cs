@@ -78,7 +78,26 @@ public sealed partial class ClinicianPageTests(LaunchFixture fixture)
         Assert.DoesNotContain(">I have read this<", html, StringComparison.Ordinal);
         using var fhir = Fhir();
         var found = await FhirJson.ReadAsync<Bundle>(await fhir.GetAsync($"Communication?subject={patient}"));
-        Assert.Equal("Practitioner/dr-patel", ((Communication)Assert.Single(found.Entry).Resource).Sender.Reference);
+        var sender = ((Communication)Assert.Single(found.Entry).Resource).Sender;
+        Assert.Equal("Practitioner/dr-patel", sender.Reference);
+        Assert.Equal("Dr. Priya Patel", sender.Display); // what the patient reads: a name, not a record id
+    }
+
+    [Fact]
+    public async Task Every_clinician_view_names_its_patient_with_birth_date_and_record_number_and_links_the_clinic_list()
+    {
+        await SubmitForAsync("linda-johnson", "before-your-visit");
+        using var browser = new TestBrowser();
+        await LaunchAsClinicianAsync(browser, "linda-johnson");
+
+        var html = await (await browser.GetAsync(new Uri(fixture.AppUrl, "/clinician").AbsoluteUri)).Content.ReadAsStringAsync();
+
+        var banner = Regex.Match(html, "<section class=\"banner\" aria-label=\"Patient\">(.*?)</section>", RegexOptions.Singleline);
+        Assert.True(banner.Success, "The clinician view names no patient.");
+        Assert.Contains("Linda Johnson", banner.Value, StringComparison.Ordinal);
+        Assert.Contains("1966-01-17", banner.Value, StringComparison.Ordinal);
+        Assert.Matches("MRN MRN-\\d+", banner.Value);
+        Assert.Contains("href=\"/clinician/clinic\"", html, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -185,6 +185,27 @@ public sealed class PatientPageTests(LaunchFixture fixture)
     }
 
     [Fact]
+    public async Task The_sent_confirmation_is_only_for_a_sent_response_of_the_sessions_patient()
+    {
+        using var owner = await PatientBrowser.SignInAsync(fixture, "carlos-mendoza", "carlos-mendoza");
+        var (_, sent) = await (await new PatientForm(owner, "my-goals").OpenAsync()).SubmitAsync(PatientForm.Goals(("Walk to the market on Saturdays " + Marker(), null)));
+        using var other = await PatientBrowser.SignInAsync(fixture, "ahmed-hassan", "ahmed-hassan");
+
+        var own = await owner.GetAsync($"/patient/questionnaire/my-goals/sent?response={sent}");
+        var madeUp = await owner.GetAsync("/patient/questionnaire/my-goals/sent?response=no-such-response");
+        var someoneElses = await other.GetAsync($"/patient/questionnaire/my-goals/sent?response={sent}");
+        var noResponse = await owner.GetAsync("/patient/questionnaire/my-goals/sent");
+
+        Assert.Equal(HttpStatusCode.OK, own.Status);
+        Assert.Contains("id=\"pv-sent\"", own.Html, StringComparison.Ordinal);
+        Assert.All([madeUp, someoneElses, noResponse], page =>
+        {
+            Assert.Equal(HttpStatusCode.Redirect, page.Status);
+            Assert.Contains("/patient/error", page.Location!.OriginalString, StringComparison.OrdinalIgnoreCase);
+        });
+    }
+
+    [Fact]
     public async Task Another_patients_goal_opens_the_not_found_page_and_cannot_be_changed()
     {
         using var owner = await PatientBrowser.SignInAsync(fixture, "robert-chen", "robert-chen");

@@ -3,8 +3,11 @@ using PatientVoice.Web.Launch;
 
 namespace PatientVoice.Web.Clinicians.Presentation;
 
-/// <summary>The patient banner (shown when the EHR says <c>need_patient_banner</c>): name, birth date, gender, id; read from the EHR.</summary>
-public sealed record PatientBanner(string Id, string? Name, string? BirthDate, string? Gender)
+/// <summary>
+/// Who the clinician page is about, on every clinician page whether or not the EHR draws its own banner: name, birth
+/// date, gender and the EHR's record number (its <c>MR</c> identifier, else its first), read from the EHR.
+/// </summary>
+public sealed record PatientBanner(string Id, string? Name, string? BirthDate, string? Gender, string? RecordNumber = null)
 {
     /// <summary>Reads the patient from the EHR; an unreachable EHR still gives a banner with the id (never a failed page).</summary>
     public static async Task<PatientBanner> ReadAsync(IEhrFhirClient ehr, SmartSession session, string patientId, CancellationToken cancellationToken)
@@ -16,8 +19,9 @@ public sealed record PatientBanner(string Id, string? Name, string? BirthDate, s
             {
                 var name = patient.Name.FirstOrDefault(n => n.Use is HumanName.NameUse.Official) ?? patient.Name.FirstOrDefault();
                 var text = name?.Text ?? string.Join(' ', (name?.Given ?? []).Append(name?.Family).Where(s => !string.IsNullOrWhiteSpace(s)));
+                var record = patient.Identifier.FirstOrDefault(i => i.Type?.Coding.Any(c => c.Code == "MR") == true) ?? patient.Identifier.FirstOrDefault();
                 return new PatientBanner(patientId, string.IsNullOrWhiteSpace(text) ? null : text, patient.BirthDate,
-                    patient.Gender is { } g ? Hl7.Fhir.Utility.EnumUtility.GetLiteral(g) : null);
+                    patient.Gender is { } g ? Hl7.Fhir.Utility.EnumUtility.GetLiteral(g) : null, record?.Value);
             }
         }
         catch (Exception) when (!cancellationToken.IsCancellationRequested)

@@ -21,8 +21,20 @@ public abstract partial class ClinicianPageModel : PageModel
 
     public string Nonce => ContentSecurityPolicy.Nonce(HttpContext);
 
-    /// <summary>The clinician as a reference for what they record (their <c>fhirUser</c>).</summary>
-    protected ResourceReference? Clinician => Session?.FhirUser is { Length: > 0 } user ? new ResourceReference(user) : null;
+    /// <summary>
+    /// The clinician as a reference for what they record (their <c>fhirUser</c>), with their name as the EHR gives it,
+    /// so the patient and colleagues read "Dr. Priya Patel", not a record id; null when the EHR did not say who they are.
+    /// </summary>
+    protected async Task<ResourceReference?> ClinicianAsync(CancellationToken cancellationToken)
+    {
+        if (Session?.FhirUser is not { Length: > 0 } user)
+        {
+            return null;
+        }
+
+        var name = await HttpContext.RequestServices.GetRequiredService<PatientVoice.Web.Patients.CareTeamNames>().NameAsync(Session, user, cancellationToken);
+        return new ResourceReference(user) { Display = name };
+    }
 
     public override async Task OnPageHandlerExecutionAsync(PageHandlerExecutingContext context, PageHandlerExecutionDelegate next)
     {

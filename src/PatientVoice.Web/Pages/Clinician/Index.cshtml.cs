@@ -49,10 +49,8 @@ public sealed class IndexModel(
 
         Summary = await summaries.ReadAsync("Patient/" + patient, cancellationToken);
         NoteText = CopyToNoteText.For(Summary);
-        if (Session!.NeedPatientBanner || Session.Patient is null)
-        {
-            Banner = await PatientBanner.ReadAsync(ehr, Session, patient, cancellationToken);
-        }
+        // Always: a clinician with several patients open must never read one patient's words under another's name.
+        Banner = await PatientBanner.ReadAsync(ehr, Session!, patient, cancellationToken);
 
         return Page();
     }
@@ -89,7 +87,7 @@ public sealed class IndexModel(
             return RedirectToPage("/Clinician/Clinic");
         }
 
-        if (Clinician is not { } clinician)
+        if (await ClinicianAsync(HttpContext.RequestAborted) is not { } clinician)
         {
             return Back(problem: "no-user");
         }

@@ -50,8 +50,8 @@ public sealed class ReviewModel(PatientContextAccessor contexts, PatientQuestion
 
         try
         {
-            var (stored, flagged) = await responses.SubmitAsync(Patient, form, DraftId, DraftVersion, cancellationToken);
-            return RedirectToPage("/Patient/Sent", new { id, response = stored.Id, flagged = flagged ? "1" : null });
+            var (stored, _) = await responses.SubmitAsync(Patient, form, DraftId, DraftVersion, cancellationToken);
+            return RedirectToPage("/Patient/Sent", new { id, response = stored.Id });
         }
         catch (PreconditionFailedException)
         {
