@@ -36,6 +36,24 @@ public sealed class PatientJourneyTests(PortalFixture fixture)
     }
 
     [Fact]
+    public async Task A_free_text_answer_shows_several_lines_and_grows_with_what_the_patient_writes_so_nothing_is_cut_off()
+    {
+        var page = await fixture.LaunchAsync("grace-williams", "grace-williams");
+        await page.GotoAsync(new Uri(fixture.Stack.AppUrl, "/patient/questionnaire/my-goals").AbsoluteUri);
+        await fixture.FormReadyAsync(page);
+        var why = page.Locator("#pv-form textarea[id^='goal-why/']").First;
+        var empty = (await why.BoundingBoxAsync())!.Height;
+
+        await why.FillAsync(string.Join('\n', Enumerable.Repeat("My grandson visits on Sundays and I want to walk him to the park and back without resting on the bench.", 6)));
+
+        Assert.True(empty >= 80, $"An empty free-text answer is {empty} px tall: one line.");
+        var measured = await why.EvaluateAsync<double[]>("e => [e.getBoundingClientRect().height, e.scrollHeight, e.clientHeight]");
+        var (height, scroll, client) = (measured[0], measured[1], measured[2]);
+        Assert.True(height > empty, $"The answer did not grow ({empty} → {height} px).");
+        Assert.True(scroll <= client + 1, $"The patient's words are cut off ({scroll} px of text in {client} px).");
+    }
+
+    [Fact]
     public async Task A_spanish_speaking_patient_gets_the_pages_and_the_questionnaire_in_spanish_and_submits_goals()
     {
         // María García's preferred language in the EHR is Spanish; the browser says English.
