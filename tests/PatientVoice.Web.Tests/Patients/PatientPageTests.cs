@@ -187,9 +187,9 @@ public sealed class PatientPageTests(LaunchFixture fixture)
     [Fact]
     public async Task The_sent_confirmation_is_only_for_a_sent_response_of_the_sessions_patient()
     {
-        using var owner = await PatientBrowser.SignInAsync(fixture, "carlos-mendoza", "carlos-mendoza");
-        var (_, sent) = await (await new PatientForm(owner, "my-goals").OpenAsync()).SubmitAsync(PatientForm.Goals(("Walk to the market on Saturdays " + Marker(), null)));
-        using var other = await PatientBrowser.SignInAsync(fixture, "ahmed-hassan", "ahmed-hassan");
+        using var owner = await PatientBrowser.SignInAsync(fixture, "robert-chen", "robert-chen");
+        var (_, sent) = await (await new PatientForm(owner, "my-goals").OpenAsync()).SubmitAsync(PatientForm.Goals(("Walk to the market on Saturdays with my wife " + Marker(), null)));
+        using var other = await PatientBrowser.SignInAsync(fixture, "aisha-bello", "aisha-bello");
 
         var own = await owner.GetAsync($"/patient/questionnaire/my-goals/sent?response={sent}");
         var madeUp = await owner.GetAsync("/patient/questionnaire/my-goals/sent?response=no-such-response");
@@ -203,6 +203,23 @@ public sealed class PatientPageTests(LaunchFixture fixture)
             Assert.Equal(HttpStatusCode.Redirect, page.Status);
             Assert.Contains("/patient/error", page.Location!.OriginalString, StringComparison.OrdinalIgnoreCase);
         });
+    }
+
+    [Fact]
+    public async Task A_goal_added_on_my_goals_marks_the_my_goals_form_as_shared_on_the_home_page()
+    {
+        // Ana Torres: no test sends her a My goals form (the clinic list test counts on her having sent nothing), so
+        // only the page's goal can mark My goals as shared.
+        using var patient = await PatientBrowser.SignInAsync(fixture, "ana-torres", "ana-torres");
+        await AddGoalAsync(patient, "Walk after dinner every evening " + Marker(), null);
+
+        var home = (await patient.GetAsync("/patient")).Html;
+
+        // Her pages are in Spanish, her preferred language: "Mis metas" is My goals.
+        var item = Regex.Matches(home, "<li class=\"task\">(.*?)</li>", RegexOptions.Singleline).FirstOrDefault(m => m.Value.Contains(">Mis metas<", StringComparison.Ordinal))
+            ?? Match.Empty;
+        Assert.True(item.Success, "My goals is not offered on the home page.");
+        Assert.Contains("badge done", item.Value, StringComparison.Ordinal);
     }
 
     [Fact]

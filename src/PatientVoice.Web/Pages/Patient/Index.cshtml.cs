@@ -1,4 +1,5 @@
 using Hl7.Fhir.Model;
+using PatientVoice.Application.Goals;
 using PatientVoice.Web.Launch;
 using PatientVoice.Application.Submit;
 using PatientVoice.Web.Patients;
@@ -9,9 +10,11 @@ namespace PatientVoice.Web.Pages.Patient;
 /// Home: the next visit, what to fill in before it (and how long it takes), what was already shared and what became
 /// of it (read by the care team, the agenda's outcomes, in the medical record or not).
 /// </summary>
-public sealed partial class IndexModel(PatientContextAccessor contexts, IEhrFhirClient ehr, PatientQuestionnaires questionnaires, PatientResponses responses, SharedItemReader sharedItems, ILogger<IndexModel> logger)
+public sealed partial class IndexModel(PatientContextAccessor contexts, IEhrFhirClient ehr, PatientQuestionnaires questionnaires, PatientResponses responses, PatientGoals goals, SharedItemReader sharedItems, ILogger<IndexModel> logger)
     : PatientPageModel(contexts)
 {
+    private const string MyGoalsForm = "my-goals";
+
     public UpcomingVisit? Visit { get; private set; }
 
     public bool VisitUnknown { get; private set; }
@@ -29,12 +32,22 @@ public sealed partial class IndexModel(PatientContextAccessor contexts, IEhrFhir
         Visit = await NextVisitAsync(cancellationToken);
         var all = await responses.AllAsync(Patient, cancellationToken);
         var offered = await questionnaires.ListAsync(cancellationToken);
+        // Goals the patient (or their family member) added or changed on My goals are shared too: the My goals form is done.
+        var goalsShared = (await goals.ListAsync(Patient.Actor, cancellationToken))
+            .Where(g => g.Goal.ExpressedBy?.Reference is { } by && (by == Patient.PatientReference || by.StartsWith("RelatedPerson/", StringComparison.Ordinal)))
+            .Select(g => (DateTimeOffset?)g.Stored.LastUpdated).Max();
         ToFillIn = offered.Select(q =>
         {
             var mine = all.Where(r => PatientQuestionnaires.UrlOf(r.Response.Questionnaire) == q.Questionnaire.Url).ToList();
             var draft = mine.FirstOrDefault(r => r.Response.Status == QuestionnaireResponse.QuestionnaireResponseStatus.InProgress);
             var sent = mine.FirstOrDefault(r => SubmissionService.IsSubmission(r.Response));
-            return new QuestionnaireStatus(q, draft.Response is not null ? draft.Stored.LastUpdated : null, sent.Response is not null ? sent.Stored.LastUpdated : null);
+            var lastShared = sent.Response is not null ? sent.Stored.LastUpdated : (DateTimeOffset?)null;
+            if ((q.Questionnaire.Url ?? string.Empty).EndsWith("/" + MyGoalsForm, StringComparison.Ordinal) && goalsShared > (lastShared ?? DateTimeOffset.MinValue))
+            {
+                lastShared = goalsShared;
+            }
+
+            return new QuestionnaireStatus(q, draft.Response is not null ? draft.Stored.LastUpdated : null, lastShared);
         }).ToList();
         Shared = await sharedItems.ReadAsync(Patient, all.Where(r => SubmissionService.IsSubmission(r.Response)).ToList(), offered, cancellationToken);
     }
