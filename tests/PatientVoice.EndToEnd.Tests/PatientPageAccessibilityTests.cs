@@ -19,6 +19,8 @@ public sealed class PatientPageAccessibilityTests(PortalFixture fixture)
         await page.GetByLabel("What is your goal? Use your own words.").First.FillAsync(goal);
         await Assertions.Expect(page.Locator("#pv-save-state")).ToContainTextAsync("Saved", new() { Timeout = 15_000 });
         violations.AddRange(await Axe.ViolationsAsync(page, "questionnaire"));
+        // The repeating question's add button says what it does, not the whole question again.
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "+ Add another", Exact = true }).First).ToBeVisibleAsync();
 
         await page.ClickAsync("#pv-review");
         await page.WaitForURLAsync("**/review");

@@ -89,6 +89,22 @@
     save(false, url === host.dataset.reviewUrl).then(function (ok) { if (ok) { window.location.assign(url); } });
   }
 
+  // LHC-Forms' "add another" button points aria-controls and aria-describedby at an element that does not exist and
+  // repeats the whole question as its name: ours says what it does, in the page's language, and points at nothing missing.
+  function tidyAddButtons() {
+    host.querySelectorAll('button[id^="add-"]').forEach(function (button) {
+      ['aria-controls', 'aria-describedby'].forEach(function (name) {
+        var target = button.getAttribute(name);
+        if (target && !document.getElementById(target)) { button.removeAttribute(name); }
+      });
+      if (button.dataset.pvLabelled !== 'true' && host.dataset.textAddAnother) {
+        button.dataset.pvLabelled = 'true';
+        button.textContent = host.dataset.textAddAnother;
+        button.setAttribute('aria-label', host.dataset.textAddAnother);
+      }
+    });
+  }
+
   var options = { fhirVersion: 'R4' };
   if (response && response.item && response.item.length) { options.questionnaireResponse = response; }
   LForms.Util.addFormToPage(questionnaire, host, options).then(function () {
@@ -96,6 +112,8 @@
     // Only a change makes a draft: opening a questionnaire to look at it stores nothing.
     lastSaved = answersOf(current());
     checkSafety(freeText(response.item, []));
+    tidyAddButtons();
+    new MutationObserver(tidyAddButtons).observe(host, { childList: true, subtree: true, attributes: true, attributeFilter: ['aria-controls', 'aria-describedby'] });
     host.setAttribute('data-ready', 'true');
   }, function (error) {
     setState(host.dataset.textLoadingFailed, true);
