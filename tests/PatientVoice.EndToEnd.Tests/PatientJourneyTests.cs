@@ -53,6 +53,29 @@ public sealed class PatientJourneyTests(PortalFixture fixture)
         Assert.True(scroll <= client + 1, $"The patient's words are cut off ({scroll} px of text in {client} px).");
     }
 
+    [Theory]
+    [InlineData("before-your-visit")]
+    [InlineData("my-goals")]
+    [InlineData("my-care-preferences")]
+    [InlineData("what-i-know-about-my-condition")]
+    public async Task A_spanish_form_has_no_english_left_from_the_form_engine(string form)
+    {
+        var page = await fixture.LaunchAsync("maria-garcia", "maria-garcia");
+        await page.GotoAsync(new Uri(fixture.Stack.AppUrl, "/patient/questionnaire/" + form).AbsoluteUri);
+        await fixture.FormReadyAsync(page);
+
+        // What a person reads or hears in the form: its text, its placeholders and its titles.
+        var shown = await page.EvaluateAsync<string>(
+            "() => { const f = document.querySelector('#pv-form'); return [f.innerText, ...[...f.querySelectorAll('[placeholder],[title]')].map(e => (e.getAttribute('placeholder') || '') + ' ' + (e.getAttribute('title') || ''))].join('\\n'); }");
+
+        foreach (var english in new[] { "Select one", "Type a value", "Type a number", "Not Answered", "Search for", "MM/DD/YYYY", "Instruction", "Add another", "add button for" })
+        {
+            Assert.DoesNotContain(english, shown, StringComparison.OrdinalIgnoreCase);
+        }
+
+        Assert.DoesNotMatch(@"\bYes\b", shown);
+    }
+
     [Fact]
     public async Task A_spanish_speaking_patient_gets_the_pages_and_the_questionnaire_in_spanish_and_submits_goals()
     {

@@ -105,6 +105,46 @@
     });
   }
 
+  // LHC-Forms 40 has its interface strings in English only, compiled in (no locale to load): on a Spanish page ours
+  // replace them where a person meets them — placeholders, the yes/no choices, the help buttons' titles.
+  var SPANISH = {
+    'Select one': 'Elija una opción',
+    'Select one or more': 'Elija una o más',
+    'Select one or type a value': 'Elija una opción o escriba',
+    'Select one or more or type a value': 'Elija una o más, o escriba',
+    'Search for a value': 'Busque una opción',
+    'Search for values': 'Busque opciones',
+    'Search for or type a value': 'Busque o escriba',
+    'Search for or type values': 'Busque o escriba',
+    'Type a value': 'Escriba su respuesta',
+    'Type a number': 'Escriba un número',
+    'MM/DD/YYYY': 'MM/DD/AAAA',
+    'Yes': 'Sí',
+    'No': 'No',
+    'Not Answered': 'Sin responder',
+    'Instruction': 'Indicaciones'
+  };
+  var strings = document.documentElement.lang === 'es' ? SPANISH : null;
+
+  function translate(root) {
+    if (!strings) { return; }
+    root.querySelectorAll('[placeholder]').forEach(function (el) {
+      var said = strings[el.getAttribute('placeholder')];
+      if (said) { el.setAttribute('placeholder', said); }
+    });
+    root.querySelectorAll('[title]').forEach(function (el) {
+      var said = strings[el.getAttribute('title')];
+      if (said) { el.setAttribute('title', said); }
+    });
+    var walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (var node = walker.nextNode(); node; node = walker.nextNode()) {
+      var text = node.nodeValue.trim();
+      if (text && Object.prototype.hasOwnProperty.call(strings, text) && strings[text] !== text) {
+        node.nodeValue = node.nodeValue.replace(text, strings[text]);
+      }
+    }
+  }
+
   var options = { fhirVersion: 'R4' };
   if (response && response.item && response.item.length) { options.questionnaireResponse = response; }
   LForms.Util.addFormToPage(questionnaire, host, options).then(function () {
@@ -113,7 +153,9 @@
     lastSaved = answersOf(current());
     checkSafety(freeText(response.item, []));
     tidyAddButtons();
-    new MutationObserver(tidyAddButtons).observe(host, { childList: true, subtree: true, attributes: true, attributeFilter: ['aria-controls', 'aria-describedby'] });
+    translate(host);
+    new MutationObserver(function () { tidyAddButtons(); translate(host); })
+      .observe(host, { childList: true, subtree: true, characterData: true, attributes: true, attributeFilter: ['aria-controls', 'aria-describedby', 'placeholder', 'title'] });
     host.setAttribute('data-ready', 'true');
   }, function (error) {
     setState(host.dataset.textLoadingFailed, true);
