@@ -54,6 +54,19 @@ public sealed class PatientJourneyTests(PortalFixture fixture)
     }
 
     [Theory]
+    [InlineData("maria-garcia", "Yo")]
+    [InlineData("lucia-garcia", "Un familiar o amigo, por mí")]
+    public async Task Who_fills_in_the_form_is_pre_filled_on_a_spanish_page_as_on_an_english_one(string user, string expected)
+    {
+        var page = await fixture.LaunchAsync("maria-garcia", user);
+        await page.GotoAsync(new Uri(fixture.Stack.AppUrl, "/patient/questionnaire/before-your-visit").AbsoluteUri);
+        await fixture.FormReadyAsync(page);
+
+        // LHC-Forms shows a choice of more than a few options as a list field: its value is the option shown.
+        await Assertions.Expect(page.Locator("#pv-form input[id^='respondent/']").First).ToHaveValueAsync(expected);
+    }
+
+    [Theory]
     [InlineData("before-your-visit")]
     [InlineData("my-goals")]
     [InlineData("my-care-preferences")]

@@ -30,6 +30,51 @@ public static class QuestionnaireLocalizer
         return copy;
     }
 
+    /// <summary>
+    /// Gives the coded answers of <paramref name="response"/> the displays of <paramref name="localized"/>'s answer options
+    /// (same system and code): LHC-Forms shows an answer only when it is one of the options as the page shows them, so a
+    /// pre-filled "Me" must be "Yo" on a Spanish page.
+    /// </summary>
+    public static void AlignAnswers(QuestionnaireResponse response, Questionnaire localized)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        ArgumentNullException.ThrowIfNull(localized);
+        var options = new Dictionary<(string?, string?), string?>();
+        Collect(localized.Item, options);
+        Align(response.Item, options);
+    }
+
+    private static void Collect(IEnumerable<Questionnaire.ItemComponent> items, Dictionary<(string?, string?), string?> options)
+    {
+        foreach (var item in items)
+        {
+            foreach (var coding in item.AnswerOption.Select(o => o.Value).OfType<Coding>())
+            {
+                options.TryAdd((coding.System, coding.Code), coding.Display);
+            }
+
+            Collect(item.Item, options);
+        }
+    }
+
+    private static void Align(IEnumerable<QuestionnaireResponse.ItemComponent> items, Dictionary<(string?, string?), string?> options)
+    {
+        foreach (var item in items)
+        {
+            foreach (var answer in item.Answer)
+            {
+                if (answer.Value is Coding coding && options.TryGetValue((coding.System, coding.Code), out var display))
+                {
+                    coding.Display = display;
+                }
+
+                Align(answer.Item, options);
+            }
+
+            Align(item.Item, options);
+        }
+    }
+
     /// <summary>The translation of <paramref name="element"/> into <paramref name="language"/>, or its own value.</summary>
     public static string? Text(PrimitiveType? element, string language)
     {

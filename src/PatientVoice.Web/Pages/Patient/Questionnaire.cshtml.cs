@@ -52,12 +52,14 @@ public sealed class QuestionnaireModel(PatientContextAccessor contexts, PatientQ
             DraftId = draft.Stored.Id;
             DraftVersion = draft.Stored.VersionId;
             DraftSaved = draft.Stored.LastUpdated;
+            QuestionnaireLocalizer.AlignAnswers(draft.Response, localized);
             ResponseJson = FhirSerializer.ToJson(draft.Response);
         }
         else
         {
             var start = await responses.StartingPointAsync(Patient, form, cancellationToken);
             StartedFrom = formStart.Seal(Patient, form, CarriedIdentities.CarriedFrom(start));
+            QuestionnaireLocalizer.AlignAnswers(start, localized);
             ResponseJson = FhirSerializer.ToJson(start);
         }
 
