@@ -31,7 +31,7 @@ public sealed partial class PatientGoals(RecordReader records, ResourceWrites wr
 
     public async Task<IReadOnlyList<(Goal Goal, StoredResource Stored)>> ListAsync(Actor actor, CancellationToken cancellationToken)
     {
-        var goals = await records.SearchStoredAsync<Goal>([new("subject", actor.PatientReference)], RecordReader.DefaultCount, cancellationToken);
+        var goals = await records.SearchStoredAsync<Goal>([new("subject", actor.PatientReference), RecordReader.NewestFirst], RecordReader.DefaultCount, cancellationToken);
         return goals.Where(g => g.Resource.LifecycleStatus != Goal.GoalLifecycleStatus.EnteredInError).ToList();
     }
 

@@ -7,9 +7,9 @@ namespace PatientVoice.Application.ReadModels;
 
 /// <summary>
 /// The one typed reader of PatientVoice's own store for the pages and the clinician summary: searches parsed as the
-/// FHIR API parses them (strict), the current version of one resource, and a resource's history. One order everywhere:
-/// a search is newest first (<c>-_lastUpdated</c>) unless its parameters sort otherwise, and a history is newest first,
-/// as <c>_history</c> answers; deleted versions are left out.
+/// FHIR API parses them (strict), the current version of one resource, and a resource's history. A search is in the order
+/// its parameters ask (<c>_sort</c>), else the store's (the order written, ties never reordered between two reads); a
+/// history is newest first, as <c>_history</c> answers; deleted versions are left out.
 /// </summary>
 public sealed class RecordReader(IResourceStore store, SearchQueryParser parser)
 {
@@ -73,19 +73,16 @@ public sealed class RecordReader(IResourceStore store, SearchQueryParser parser)
         return Parse<T>(page.Entries);
     }
 
+    /// <summary>Newest first: what the patient pages list by (add it to a search's parameters).</summary>
+    public static readonly KeyValuePair<string, string> NewestFirst = new("_sort", "-_lastUpdated");
+
     /// <summary>A search parameter, for short.</summary>
     public static KeyValuePair<string, string> P(string name, string value) => new(name, value);
 
     private SearchQuery Query<T>(IReadOnlyList<KeyValuePair<string, string>> parameters, int count)
         where T : Resource
     {
-        List<KeyValuePair<string, string>> all = [.. parameters];
-        if (!all.Exists(p => p.Key == "_sort"))
-        {
-            all.Add(P("_sort", "-_lastUpdated"));
-        }
-
-        return parser.Parse(TypeName<T>(), all, strict: true) with { Count = Math.Min(count, SearchQuery.MaxCount), Total = TotalMode.None };
+        return parser.Parse(TypeName<T>(), parameters, strict: true) with { Count = Math.Min(count, SearchQuery.MaxCount), Total = TotalMode.None };
     }
 
     private static List<(T Resource, StoredResource Stored)> Parse<T>(IEnumerable<StoredResource> found)

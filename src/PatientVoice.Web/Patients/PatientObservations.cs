@@ -34,7 +34,7 @@ public sealed class PatientObservations(RecordReader records)
 
     private async Task<IReadOnlyList<PatientStatement>> StatementsAsync(PatientContext context, string kinds, string form, CancellationToken cancellationToken)
     {
-        var found = await records.SearchStoredAsync<Observation>([new("subject", context.PatientReference)], 500, cancellationToken);
+        var found = await records.SearchStoredAsync<Observation>([new("subject", context.PatientReference), RecordReader.NewestFirst], 500, cancellationToken);
         // Found newest first.
         var said = found.Select(f => f.Resource)
             .Where(o => o.Status is ObservationStatus.Final or ObservationStatus.Amended or ObservationStatus.Corrected or ObservationStatus.Preliminary)
@@ -68,7 +68,7 @@ public sealed class PatientObservations(RecordReader records)
     private async Task<string?> LatestSubmissionAsync(PatientContext context, string form, CancellationToken cancellationToken)
     {
         var responses = await records.SearchAsync<QuestionnaireResponse>(
-            [new("subject", context.PatientReference), new("questionnaire", form), new("status", "completed,amended")], 50, cancellationToken);
+            [new("subject", context.PatientReference), new("questionnaire", form), new("status", "completed,amended"), RecordReader.NewestFirst], 50, cancellationToken);
         // By when the patient wrote it: amending an older response does not make it the newest.
         return responses
             .Where(SubmissionService.IsSubmission)

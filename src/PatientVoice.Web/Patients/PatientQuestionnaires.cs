@@ -27,7 +27,7 @@ public sealed class PatientQuestionnaires(RecordReader records, QuestionnaireLoo
 
     public async Task<IReadOnlyList<PatientQuestionnaire>> ListAsync(CancellationToken cancellationToken)
     {
-        var found = await records.SearchStoredAsync<Questionnaire>([new("status", "active")], RecordReader.DefaultCount, cancellationToken);
+        var found = await records.SearchStoredAsync<Questionnaire>([new("status", "active"), RecordReader.NewestFirst], RecordReader.DefaultCount, cancellationToken);
         // One entry per url: the newest version.
         return found.Select(f => f.Resource)
             .GroupBy(q => q.Url ?? q.Id, StringComparer.Ordinal)

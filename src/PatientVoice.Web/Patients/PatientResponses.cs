@@ -28,12 +28,12 @@ public sealed partial class PatientResponses(
 
     /// <summary>Every response about the patient, newest first.</summary>
     public async Task<IReadOnlyList<(QuestionnaireResponse Response, StoredResource Stored)>> AllAsync(PatientContext context, CancellationToken cancellationToken)
-        => await records.SearchStoredAsync<QuestionnaireResponse>([new("subject", context.PatientReference)], RecordReader.DefaultCount, cancellationToken);
+        => await records.SearchStoredAsync<QuestionnaireResponse>([new("subject", context.PatientReference), RecordReader.NewestFirst], RecordReader.DefaultCount, cancellationToken);
 
     /// <summary>The newest draft of <paramref name="questionnaire"/> (any version of it), or null.</summary>
     public async Task<(QuestionnaireResponse Response, StoredResource Stored)?> DraftAsync(PatientContext context, PatientQuestionnaire questionnaire, CancellationToken cancellationToken)
     {
-        var drafts = await records.SearchStoredAsync<QuestionnaireResponse>([new("subject", context.PatientReference), new("status", "in-progress")], RecordReader.DefaultCount, cancellationToken);
+        var drafts = await records.SearchStoredAsync<QuestionnaireResponse>([new("subject", context.PatientReference), new("status", "in-progress"), RecordReader.NewestFirst], RecordReader.DefaultCount, cancellationToken);
         return drafts.FirstOrDefault(d => PatientQuestionnaires.UrlOf(d.Resource.Questionnaire) == questionnaire.Questionnaire.Url) is { Resource: not null } found ? found : null;
     }
 
