@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using PatientVoice.Testing;
+using PatientVoice.Web.Launch;
 
 namespace PatientVoice.Web.Tests.Launch;
 
@@ -63,7 +64,14 @@ public sealed class LaunchFixture : WebApplicationFactory<Program>, IAsyncLifeti
         builder.UseSetting("Smart:Ehrs:1:FhirBaseUrl", OfflineFhirBase);
         builder.UseSetting("Smart:Ehrs:1:ClientId", "patientvoice");
         builder.UseSetting("Smart:Ehrs:1:ClientAuthentication", "none");
-        builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
+        builder.ConfigureTestServices(services =>
+        {
+            services.AddSingleton<TimeProvider>(Clock);
+            // The real EHR client, wrapped to record what the pages read (EhrReadScopeTests).
+            services.AddSingleton<EhrFhirClient>();
+            services.AddSingleton(sp => new RecordingEhrClient(sp.GetRequiredService<EhrFhirClient>()));
+            services.AddSingleton<IEhrFhirClient>(sp => sp.GetRequiredService<RecordingEhrClient>());
+        });
         // Every log record, to check what the server writes about patients (ids and outcomes, never their words).
         builder.ConfigureServices(services => services.AddFakeLogging());
     }
@@ -97,6 +105,9 @@ public sealed class LaunchFixture : WebApplicationFactory<Program>, IAsyncLifeti
     internal Microsoft.Extensions.Logging.Testing.FakeLogCollector Logs => Services.GetFakeLogCollector();
 
     internal string Iss => HttpUtility.UrlEncode(Sandbox.FhirBase);
+
+    /// <summary>Every read and search the pages have asked of the EHR so far.</summary>
+    internal IReadOnlyList<EhrRead> EhrReads => Services.GetRequiredService<RecordingEhrClient>().Reads;
 }
 
 [CollectionDefinition(Name)]

@@ -21,7 +21,7 @@ public sealed class LaunchJourneyTests(LaunchFixture fixture)
         Assert.Equal(fixture.Sandbox.FhirBase, authorize["aud"]);
         Assert.Equal(launch, authorize["launch"]);
         Assert.Equal("S256", authorize["code_challenge_method"]);
-        Assert.Equal("launch openid fhirUser offline_access patient/*.rs", authorize["scope"]);
+        Assert.Equal("launch openid fhirUser offline_access patient/Patient.rs patient/RelatedPerson.rs patient/Practitioner.rs patient/Appointment.rs patient/Encounter.rs patient/Condition.rs", authorize["scope"]);
         Assert.Equal(new Uri(fixture.AppUrl, "/signin-smart").AbsoluteUri, authorize["redirect_uri"]);
         var callback = await LaunchFixture.SignInAtEhrAsync(browser, start.RedirectLocation(), "maria-garcia");
         using var signedIn = await browser.GetAsync(callback.AbsoluteUri);
@@ -61,7 +61,7 @@ public sealed class LaunchJourneyTests(LaunchFixture fixture)
         Assert.Equal("Practitioner/dr-patel", session.GetProperty("fhirUser").GetString());
         Assert.Equal("james-okafor", session.GetProperty("patient").GetString());
         Assert.Equal("enc-james-okafor", session.GetProperty("encounter").GetString());
-        Assert.Contains("user/*.rs", session.GetProperty("scope").GetString()!.Split(' '));
+        Assert.Equal(["launch", "openid", "fhirUser", "online_access", "user/Patient.rs", "user/Appointment.rs"], session.GetProperty("scope").GetString()!.Split(' '));
     }
 
     [Fact]
@@ -85,7 +85,7 @@ public sealed class LaunchJourneyTests(LaunchFixture fixture)
         using var browser = new TestBrowser();
 
         using var start = await fixture.OpenAsync(browser, "/launch/standalone?role=clinician");
-        Assert.Equal("openid fhirUser offline_access user/*.rs", HttpUtility.ParseQueryString(start.RedirectLocation().Query)["scope"]);
+        Assert.Equal("openid fhirUser online_access user/Patient.rs user/Appointment.rs", HttpUtility.ParseQueryString(start.RedirectLocation().Query)["scope"]);
         var callback = await LaunchFixture.SignInAtEhrAsync(browser, start.RedirectLocation(), "dr-silva");
         using var signedIn = await browser.GetAsync(callback.AbsoluteUri);
 
@@ -105,7 +105,7 @@ public sealed class LaunchJourneyTests(LaunchFixture fixture)
 
         Assert.StartsWith(fixture.Sandbox.EhrUrl.AbsoluteUri, start.RedirectLocation().AbsoluteUri, StringComparison.Ordinal);
         Assert.Null(authorize["launch"]);
-        Assert.Equal("launch/patient openid fhirUser offline_access patient/*.rs", authorize["scope"]);
+        Assert.Equal("launch/patient openid fhirUser offline_access patient/Patient.rs patient/RelatedPerson.rs patient/Practitioner.rs patient/Appointment.rs patient/Encounter.rs patient/Condition.rs", authorize["scope"]);
     }
 
     [Fact]
