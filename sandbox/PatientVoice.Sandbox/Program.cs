@@ -25,6 +25,7 @@ if (builder.Configuration["urls"] is null && builder.Configuration["ASPNETCORE_U
     builder.WebHost.UseUrls(sandbox.EhrUrl);
 }
 
+SandboxProfiles.Validate(sandbox.Profile);
 Directory.CreateDirectory(sandbox.DataDirectory);
 
 // The EHR's record: PatientVoice.Storage's SQLite store, indexing the EHR's resource types.
@@ -80,7 +81,10 @@ builder.Services.AddOpenIddict()
         // SMART online_access: a refresh token valid while the user's session lives (UserSessions).
         o.AddEventHandler(OnlineAccessRefreshTokens.Descriptor);
         o.AddEventHandler(SmartIntrospectionClaims.Descriptor);
-        o.SetAccessTokenLifetime(sandbox.AccessTokenLifetime);
+        // A public client may refresh without client_id (RFC 6749 §6; npm fhirclient does): that case only.
+        o.AddEventHandler(PublicClientRefresh.Descriptor);
+
+        o.SetAccessTokenLifetime(sandbox.EffectiveAccessTokenLifetime);
         // SMART 2.2: S256 only; OpenIddict also accepts plain unless told otherwise.
         o.Configure(options => options.CodeChallengeMethods.Remove(OpenIddictConstants.CodeChallengeMethods.Plain));
         o.RegisterScopes([.. SmartScopes.All]);

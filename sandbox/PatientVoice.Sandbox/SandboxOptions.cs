@@ -67,8 +67,19 @@ public sealed class SandboxOptions
     /// <summary>How long a chart waits for the CDS services (discovery and hook together) before it renders without them.</summary>
     public TimeSpan CdsHooksTimeout { get; set; } = TimeSpan.FromSeconds(3);
 
-    /// <summary>Lifetime of access tokens from the authorization server.</summary>
-    public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromHours(1);
+    /// <summary>Lifetime of access tokens from the authorization server; unset: an hour (<c>open</c>) or five minutes (<c>strict</c>).</summary>
+    public TimeSpan? AccessTokenLifetime { get; set; }
+
+    /// <summary>The access token lifetime in force (<see cref="AccessTokenLifetime"/>, else the profile's).</summary>
+    public TimeSpan EffectiveAccessTokenLifetime => AccessTokenLifetime ?? (IsStrict ? TimeSpan.FromMinutes(5) : TimeSpan.FromHours(1));
+
+    /// <summary>
+    /// How this EHR behaves (<see cref="SandboxProfiles"/>): <c>open</c> (the default) grants what it is asked;
+    /// <c>strict</c> behaves like a cautious production EHR (sandbox/README.md, "Profiles").
+    /// </summary>
+    public string Profile { get; set; } = SandboxProfiles.Open;
+
+    public bool IsStrict => SandboxProfiles.IsStrict(Profile);
 
     /// <summary>How long a user's sign-in session lives at most; <c>online_access</c> refresh tokens live no longer.</summary>
     public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromHours(8);

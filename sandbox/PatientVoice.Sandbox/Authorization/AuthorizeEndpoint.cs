@@ -96,6 +96,12 @@ internal static class AuthorizeEndpoint
             }
         }
 
+        // A cautious production EHR (Sandbox:Profile strict) says no to what it would never grant.
+        if (sandbox.IsStrict && StrictRefusal(request.GetScopes(), user) is { } refusal)
+        {
+            return Refuse(Errors.InvalidScope, refusal);
+        }
+
         if (!skipConsent && consent == Deny)
         {
             // OpenIddict answers the app at its (validated) redirect URI with error=access_denied and its state.
@@ -120,11 +126,17 @@ internal static class AuthorizeEndpoint
             .SetClaim(SmartClaims.FhirUser, user.FhirUser)
             .SetClaim(SmartClaims.Patient, patient)
             .SetClaim(SmartClaims.Encounter, launch?.Encounter)
-            .SetClaim(SmartClaims.NeedPatientBanner, launch is null || launch.NeedPatientBanner ? "true" : "false")
+            .SetClaim(SmartClaims.NeedPatientBanner, launch is null || launch.NeedPatientBanner || (sandbox.IsStrict && user.Kind != SandboxUserKind.Practitioner) ? "true" : "false")
             .SetClaim(SmartClaims.Session, session.Id);
         if (launch?.FhirContext is { Count: > 0 } fhirContext)
         {
             identity.SetClaim(SmartClaims.FhirContext, JsonSerializer.Serialize(fhirContext));
+        }
+
+        // Strict: a launch value opens the app once (used up when the code is issued, not before login or consent).
+        if (sandbox.IsStrict && launch is not null && !launches.Consume((string)request["launch"]!))
+        {
+            return Refuse(Errors.InvalidRequest, "The launch value has been used already.");
         }
 
         identity.SetScopes(scopes);
@@ -163,6 +175,20 @@ internal static class AuthorizeEndpoint
                 yield return OpenIddictConstants.Destinations.AccessToken;
                 break;
         }
+    }
+
+    /// <summary>What the strict profile refuses in an authorize request, or null: wildcards, and offline_access for a clinician.</summary>
+    internal static string? StrictRefusal(IEnumerable<string> scopes, SandboxUser user)
+    {
+        var asked = scopes.ToList();
+        if (asked.FirstOrDefault(SmartScopes.IsWildcard) is { } wildcard)
+        {
+            return $"This EHR grants no wildcard resource scopes ('{wildcard}'): ask for each resource type by name.";
+        }
+
+        return user.Kind == SandboxUserKind.Practitioner && asked.Contains(SmartScopes.OfflineAccess)
+            ? "This EHR does not grant offline_access to clinicians' launches: ask for online_access."
+            : null;
     }
 
     /// <summary>The anti-forgery field of the consent form, not an authorization parameter.</summary>

@@ -25,6 +25,9 @@ public sealed class LaunchContextStore(TimeProvider clock, IOptions<SandboxOptio
         return launch;
     }
 
+    /// <summary>Uses a launch up (the strict profile's launch values open the app once); false when it was already used.</summary>
+    public bool Consume(string launch) => _launches.TryRemove(launch, out _);
+
     /// <summary>The context of a launch that exists and has not expired; null otherwise.</summary>
     public LaunchContext? Find(string launch)
         => _launches.TryGetValue(launch, out var entry) && entry.Expires > clock.GetUtcNow() ? entry.Context : null;

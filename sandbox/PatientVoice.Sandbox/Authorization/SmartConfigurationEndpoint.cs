@@ -12,6 +12,9 @@ internal static class SmartConfigurationEndpoint
         "permission-v2", "permission-v1", "permission-offline", "sso-openid-connect", "context-banner", "context-style", "authorize-post",
     ];
 
+    /// <summary>The strict profile speaks SMART v1 scopes only, as many production EHRs still do.</summary>
+    public static readonly IReadOnlyList<string> StrictCapabilities = [.. Capabilities.Where(c => c != "permission-v2")];
+
     public static IResult Handle(IOptions<SandboxOptions> options)
     {
         var ehr = options.Value.EhrUrl.TrimEnd('/');
@@ -28,8 +31,8 @@ internal static class SmartConfigurationEndpoint
             ["token_endpoint_auth_methods_supported"] = new[] { "client_secret_basic", "client_secret_post", "private_key_jwt" },
             ["token_endpoint_auth_signing_alg_values_supported"] = new[] { "RS384", "ES384" },
             ["code_challenge_methods_supported"] = new[] { "S256" },
-            ["scopes_supported"] = SmartScopes.Advertised,
-            ["capabilities"] = Capabilities,
+            ["scopes_supported"] = options.Value.IsStrict ? SmartScopes.AdvertisedStrict : SmartScopes.Advertised,
+            ["capabilities"] = options.Value.IsStrict ? StrictCapabilities : Capabilities,
         });
     }
 }

@@ -47,6 +47,17 @@ public static partial class SmartScopes
         "patient/Goal.cruds", "patient/QuestionnaireResponse.cruds", "patient/Observation.cruds", "patient/Patient.rs",
     ];
 
+    /// <summary>The strict profile's scopes_supported: v1 read scopes by type, no wildcard.</summary>
+    public static readonly IReadOnlyList<string> AdvertisedStrict =
+    [
+        .. NonResource,
+        .. EhrResourceTypes.All.SelectMany(t => new[] { $"patient/{t}.read", $"user/{t}.read" }),
+        .. EhrResourceTypes.Writable.Select(t => $"system/{t}.write"),
+    ];
+
+    /// <summary>Whether <paramref name="scope"/> is a resource scope over every type (<c>patient/*.rs</c>, <c>user/*.read</c>, …).</summary>
+    public static bool IsWildcard(string scope) => Parse(scope) is { ResourceType: "*" };
+
     public static ResourceScope? Parse(string scope)
     {
         var match = ResourceScopePattern().Match(scope);

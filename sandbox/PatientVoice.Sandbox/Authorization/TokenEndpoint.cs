@@ -93,6 +93,17 @@ internal static class TokenEndpoint
     private static IResult BackendServices(OpenIddictRequest request, SandboxOptions options)
     {
         var scopes = request.GetScopes();
+        if (options.IsStrict && scopes.FirstOrDefault(SmartScopes.IsWildcard) is { } wildcard)
+        {
+            return Results.Forbid(
+                new AuthenticationProperties(new Dictionary<string, string?>
+                {
+                    [OpenIddictServerAspNetCoreConstants.Properties.Error] = Errors.InvalidScope,
+                    [OpenIddictServerAspNetCoreConstants.Properties.ErrorDescription] = $"This EHR grants no wildcard resource scopes ('{wildcard}'): ask for each resource type by name.",
+                }),
+                [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
+        }
+
         if (scopes.IsEmpty || scopes.Any(s => SmartScopes.Parse(s) is not { Context: ScopeContext.System }))
         {
             return Results.Forbid(

@@ -178,9 +178,9 @@ internal static class EhrFhirEndpoints
             throw new BadRequestException($"The body is a {resource.TypeName}, not a {type}.", "resourceType");
         }
 
-        if (rules.RefusedTypes.Contains(type))
+        if (rules.IsRefused(type))
         {
-            throw new UnprocessableEntityException($"This EHR does not accept {type} resources from applications (Sandbox:RefusedTypes).", type);
+            throw new UnprocessableEntityException($"This EHR does not accept {type} resources from applications (Sandbox:RefusedTypes, or Sandbox:Profile strict).", type);
         }
 
         if (!access.Allows(type, "", FhirSerializer.ToJson(resource)))

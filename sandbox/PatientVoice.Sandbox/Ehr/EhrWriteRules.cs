@@ -12,5 +12,12 @@ public sealed class EhrWriteRules
     /// <summary><c>Sandbox:UnlistedTypes</c>: not writable at all, and the CapabilityStatement says so (writes answer 405).</summary>
     public List<string> UnlistedTypes { get; set; } = [];
 
+    /// <summary><c>Sandbox:Profile</c>: under <c>strict</c>, QuestionnaireResponse and Goal are refused as well (<see cref="SandboxProfiles.StrictRefusedTypes"/>).</summary>
+    public string Profile { get; set; } = SandboxProfiles.Open;
+
     public bool IsListed(string resourceType) => EhrResourceTypes.Writable.Contains(resourceType) && !UnlistedTypes.Contains(resourceType);
+
+    /// <summary>Listed, but every write refused (422).</summary>
+    public bool IsRefused(string resourceType)
+        => RefusedTypes.Contains(resourceType) || (SandboxProfiles.IsStrict(Profile) && SandboxProfiles.StrictRefusedTypes.Contains(resourceType));
 }

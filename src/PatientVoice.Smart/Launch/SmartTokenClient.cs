@@ -17,8 +17,9 @@ public sealed partial class SmartTokenClient(IHttpClientFactory httpClients, IOp
     /// <exception cref="SmartServerUnreachableException">No answer, a timeout, or a 5xx without an OAuth error.</exception>
     /// <exception cref="SmartTokenRefusedException">An OAuth error (e.g. <c>invalid_grant</c> for a used or wrong code).</exception>
     /// <exception cref="SmartTokenResponseInvalidException">A success that is not a usable token response.</exception>
+    /// <param name="requestedScope">The scope of the authorize request: granted when the response leaves <c>scope</c> out (RFC 6749 §5.1).</param>
     public Task<SmartTokenResponse> ExchangeCodeAsync(
-        SmartConfiguration configuration, SmartClientCredentials client, string code, Uri redirectUri, string codeVerifier, CancellationToken cancellationToken)
+        SmartConfiguration configuration, SmartClientCredentials client, string code, Uri redirectUri, string codeVerifier, CancellationToken cancellationToken, string? requestedScope = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(code);
         ArgumentException.ThrowIfNullOrEmpty(codeVerifier);
@@ -28,7 +29,7 @@ public sealed partial class SmartTokenClient(IHttpClientFactory httpClients, IOp
             new("code", code),
             new("redirect_uri", redirectUri.AbsoluteUri),
             new("code_verifier", codeVerifier),
-        ], requestedScope: null, readIdToken: true, cancellationToken);
+        ], requestedScope, readIdToken: true, cancellationToken);
     }
 
     /// <summary>

@@ -83,7 +83,33 @@ public sealed class EhrDirectory
             ClientAuthenticationMethod.PrivateKeyJwt => SmartClientCredentials.PrivateKey(registration.ClientId, LoadKey(registration, key)),
             _ => SmartClientCredentials.Public(registration.ClientId),
         };
-        return new ConfiguredEhr(registration.Name, fhirBase, client);
+        return new ConfiguredEhr(registration.Name, fhirBase, client)
+        {
+            PatientScopes = Scopes(registration.Scopes.Patient, $"{key}:Scopes:Patient"),
+            ClinicianScopes = Scopes(registration.Scopes.Clinician, $"{key}:Scopes:Clinician"),
+        };
+    }
+
+    // An explicit list (or null: the default). It must let PatientVoice know who signed in.
+    private static string[]? Scopes(List<string> configured, string key)
+    {
+        var scopes = configured.Where(s => !string.IsNullOrWhiteSpace(s)).Select(s => s.Trim()).ToArray();
+        if (scopes.Length == 0)
+        {
+            return null;
+        }
+
+        if (scopes.FirstOrDefault(s => s.Any(char.IsWhiteSpace) || s.Any(char.IsControl)) is { } bad)
+        {
+            throw new InvalidOperationException($"{key}: '{bad}' is not one scope (one scope per entry, no spaces).");
+        }
+
+        if (!scopes.Contains("openid", StringComparer.Ordinal) || !scopes.Contains("fhirUser", StringComparer.Ordinal))
+        {
+            throw new InvalidOperationException($"{key} must name openid and fhirUser: PatientVoice needs to know who signed in.");
+        }
+
+        return scopes;
     }
 
     private static Microsoft.IdentityModel.Tokens.SigningCredentials LoadKey(EhrRegistration registration, string key)

@@ -5,6 +5,7 @@ using Hl7.Fhir.Model;
 using Microsoft.Extensions.Options;
 using PatientVoice.Fhir.Serialization;
 using PatientVoice.Smart.Launch;
+using PatientVoice.Smart.Scopes;
 
 namespace PatientVoice.Web.Launch;
 
@@ -24,7 +25,9 @@ public sealed partial class EhrFhirClient(IHttpClientFactory httpClients, SmartS
             throw new ArgumentException("A read takes a relative reference Type/id.", nameof(reference));
         }
 
-        var (status, resource) = await GetAsync(session, reference!, reference!.Split('/')[0], cancellationToken);
+        var type = reference!.Split('/')[0];
+        EnsureGranted(session, type, SmartInteractions.Read);
+        var (status, resource) = await GetAsync(session, reference, type, cancellationToken);
         return status is HttpStatusCode.NotFound or HttpStatusCode.Gone ? null : resource;
     }
 
@@ -36,9 +39,31 @@ public sealed partial class EhrFhirClient(IHttpClientFactory httpClients, SmartS
             throw new ArgumentException("A search takes a resource type and a query string without '#'.", nameof(resourceType));
         }
 
+        EnsureGranted(session, resourceType!, SmartInteractions.Search);
         var path = string.IsNullOrEmpty(query) ? resourceType! : $"{resourceType}?{query.TrimStart('?')}";
         var (status, resource) = await GetAsync(session, path, resourceType!, cancellationToken);
         return resource as Bundle ?? throw new EhrRequestException(EhrRequestFailure.Refused, $"The EHR answered a search with {(int)status} and no Bundle.", (int)status);
+    }
+
+    /// <summary>
+    /// Whether the session's granted scopes cover <paramref name="interaction"/> on <paramref name="resourceType"/>
+    /// (in any context: a patient portal may grant <c>user/</c> scopes). EHRs grant less than asked; a request they
+    /// would refuse is not sent.
+    /// </summary>
+    public static bool Granted(SmartSession session, string resourceType, SmartInteractions interaction)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        var scopes = SmartScopeParser.Parse(session.Scope);
+        return scopes.ContextsPermitting(resourceType, interaction).Count > 0;
+    }
+
+    private void EnsureGranted(SmartSession session, string resourceType, SmartInteractions interaction)
+    {
+        if (!Granted(session, resourceType, interaction))
+        {
+            LaunchLog.EhrReadNotGranted(logger, session.Ehr, resourceType);
+            throw new EhrRequestException(EhrRequestFailure.NotGranted, $"The session's scopes do not grant reading {resourceType}; not asked.");
+        }
     }
 
     private async Task<(HttpStatusCode Status, Resource? Resource)> GetAsync(SmartSession session, string relative, string resourceType, CancellationToken cancellationToken)

@@ -11,6 +11,12 @@ public enum EhrRequestFailure
 
     /// <summary>The EHR refused this read (403, or another 4xx): the scopes granted do not cover it.</summary>
     Refused,
+
+    /// <summary>
+    /// Not asked: the session's granted scopes (the token response's <c>scope</c>) do not cover reading this type,
+    /// so the request would only be refused. Nothing was sent to the EHR.
+    /// </summary>
+    NotGranted,
 }
 
 /// <summary>A read from the EHR that failed; the message names statuses, never resource content.</summary>

@@ -23,4 +23,7 @@ internal static partial class LaunchLog
 
     [LoggerMessage(EventId = 4207, Level = LogLevel.Warning, Message = "EHR {Ehr} read {ResourceType}: {Outcome}")]
     public static partial void EhrReadFailed(ILogger logger, string ehr, string resourceType, string outcome);
+
+    [LoggerMessage(EventId = 4208, Level = LogLevel.Information, Message = "EHR {Ehr} read {ResourceType}: not asked, the session's granted scopes do not cover it")]
+    public static partial void EhrReadNotGranted(ILogger logger, string ehr, string resourceType);
 }

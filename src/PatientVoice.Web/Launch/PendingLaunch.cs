@@ -14,4 +14,8 @@ public sealed record PendingLaunch(
     string CodeVerifier,
     string RedirectUri,
     string BrowserBinding,
-    DateTimeOffset Expires);
+    DateTimeOffset Expires)
+{
+    /// <summary>The scopes asked for: what was granted when the token response leaves <c>scope</c> out (RFC 6749 §5.1).</summary>
+    public string? Scope { get; init; }
+}

@@ -51,14 +51,15 @@ public sealed class SmartLaunchHandler(
         var redirectUri = RedirectUri(http);
         var binding = BrowserBinding(http);
         var lifetime = options.Value.PendingLaunchLifetime;
-        await pendingLaunches.SaveAsync(state, new PendingLaunch(ehr.Name, audience, ehrLaunch, pkce.Verifier, redirectUri.AbsoluteUri, Hash(binding), time.GetUtcNow() + lifetime), lifetime, cancellationToken);
+        var scope = LaunchScopes.For(audience, ehrLaunch, ehr.ScopesFor(audience, configuration));
+        await pendingLaunches.SaveAsync(state, new PendingLaunch(ehr.Name, audience, ehrLaunch, pkce.Verifier, redirectUri.AbsoluteUri, Hash(binding), time.GetUtcNow() + lifetime) { Scope = scope }, lifetime, cancellationToken);
 
         var authorize = new AuthorizationRequest
         {
             Configuration = configuration,
             ClientId = ehr.Client.ClientId,
             RedirectUri = redirectUri,
-            Scope = LaunchScopes.For(audience, ehrLaunch, configuration),
+            Scope = scope,
             State = state,
             CodeChallenge = pkce.Challenge,
             Launch = launch,
@@ -117,7 +118,7 @@ public sealed class SmartLaunchHandler(
                 return Refuse(http, LaunchFailure.AuthorizationFailed);
             }
 
-            granted = await tokens.ExchangeCodeAsync(configuration, ehr.Client, code, new Uri(pending.RedirectUri), pending.CodeVerifier, cancellationToken);
+            granted = await tokens.ExchangeCodeAsync(configuration, ehr.Client, code, new Uri(pending.RedirectUri), pending.CodeVerifier, cancellationToken, pending.Scope);
         }
         catch (SmartLaunchException e)
         {

@@ -52,4 +52,18 @@ public sealed class EhrRegistration
 
     /// <summary>For <c>private_key_jwt</c>: the <c>kid</c> of the key in the JWKS registered at the EHR.</summary>
     public string? KeyId { get; set; }
+
+    /// <summary>The scopes asked of this EHR (<c>Smart:Ehrs:{n}:Scopes:Patient</c> / <c>:Clinician</c>); empty lists mean the least PatientVoice needs.</summary>
+    public EhrScopeRegistration Scopes { get; set; } = new();
+}
+
+/// <summary>
+/// Explicit scope lists for one EHR, each replacing the default for its audience (the launch scope, <c>launch</c> or
+/// <c>launch/patient</c>, is added per launch). Each must name <c>openid</c> and <c>fhirUser</c>.
+/// </summary>
+public sealed class EhrScopeRegistration
+{
+    public List<string> Patient { get; set; } = [];
+
+    public List<string> Clinician { get; set; } = [];
 }

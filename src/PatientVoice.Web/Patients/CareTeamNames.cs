@@ -34,6 +34,13 @@ public sealed partial class CareTeamNames(IEhrFhirClient ehr, ILogger<CareTeamNa
         string? name = null;
         try
         {
+            // PractitionerRole is not read (not in EhrReadTypes, so not asked for at launch): "your care team".
+            if (who.Split('/')[^2] == "PractitionerRole")
+            {
+                _known[who] = null;
+                return null;
+            }
+
             name = await ehr.ReadAsync(session, who, cancellationToken) switch
             {
                 Practitioner p => Format(p.Name),

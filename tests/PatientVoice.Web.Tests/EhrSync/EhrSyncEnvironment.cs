@@ -150,7 +150,7 @@ internal sealed class EhrSyncEnvironment : IAsyncDisposable
     public async Task<List<JsonElement>> SearchEhrAsync(string query)
     {
         _ehrReader ??= new BackendServicesTokenClient(SandboxClient(),
-            new BackendServicesClientSettings(new Uri(Sandbox.FhirBase), ClientId, new SigningCredentials(new ECDsaSecurityKey(_key) { KeyId = KeyId }, SecurityAlgorithms.EcdsaSha384), "system/*.rs"),
+            new BackendServicesClientSettings(new Uri(Sandbox.FhirBase), ClientId, new SigningCredentials(new ECDsaSecurityKey(_key) { KeyId = KeyId }, SecurityAlgorithms.EcdsaSha384), "system/DocumentReference.rs system/Goal.rs system/QuestionnaireResponse.rs system/Observation.rs system/Provenance.rs"),
             TimeProvider.System, NullLogger<BackendServicesTokenClient>.Instance);
         using var http = SandboxClient();
         using var request = new HttpRequestMessage(HttpMethod.Get, $"/fhir/{query}");

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 using PatientVoice.Smart.ClientAuthentication;
+using PatientVoice.Smart.Launch;
 using PatientVoice.Testing;
 using PatientVoice.Web.Launch;
 
@@ -83,5 +84,46 @@ public sealed class EhrDirectoryTests
         Assert.Equal("ES384", jwt.SigningCredentials!.Algorithm);
         Assert.Equal("k1", jwt.SigningCredentials.Key.KeyId);
         Assert.Equal(ClientAuthenticationMethod.None, directory.FindByName("public")!.Client.Method);
+    }
+
+    private static SmartConfiguration Server(params string[] capabilities) => new()
+    {
+        FhirBaseUrl = new Uri("https://ehr.example.org/fhir"),
+        AuthorizationEndpoint = new Uri("https://ehr.example.org/authorize"),
+        TokenEndpoint = new Uri("https://ehr.example.org/token"),
+        Capabilities = capabilities,
+    };
+
+    [Fact]
+    public void Without_configured_scopes_an_ehr_is_asked_for_the_types_patientvoice_reads_in_its_scope_version()
+    {
+        var ehr = Directory(Ehr("a", "https://ehr.example.org/fhir")).FindByName("a")!;
+
+        Assert.Equal(["openid", "fhirUser", "online_access", "user/Patient.rs", "user/Appointment.rs"], ehr.ScopesFor(LaunchAudience.Clinician, Server("permission-v2")));
+        Assert.Equal(["openid", "fhirUser", "online_access", "user/Patient.read", "user/Appointment.read"], ehr.ScopesFor(LaunchAudience.Clinician, Server("permission-v1")));
+        Assert.Equal([.. EhrReadTypes.Patient.Select(t => $"patient/{t}.read")], ehr.ScopesFor(LaunchAudience.Patient, Server()).Skip(3));
+    }
+
+    [Fact]
+    public void Configured_scopes_replace_the_default_for_their_audience_only()
+    {
+        var registration = Ehr("a", "https://ehr.example.org/fhir");
+        registration.Scopes.Clinician = ["openid", "fhirUser", "offline_access", "user/*.read"];
+        var ehr = Directory(registration).FindByName("a")!;
+
+        Assert.Equal(["openid", "fhirUser", "offline_access", "user/*.read"], ehr.ScopesFor(LaunchAudience.Clinician, Server("permission-v2")));
+        Assert.Contains("patient/Patient.rs", ehr.ScopesFor(LaunchAudience.Patient, Server("permission-v2")));
+    }
+
+    [Theory]
+    [InlineData("openid", "patient/Patient.rs")]
+    [InlineData("openid fhirUser", "patient/Patient.rs")]
+    public void Configured_scopes_must_name_openid_and_fhirUser_one_per_entry(string first, string second)
+    {
+        var registration = Ehr("a", "https://ehr.example.org/fhir");
+        registration.Scopes.Patient = [first, second];
+
+        var error = Assert.Throws<InvalidOperationException>(() => Directory(registration));
+        Assert.Contains("Smart:Ehrs:0:Scopes:Patient", error.Message, StringComparison.Ordinal);
     }
 }

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using PatientVoice.Testing;
+using PatientVoice.Web.Launch;
 
 namespace PatientVoice.Web.Tests.Launch;
 
@@ -13,13 +14,19 @@ namespace PatientVoice.Web.Tests.Launch;
 /// <c>Program</c>), each on a fresh data folder. Configured EHRs: <c>sandbox</c> (the default) and <c>offline</c>,
 /// a FHIR base on a port nobody listens on.
 /// </summary>
-public sealed class LaunchFixture : WebApplicationFactory<Program>, IAsyncLifetime
+public class LaunchFixture : WebApplicationFactory<Program>, IAsyncLifetime
 {
     private readonly ScratchDirectory _data = new();
     private readonly int _port = FreePort.Next();
     private SandboxProcess? _sandbox;
 
     public Uri AppUrl => new($"http://127.0.0.1:{_port}");
+
+    /// <summary>The sandbox's <c>Sandbox:Profile</c>: <c>open</c> here, <c>strict</c> in <see cref="StrictLaunchFixture"/>.</summary>
+    public virtual string Profile => "open";
+
+    /// <summary>The read permission PatientVoice asks this sandbox for: v2 <c>rs</c> (open), v1 <c>read</c> (strict).</summary>
+    public string Read => Profile == "strict" ? "read" : "rs";
 
     internal SandboxProcess Sandbox => _sandbox ?? throw new InvalidOperationException("Not started.");
 
@@ -29,7 +36,7 @@ public sealed class LaunchFixture : WebApplicationFactory<Program>, IAsyncLifeti
 
     public async Task InitializeAsync()
     {
-        _sandbox = await SandboxProcess.StartAsync(new SandboxSettings { AppUrl = AppUrl.AbsoluteUri.TrimEnd('/') });
+        _sandbox = await SandboxProcess.StartAsync(new SandboxSettings { AppUrl = AppUrl.AbsoluteUri.TrimEnd('/'), ExtraArguments = ["--Sandbox:Profile=" + Profile] });
         UseKestrel(_port);
         StartServer();
     }
@@ -63,7 +70,14 @@ public sealed class LaunchFixture : WebApplicationFactory<Program>, IAsyncLifeti
         builder.UseSetting("Smart:Ehrs:1:FhirBaseUrl", OfflineFhirBase);
         builder.UseSetting("Smart:Ehrs:1:ClientId", "patientvoice");
         builder.UseSetting("Smart:Ehrs:1:ClientAuthentication", "none");
-        builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
+        builder.ConfigureTestServices(services =>
+        {
+            services.AddSingleton<TimeProvider>(Clock);
+            // The real EHR client, wrapped to record what the pages read (EhrReadScopeTests).
+            services.AddSingleton<EhrFhirClient>();
+            services.AddSingleton(sp => new RecordingEhrClient(sp.GetRequiredService<EhrFhirClient>()));
+            services.AddSingleton<IEhrFhirClient>(sp => sp.GetRequiredService<RecordingEhrClient>());
+        });
         // Every log record, to check what the server writes about patients (ids and outcomes, never their words).
         builder.ConfigureServices(services => services.AddFakeLogging());
     }
@@ -97,10 +111,25 @@ public sealed class LaunchFixture : WebApplicationFactory<Program>, IAsyncLifeti
     internal Microsoft.Extensions.Logging.Testing.FakeLogCollector Logs => Services.GetFakeLogCollector();
 
     internal string Iss => HttpUtility.UrlEncode(Sandbox.FhirBase);
+
+    /// <summary>Every read and search the pages have asked of the EHR so far.</summary>
+    internal IReadOnlyList<EhrRead> EhrReads => Services.GetRequiredService<RecordingEhrClient>().Reads;
 }
 
 [CollectionDefinition(Name)]
 public sealed class LaunchCollection : ICollectionFixture<LaunchFixture>
 {
     public const string Name = "PatientVoice and the sandbox EHR";
+}
+
+/// <summary>The same, against the sandbox's <c>strict</c> profile: a cautious production EHR.</summary>
+public sealed class StrictLaunchFixture : LaunchFixture
+{
+    public override string Profile => "strict";
+}
+
+[CollectionDefinition(Name)]
+public sealed class StrictLaunchCollection : ICollectionFixture<StrictLaunchFixture>
+{
+    public const string Name = "PatientVoice and the strict sandbox EHR";
 }

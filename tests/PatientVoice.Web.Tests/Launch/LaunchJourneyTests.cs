@@ -6,10 +6,19 @@ using PatientVoice.Web.Launch;
 
 namespace PatientVoice.Web.Tests.Launch;
 
-/// <summary>Launches that succeed: from the EHR, the portal and standalone, each ending in a server-side session.</summary>
+/// <summary>Launches that succeed against the sandbox's default (<c>open</c>) profile.</summary>
 [Collection(LaunchCollection.Name)]
-public sealed class LaunchJourneyTests(LaunchFixture fixture)
+public sealed class LaunchJourneyTests(LaunchFixture fixture) : LaunchJourneys(fixture);
+
+/// <summary>The same launches against the <c>strict</c> profile (v1 scopes, no wildcards, five-minute tokens, single-use launches).</summary>
+[Collection(StrictLaunchCollection.Name)]
+public sealed class StrictLaunchJourneyTests(StrictLaunchFixture fixture) : LaunchJourneys(fixture);
+
+/// <summary>Launches that succeed: from the EHR, the portal and standalone, each ending in a server-side session.</summary>
+public abstract class LaunchJourneys(LaunchFixture fixture)
 {
+    private string PatientScopes => string.Join(' ', EhrReadTypes.Patient.Select(t => $"patient/{t}.{fixture.Read}"));
+
     [Fact]
     public async Task A_portal_launch_for_a_patient_opens_their_appointment_with_a_session_held_on_the_server()
     {
@@ -21,7 +30,7 @@ public sealed class LaunchJourneyTests(LaunchFixture fixture)
         Assert.Equal(fixture.Sandbox.FhirBase, authorize["aud"]);
         Assert.Equal(launch, authorize["launch"]);
         Assert.Equal("S256", authorize["code_challenge_method"]);
-        Assert.Equal("launch openid fhirUser offline_access patient/*.rs", authorize["scope"]);
+        Assert.Equal("launch openid fhirUser offline_access " + PatientScopes, authorize["scope"]);
         Assert.Equal(new Uri(fixture.AppUrl, "/signin-smart").AbsoluteUri, authorize["redirect_uri"]);
         var callback = await LaunchFixture.SignInAtEhrAsync(browser, start.RedirectLocation(), "maria-garcia");
         using var signedIn = await browser.GetAsync(callback.AbsoluteUri);
@@ -61,7 +70,7 @@ public sealed class LaunchJourneyTests(LaunchFixture fixture)
         Assert.Equal("Practitioner/dr-patel", session.GetProperty("fhirUser").GetString());
         Assert.Equal("james-okafor", session.GetProperty("patient").GetString());
         Assert.Equal("enc-james-okafor", session.GetProperty("encounter").GetString());
-        Assert.Contains("user/*.rs", session.GetProperty("scope").GetString()!.Split(' '));
+        Assert.Equal(["launch", "openid", "fhirUser", "online_access", $"user/Patient.{fixture.Read}", $"user/Appointment.{fixture.Read}"], session.GetProperty("scope").GetString()!.Split(' '));
     }
 
     [Fact]
@@ -85,7 +94,7 @@ public sealed class LaunchJourneyTests(LaunchFixture fixture)
         using var browser = new TestBrowser();
 
         using var start = await fixture.OpenAsync(browser, "/launch/standalone?role=clinician");
-        Assert.Equal("openid fhirUser offline_access user/*.rs", HttpUtility.ParseQueryString(start.RedirectLocation().Query)["scope"]);
+        Assert.Equal($"openid fhirUser online_access user/Patient.{fixture.Read} user/Appointment.{fixture.Read}", HttpUtility.ParseQueryString(start.RedirectLocation().Query)["scope"]);
         var callback = await LaunchFixture.SignInAtEhrAsync(browser, start.RedirectLocation(), "dr-silva");
         using var signedIn = await browser.GetAsync(callback.AbsoluteUri);
 
@@ -105,7 +114,7 @@ public sealed class LaunchJourneyTests(LaunchFixture fixture)
 
         Assert.StartsWith(fixture.Sandbox.EhrUrl.AbsoluteUri, start.RedirectLocation().AbsoluteUri, StringComparison.Ordinal);
         Assert.Null(authorize["launch"]);
-        Assert.Equal("launch/patient openid fhirUser offline_access patient/*.rs", authorize["scope"]);
+        Assert.Equal("launch/patient openid fhirUser offline_access " + PatientScopes, authorize["scope"]);
     }
 
     [Fact]
@@ -140,6 +149,29 @@ public sealed class LaunchJourneyTests(LaunchFixture fixture)
         Assert.Equal("/patient", secondDone.RedirectLocation().OriginalString);
         Assert.Equal("/patient", firstDone.RedirectLocation().OriginalString);
         Assert.Equal("RelatedPerson/helen-chen", (await SessionAsync(browser)).GetProperty("fhirUser").GetString());
+    }
+
+    [Fact]
+    public async Task A_clinicians_session_refreshes_its_token_before_it_expires_and_reads_on()
+    {
+        using var browser = new TestBrowser();
+        var launch = await fixture.EhrLaunchAsync(new { patient = "linda-johnson", encounter = "enc-linda-johnson", user = "dr-nguyen" });
+        using var signedIn = await fixture.LaunchAsync(browser, $"/launch/clinician?iss={fixture.Iss}&launch={launch}", "dr-nguyen");
+        var id = (await SessionAsync(browser)).GetProperty("id").GetString()!;
+        var store = fixture.Services.GetRequiredService<SmartSessionStore>();
+        var before = (await store.GetAsync(id, CancellationToken.None))!;
+        Assert.NotNull(before.RefreshToken); // online_access
+
+        // A minute before the token expires (five minutes under strict, an hour under open), the next page refreshes it.
+        using (fixture.Clock.Shift(before.AccessTokenExpires - fixture.Clock.GetUtcNow() - TimeSpan.FromMinutes(1)))
+        {
+            using var clinic = await fixture.OpenAsync(browser, "/clinician/clinic?all=true");
+            Assert.Equal(HttpStatusCode.OK, clinic.StatusCode);
+            Assert.DoesNotContain("could not be read", await clinic.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        var after = (await store.GetAsync(id, CancellationToken.None))!;
+        Assert.NotEqual(before.AccessToken, after.AccessToken);
     }
 
     private async Task<JsonElement> SessionAsync(TestBrowser browser)

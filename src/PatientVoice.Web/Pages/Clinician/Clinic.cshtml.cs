@@ -19,6 +19,9 @@ public sealed class ClinicModel(ClinicListReader clinic) : ClinicianPageModel
     /// <summary>Set when the EHR could not be read.</summary>
     public bool EhrUnavailable { get; private set; }
 
+    /// <summary>Set when the launch's granted scopes do not include reading appointments (nothing was asked of the EHR).</summary>
+    public bool AppointmentsNotGranted { get; private set; }
+
     [BindProperty(SupportsGet = true, Name = "all")]
     public bool All { get; set; }
 
@@ -27,6 +30,10 @@ public sealed class ClinicModel(ClinicListReader clinic) : ClinicianPageModel
         try
         {
             Rows = await clinic.ReadAsync(Session!, Days, onlyMine: !All, cancellationToken);
+        }
+        catch (EhrRequestException e) when (e.Failure == EhrRequestFailure.NotGranted)
+        {
+            AppointmentsNotGranted = true;
         }
         catch (Exception) when (!cancellationToken.IsCancellationRequested)
         {

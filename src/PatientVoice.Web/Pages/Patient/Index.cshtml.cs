@@ -19,6 +19,9 @@ public sealed partial class IndexModel(PatientContextAccessor contexts, IEhrFhir
 
     public bool VisitUnknown { get; private set; }
 
+    /// <summary>The launch's granted scopes do not cover appointments: the EHR was not asked.</summary>
+    public bool VisitNotShared { get; private set; }
+
     public IReadOnlyList<QuestionnaireStatus> ToFillIn { get; private set; } = [];
 
     public IReadOnlyList<SharedItem> Shared { get; private set; } = [];
@@ -88,13 +91,20 @@ public sealed partial class IndexModel(PatientContextAccessor contexts, IEhrFhir
 
             var clinician = appointment.Participant.Select(p => p.Actor).FirstOrDefault(a => a?.Reference?.StartsWith("Practitioner/", StringComparison.Ordinal) == true);
             var clinicianName = clinician?.Display;
+            // The clinician's name is a courtesy: not read when the launch did not grant Practitioner.
             if (clinicianName is null && clinician?.Reference is { } practitioner
+                && EhrFhirClient.Granted(Patient.Session, "Practitioner", PatientVoice.Smart.Scopes.SmartInteractions.Read)
                 && await ehr.ReadAsync(Patient.Session, practitioner, cancellationToken) is Practitioner p && p.Name.FirstOrDefault() is { } name)
             {
                 clinicianName = string.Join(' ', name.Prefix.Concat(name.Given).Append(name.Family).Where(s => !string.IsNullOrWhiteSpace(s)));
             }
 
             return new UpcomingVisit(appointment.Start, clinicianName);
+        }
+        catch (EhrRequestException failure) when (failure.Failure == EhrRequestFailure.NotGranted)
+        {
+            VisitNotShared = true;
+            return null;
         }
         catch (Exception failure) when (!cancellationToken.IsCancellationRequested)
         {
