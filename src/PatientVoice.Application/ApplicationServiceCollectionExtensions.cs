@@ -5,6 +5,7 @@ using PatientVoice.Application.Interactions;
 using PatientVoice.Application.ReadModels;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using PatientVoice.Application.EhrSync;
+using PatientVoice.Application.Export;
 using PatientVoice.Application.Submit;
 using PatientVoice.Application.Transactions;
 using PatientVoice.Application.Validation;
@@ -50,6 +51,8 @@ public static class ApplicationServiceCollectionExtensions
         services.AddSingleton<PatientGoals>();
         // Write-back to the EHR: an outbox filled by submissions, a worker delivering it (off unless EhrSync:Enabled).
         services.AddEhrSync(configuration);
+        // Bulk Data $export: jobs queued in the store's outbox, one worker per instance writing ndjson files (section Export).
+        services.AddBulkExport(configuration);
         return services;
     }
 }

@@ -89,6 +89,23 @@ public abstract class SqlResourceStore : IResourceStore, IOutbox
             cancellationToken);
     }
 
+    public Task<bool> RenewAsync(OutboxClaim claim, TimeSpan lease, string note, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(lease, TimeSpan.Zero);
+        var until = StoreClock.Now(Time) + lease;
+        return RunOutboxChangeAsync(
+            (connection, transaction) => OutboxCommands.RenewAsync(connection, transaction, _dialect, claim, until, note, cancellationToken),
+            cancellationToken);
+    }
+
+    public Task<bool> CancelAsync(string topic, string key, string reason, CancellationToken cancellationToken)
+    {
+        var now = StoreClock.Now(Time);
+        return RunOutboxChangeAsync(
+            (connection, transaction) => OutboxCommands.CancelAsync(connection, transaction, _dialect, topic, key, now, reason, cancellationToken),
+            cancellationToken);
+    }
+
     public async Task<OutboxEntry?> FindAsync(string topic, string key, CancellationToken cancellationToken)
     {
         await using var connection = await OpenReadConnectionAsync(cancellationToken);

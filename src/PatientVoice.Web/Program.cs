@@ -53,6 +53,7 @@ builder.Services.AddSingleton<PatientVoice.Web.FhirApi.Operations.PopulateServic
 builder.Services.AddPatientVoiceApplication(builder.Configuration);
 builder.Services.AddSingleton<FhirRequestBody>();
 builder.Services.AddSingleton<CapabilityStatementBuilder>();
+builder.Services.AddSingleton<PatientVoice.Web.FhirApi.Export.ExportKickOffServices>();
 // FHIR API security: bearer JWTs from Security:Issuers (and Security:Entra), SMART scopes, audit (after the store: it wraps it).
 builder.Services.AddFhirApiSecurity(builder.Configuration);
 builder.Services.AddFhirBearerChallenges();

@@ -20,6 +20,9 @@ const string Usage = """
     patient-form [--runs 20] [--warmup 3] [--questionnaire before-your-visit] [--width 390] [--Section:Key=value ...]
         The sandbox EHR, PatientVoice and Debian's chromium: per run a fresh browser (empty cache) launched from the
         portal opens the questionnaire; time until it is ready and interactive, bytes transferred; then again cached.
+    export [--resources 100000] [--patients 10000] [--batch 5000] [--db FILE] [--Section:Key=value ...]
+        Load the data set through the store (or reuse --db FILE), start the server on it, run one system-level Bulk Data
+        $export of everything: wall time to the manifest, resources/s written to ndjson, server RSS before and at peak.
     validation [iterations]
         Cold and warm profile validation time per resource, in this process.
     """;
@@ -45,6 +48,7 @@ return args[0] switch
     "create" => await CreateBenchmark.RunAsync(options),
     "submit" => await CreateBenchmark.RunAsync(options, submissions: true),
     "search" => await SearchBenchmark.RunAsync(options),
+    "export" => await ExportBenchmark.RunAsync(options),
     "clinician-summary" => await ClinicianSummaryBenchmark.RunAsync(options),
     "patient-form" => await PatientFormBenchmark.RunAsync(options),
     _ => throw new ArgumentException($"Unknown benchmark '{args[0]}'.\n{Usage}"),

@@ -19,6 +19,8 @@ public static class SupportedResourceTypes
         "Task",
         "Communication",
         "AuditEvent",
+        // Group: cohorts of patients (e.g. the patients of a clinic) for Bulk Data Group/[id]/$export (docs/adr/0022).
+        "Group",
     ];
 
     private static readonly HashSet<string> Lookup = new(All, StringComparer.Ordinal);

@@ -23,6 +23,20 @@ public interface IOutbox
     /// <summary>Gives up on the message with <paramref name="reason"/>; it is never claimed again. False when the lease was lost.</summary>
     Task<bool> FailAsync(OutboxClaim claim, string reason, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Keeps the claim: extends its lease to <paramref name="lease"/> from now and records <paramref name="note"/> (the worker's
+    /// latest word on a long piece of work, e.g. its progress; read back as <see cref="OutboxEntry.LastError"/> while pending).
+    /// False when the lease was lost (another worker claimed it) or the message was cancelled: the worker should stop.
+    /// </summary>
+    Task<bool> RenewAsync(OutboxClaim claim, TimeSpan lease, string note, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Gives up on a pending message from outside any claim (a client cancelled the work): it becomes failed with
+    /// <paramref name="reason"/>, and a worker holding it finds its lease lost at its next renewal or outcome.
+    /// False when there is no pending message with this key.
+    /// </summary>
+    Task<bool> CancelAsync(string topic, string key, string reason, CancellationToken cancellationToken);
+
     /// <summary>The message with this key, or null.</summary>
     Task<OutboxEntry?> FindAsync(string topic, string key, CancellationToken cancellationToken);
 

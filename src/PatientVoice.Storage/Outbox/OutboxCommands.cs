@@ -50,6 +50,26 @@ internal static class OutboxCommands
     public static Task<bool> FailAsync(DbConnection connection, DbTransaction? transaction, SqlDialect dialect, OutboxClaim claim, DateTimeOffset now, string reason, CancellationToken cancellationToken)
         => FinishAsync(connection, transaction, dialect, claim, p => $"state = 2, finished_at = {p.Add(now.ToUnixTimeMilliseconds())}, last_error = {p.Add(reason)}", cancellationToken);
 
+    public static Task<bool> RenewAsync(DbConnection connection, DbTransaction? transaction, SqlDialect dialect, OutboxClaim claim, DateTimeOffset leaseUntil, string note, CancellationToken cancellationToken)
+    {
+        var parameters = new SqlParameterList(dialect);
+        var command = parameters.CreateCommand(connection, transaction, $"""
+            UPDATE outbox SET lease_until = {parameters.Add(leaseUntil.ToUnixTimeMilliseconds())}, last_error = {parameters.Add(note)}
+            WHERE id = {parameters.Add(claim.Id)} AND lease_token = {parameters.Add(claim.LeaseToken)} AND state = 0
+            """);
+        return ExecuteOneAsync(command, cancellationToken);
+    }
+
+    public static Task<bool> CancelAsync(DbConnection connection, DbTransaction? transaction, SqlDialect dialect, string topic, string key, DateTimeOffset now, string reason, CancellationToken cancellationToken)
+    {
+        var parameters = new SqlParameterList(dialect);
+        var command = parameters.CreateCommand(connection, transaction, $"""
+            UPDATE outbox SET state = 2, finished_at = {parameters.Add(now.ToUnixTimeMilliseconds())}, last_error = {parameters.Add(reason)}, lease_until = NULL, lease_token = NULL
+            WHERE topic = {parameters.Add(topic)} AND key = {parameters.Add(key)} AND state = 0
+            """);
+        return ExecuteOneAsync(command, cancellationToken);
+    }
+
     public static async Task<OutboxEntry?> FindAsync(DbConnection connection, SqlDialect dialect, string topic, string key, CancellationToken cancellationToken)
     {
         var parameters = new SqlParameterList(dialect);
@@ -66,6 +86,14 @@ internal static class OutboxCommands
         await using var command = parameters.CreateCommand(connection, null,
             $"SELECT {OutboxRows.EntryColumns} FROM outbox WHERE topic = {parameters.Add(topic)}{inState} ORDER BY id DESC LIMIT {parameters.Add(maxCount)}");
         return await OutboxRows.ReadEntriesAsync(command, cancellationToken);
+    }
+
+    private static async Task<bool> ExecuteOneAsync(DbCommand command, CancellationToken cancellationToken)
+    {
+        await using (command)
+        {
+            return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+        }
     }
 
     // Every outcome ends the lease; it applies only while the claim's lease token is still the row's. Only the

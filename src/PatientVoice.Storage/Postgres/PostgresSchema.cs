@@ -15,6 +15,7 @@ internal static class PostgresSchema
     [
         (1, "resources and search index", Resources + SearchIndex),
         (2, "outbox", Outbox),
+        (3, "keyset pages of one type in creation order", "CREATE INDEX ix_resource_type_pk ON resource (resource_type, pk);"),
     ];
 
     public const string MigrationTable = """

@@ -14,6 +14,9 @@ internal static class SqliteSchema
             UNIQUE (resource_type, resource_id)
         );
         CREATE INDEX IF NOT EXISTS ix_resource_type_updated ON resource (resource_type, last_updated);
+        -- Keyset pages of one type in creation order (pk > cursor ORDER BY pk): without it a page of a large type sorts
+        -- the whole type (a Bulk Data export of 600,000 Observations paid ~0.1 s a page).
+        CREATE INDEX IF NOT EXISTS ix_resource_type_pk ON resource (resource_type, pk);
 
         CREATE TABLE IF NOT EXISTS resource_version (
             seq           INTEGER PRIMARY KEY,

@@ -1,6 +1,7 @@
 using PatientVoice.Application.Transactions;
 using PatientVoice.Web.FhirApi.Bundles;
 using PatientVoice.Web.FhirApi.Capabilities;
+using PatientVoice.Web.FhirApi.Export;
 using PatientVoice.Web.FhirApi.Formats;
 using PatientVoice.Web.FhirApi.History;
 using PatientVoice.Web.FhirApi.Operations;
@@ -29,6 +30,7 @@ public static class FhirApiEndpoints
         ValidateOperation.Map(fhir);
         ExtractOperation.Map(fhir);
         PopulateOperation.Map(fhir);
+        ExportEndpoints.Map(fhir);
         HistoryEndpoints.Map(fhir);
         SearchEndpoints.Map(fhir);
         ReadEndpoints.Map(fhir);

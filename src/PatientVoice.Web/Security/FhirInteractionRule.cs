@@ -44,6 +44,14 @@ public sealed record FhirInteractionRule(bool Open, SmartInteractions Letters, S
         ["validate-instance"] = new(false, U, SmartInteractions.None, true, false),
         // $extract of a response in the body is a dry run of a submission: a scope that could submit it.
         ["extract-type"] = new(false, C, SmartInteractions.None, false, false),
+        // Bulk Data $export: each type is checked by the kick-off (the export holds only what the token can read);
+        // status, cancel and files belong to the client that started the export.
+        ["export-system"] = TokenOnly,
+        ["export-patient"] = TokenOnly,
+        ["export-group"] = TokenOnly,
+        ["export-status"] = TokenOnly,
+        ["export-cancel"] = TokenOnly,
+        ["export-file"] = TokenOnly,
     };
 
     /// <summary>The rule of an interaction; an interaction this table does not know needs every letter (nothing unknown is open).</summary>

@@ -33,6 +33,8 @@ public sealed class PatientCompartment(ISearchIndexer indexer, SearchQueryParser
         ["Communication"] = "patient",
         ["Task"] = "patient",
         ["AuditEvent"] = "patient",
+        // A Group names its member patients: a patient's token sees only the Groups it is a member of.
+        ["Group"] = "member",
     };
 
     /// <summary>Whether resources of this type belong to patients (and so to compartments).</summary>

@@ -191,6 +191,44 @@ public abstract partial class ResourceStoreContract
         Assert.Equal(["new"], (await Outbox.ListAsync(Topic, OutboxState.Pending, 10, default)).Select(e => e.Key));
     }
 
+    [Fact]
+    public async Task A_renewed_claim_keeps_its_lease_and_its_note_and_a_stale_worker_cannot_renew()
+    {
+        await EnqueueAsync("renewed", "{}");
+        var claim = Assert.Single(await Outbox.ClaimDueAsync(Topic, 10, TimeSpan.FromMilliseconds(200), default));
+
+        Assert.True(await Outbox.RenewAsync(claim, LongLease, "Goal: 1000 written", default));
+        await Task.Delay(TimeSpan.FromMilliseconds(300));
+
+        Assert.Empty(await Outbox.ClaimDueAsync(Topic, 10, LongLease, default));
+        var entry = (await Outbox.FindAsync(Topic, "renewed", default))!;
+        Assert.Equal(OutboxState.Pending, entry.State);
+        Assert.Equal("Goal: 1000 written", entry.LastError);
+        Assert.False(await Outbox.RenewAsync(claim with { LeaseToken = "someone-else" }, LongLease, "stale", default));
+        Assert.True(await Outbox.CompleteAsync(claim, default));
+        Assert.False(await Outbox.RenewAsync(claim, LongLease, "after completion", default));
+    }
+
+    [Fact]
+    public async Task A_cancelled_message_is_failed_with_the_reason_and_its_worker_loses_the_claim()
+    {
+        await EnqueueAsync("cancelled-while-held", "{}");
+        await EnqueueAsync("cancelled-while-queued", "{}");
+        var held = Assert.Single(await Outbox.ClaimDueAsync(Topic, 1, LongLease, default));
+
+        Assert.True(await Outbox.CancelAsync(Topic, "cancelled-while-held", "cancelled by the client", default));
+        Assert.True(await Outbox.CancelAsync(Topic, "cancelled-while-queued", "cancelled by the client", default));
+
+        Assert.False(await Outbox.RenewAsync(held, LongLease, "still working", default));
+        Assert.False(await Outbox.CompleteAsync(held, default));
+        Assert.Empty(await Outbox.ClaimDueAsync(Topic, 10, LongLease, default));
+        var entry = (await Outbox.FindAsync(Topic, "cancelled-while-held", default))!;
+        Assert.Equal(OutboxState.Failed, entry.State);
+        Assert.Equal("cancelled by the client", entry.LastError);
+        Assert.False(await Outbox.CancelAsync(Topic, "cancelled-while-held", "again", default));
+        Assert.False(await Outbox.CancelAsync(Topic, "never-enqueued", "nothing", default));
+    }
+
     private async Task EnqueueAsync(string key, string payload)
     {
         await using var session = await Store.BeginWriteAsync(default);

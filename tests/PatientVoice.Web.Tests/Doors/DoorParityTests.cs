@@ -266,13 +266,19 @@ public sealed class DoorParityTests(WriteBackServerFixture server) : IClassFixtu
             // Deletes submit nothing: a deleted response is a tombstone, its extracted resources stay (ADR 0006).
             ["DELETE /fhir/{type}/{id}"] = [],
             ["DELETE /fhir/{type}"] = [],
+            // Bulk Data $export: a POSTed kick-off queues a job and writes no resource; DELETE cancels the job and its files.
+            ["POST /fhir/$export"] = [],
+            ["POST /fhir/Patient/$export"] = [],
+            ["POST /fhir/Group/{id}/$export"] = [],
+            ["DELETE /fhir/$export-status/{id}"] = [],
         };
         var sources = (IEnumerable<Microsoft.AspNetCore.Routing.EndpointDataSource>)server.Services.GetService(typeof(IEnumerable<Microsoft.AspNetCore.Routing.EndpointDataSource>))!;
         var writes = sources.SelectMany(s => s.Endpoints).OfType<Microsoft.AspNetCore.Routing.RouteEndpoint>()
             .Where(e => e.RoutePattern.RawText?.StartsWith("/fhir", StringComparison.Ordinal) == true)
             .SelectMany(e => (e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.IHttpMethodMetadata>()?.HttpMethods ?? (IReadOnlyList<string>)[]).Select(m => $"{m} {e.RoutePattern.RawText}"))
             .Where(route => route.Split(' ')[0] is "POST" or "PUT" or "PATCH" or "DELETE")
-            .Where(route => !route.Contains('$', StringComparison.Ordinal)) // operations ($validate, $populate, $extract) write nothing
+            // Operations that answer from their input write nothing ($validate, $populate, $extract); $export is listed above.
+            .Where(route => !route.Contains("$validate", StringComparison.Ordinal) && !route.Contains("$populate", StringComparison.Ordinal) && !route.Contains("$extract", StringComparison.Ordinal))
             .Distinct(StringComparer.Ordinal)
             .Order(StringComparer.Ordinal)
             .ToList();

@@ -18,7 +18,9 @@ public sealed class MetadataTests(FhirServerFixture server)
         Assert.Equal(FHIRVersion.N4_0_1, statement.FhirVersion);
         Assert.Contains("application/fhir+xml", statement.Format);
         var rest = Assert.Single(statement.Rest);
-        Assert.Equal(SupportedResourceTypes.All, rest.Resource.Select(r => r.Type));
+        // Patient is listed for Patient/$export only: patients are the EHR's, this server stores none.
+        Assert.Equal([.. SupportedResourceTypes.All, "Patient"], rest.Resource.Select(r => r.Type));
+        Assert.Empty(rest.Resource.Single(r => r.Type == "Patient").Interaction);
         var goal = rest.Resource.Single(r => r.Type == "Goal");
         Assert.Contains(goal.Interaction, i => i.Code == CapabilityStatement.TypeRestfulInteraction.HistoryInstance);
         Assert.Contains(goal.SearchParam, p => p.Name == "patient" && p.Type == SearchParamType.Reference);

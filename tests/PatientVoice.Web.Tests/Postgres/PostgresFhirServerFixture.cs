@@ -20,6 +20,9 @@ public sealed class PostgresFhirServerFixture : IAsyncLifetime
 
     public string ConnectionString { get; private set; } = "";
 
+    /// <summary>The export folder both instances share (as a network volume would in a deployment).</summary>
+    public string ExportFolder { get; } = Directory.CreateTempSubdirectory("patientvoice-pg-export-").FullName;
+
     public PostgresInstance First => _first ?? throw new InvalidOperationException("Not initialized.");
 
     public PostgresInstance Second => _second ?? throw new InvalidOperationException("Not initialized.");
@@ -28,9 +31,9 @@ public sealed class PostgresFhirServerFixture : IAsyncLifetime
     {
         var server = await PostgresServer.SharedAsync();
         ConnectionString = await server.CreateDatabaseAsync("web");
-        _first = new PostgresInstance(ConnectionString, null);
+        _first = new PostgresInstance(ConnectionString, null, ExportFolder);
         _ = _first.Server;
-        _second = new PostgresInstance(ConnectionString, _first.Services.GetRequiredService<ProfileValidator>());
+        _second = new PostgresInstance(ConnectionString, _first.Services.GetRequiredService<ProfileValidator>(), ExportFolder);
         _ = _second.Server;
         await _first.Services.GetRequiredService<ProfileValidator>().WarmUpAsync();
     }
@@ -46,11 +49,13 @@ public sealed class PostgresFhirServerFixture : IAsyncLifetime
         {
             await _first.DisposeAsync();
         }
+
+        Directory.Delete(ExportFolder, recursive: true);
     }
 }
 
 /// <summary>One PatientVoice host on PostgreSQL (<c>Storage:Provider=Postgres</c>).</summary>
-public sealed class PostgresInstance(string connectionString, ProfileValidator? sharedValidator) : WebApplicationFactory<Program>
+public sealed class PostgresInstance(string connectionString, ProfileValidator? sharedValidator, string? exportFolder = null) : WebApplicationFactory<Program>
 {
     public HttpClient CreateFhirClient()
     {
@@ -64,6 +69,11 @@ public sealed class PostgresInstance(string connectionString, ProfileValidator? 
     {
         builder.UseSetting("Storage:Provider", "Postgres");
         builder.UseSetting("Storage:Postgres:ConnectionString", connectionString);
+        if (exportFolder is not null)
+        {
+            builder.UseSetting("Export:Folder", exportFolder);
+        }
+
         foreach (var (key, value) in TestTokens.ServerSettings(FhirServerFixture.Audience))
         {
             builder.UseSetting(key, value);

@@ -30,6 +30,12 @@ public sealed class CapabilityStatementBuilder(SearchParameterRegistry searchPar
         CapabilityStatement.TypeRestfulInteraction.SearchType,
     ];
 
+    /// <summary>The Bulk Data Access IG 2.0.0 server CapabilityStatement and its operations, by canonical.</summary>
+    public const string BulkDataCapabilityStatement = "http://hl7.org/fhir/uv/bulkdata/CapabilityStatement/bulk-data";
+    public const string ExportOperation = "http://hl7.org/fhir/uv/bulkdata/OperationDefinition/export";
+    public const string PatientExportOperation = "http://hl7.org/fhir/uv/bulkdata/OperationDefinition/patient-export";
+    public const string GroupExportOperation = "http://hl7.org/fhir/uv/bulkdata/OperationDefinition/group-export";
+
     private readonly DateTimeOffset _started = time.GetUtcNow();
 
     // The reference parameters of supported types that can point at resourceType: what _revinclude can follow.
@@ -51,6 +57,7 @@ public sealed class CapabilityStatementBuilder(SearchParameterRegistry searchPar
                 new CapabilityStatement.SystemInteractionComponent { Code = CapabilityStatement.SystemRestfulInteraction.Batch },
                 new CapabilityStatement.SystemInteractionComponent { Code = CapabilityStatement.SystemRestfulInteraction.HistorySystem },
             ],
+            Operation = [new CapabilityStatement.OperationComponent { Name = "export", Definition = ExportOperation }],
         };
 
         foreach (var type in SupportedResourceTypes.All)
@@ -69,6 +76,9 @@ public sealed class CapabilityStatementBuilder(SearchParameterRegistry searchPar
                         : Array.Empty<CapabilityStatement.OperationComponent>(),
                     .. type == "Questionnaire"
                         ? [new CapabilityStatement.OperationComponent { Name = "populate", Definition = "http://hl7.org/fhir/uv/sdc/OperationDefinition/Questionnaire-populate" }]
+                        : Array.Empty<CapabilityStatement.OperationComponent>(),
+                    .. type == "Group"
+                        ? [new CapabilityStatement.OperationComponent { Name = "export", Definition = GroupExportOperation }]
                         : Array.Empty<CapabilityStatement.OperationComponent>(),
                 ],
                 Interaction = Interactions.Where(i => type != Security.FhirAccessGrant.AuditEventType || AuditInteractions.Contains(i))
@@ -93,8 +103,17 @@ public sealed class CapabilityStatementBuilder(SearchParameterRegistry searchPar
             });
         }
 
+        // Patients live in the EHR (we hold references, never copies): Patient is here only for Patient/$export.
+        rest.Resource.Add(new CapabilityStatement.ResourceComponent
+        {
+            Type = "Patient",
+            Documentation = "Patients are the EHR's; this server holds none, only resources that reference them. Patient/$export exports every patient's compartment.",
+            Operation = [new CapabilityStatement.OperationComponent { Name = "export", Definition = PatientExportOperation }],
+        });
+
         return new CapabilityStatement
         {
+            Instantiates = [BulkDataCapabilityStatement],
             Url = $"{baseUrl}/metadata",
             Name = "PatientVoice",
             Title = "PatientVoice FHIR R4 server",

@@ -9,8 +9,16 @@ public sealed class FormatNegotiationFilter : IEndpointFilter
 {
     public System.Threading.Tasks.ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
+        if (context.HttpContext.GetEndpoint()?.Metadata.GetMetadata<OwnMediaTypes>() is not null)
+        {
+            return next(context);
+        }
+
         FhirMediaTypes.ResponseFormat(context.HttpContext.Request);
         ResourceView.FromQuery(context.HttpContext.Request.Query);
         return next(context);
     }
 }
+
+/// <summary>Marks an endpoint that answers in a media type of its own (Bulk Data ndjson files), not FHIR JSON or XML.</summary>
+public sealed class OwnMediaTypes;
