@@ -6,6 +6,7 @@ using PatientVoice.Application.ReadModels;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using PatientVoice.Application.EhrSync;
 using PatientVoice.Application.Submit;
+using PatientVoice.Application.Subscriptions;
 using PatientVoice.Application.Transactions;
 using PatientVoice.Application.Validation;
 using PatientVoice.Application.Write;
@@ -50,6 +51,8 @@ public static class ApplicationServiceCollectionExtensions
         services.AddSingleton<PatientGoals>();
         // Write-back to the EHR: an outbox filled by submissions, a worker delivering it (off unless EhrSync:Enabled).
         services.AddEhrSync(configuration);
+        // Topic-based subscriptions (R4 backport): notifications queued by every write, delivered by their own worker.
+        services.AddSubscriptions(configuration);
         return services;
     }
 }

@@ -19,6 +19,9 @@ public static class SupportedResourceTypes
         "Task",
         "Communication",
         "AuditEvent",
+        // Topic-based subscriptions (R4 backport, docs/adr/0023): the subscriptions, and the topics we publish as Basic.
+        "Subscription",
+        "Basic",
     ];
 
     private static readonly HashSet<string> Lookup = new(All, StringComparer.Ordinal);

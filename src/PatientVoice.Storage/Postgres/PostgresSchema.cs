@@ -15,6 +15,7 @@ internal static class PostgresSchema
     [
         (1, "resources and search index", Resources + SearchIndex),
         (2, "outbox", Outbox),
+        (3, "outbox sequences", OutboxSequence),
     ];
 
     public const string MigrationTable = """
@@ -67,6 +68,14 @@ internal static class PostgresSchema
             UNIQUE (topic, key)
         );
         CREATE INDEX ix_outbox_due ON outbox (topic, state, due_at);
+        """;
+
+    /// <summary>Counters taken inside write transactions (a subscription's event numbers).</summary>
+    private const string OutboxSequence = """
+        CREATE TABLE outbox_sequence (
+            name          text    COLLATE "C" PRIMARY KEY,
+            value         bigint  NOT NULL
+        );
         """;
 
     private const string SearchIndex = """

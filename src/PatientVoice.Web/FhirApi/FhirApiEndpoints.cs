@@ -29,6 +29,7 @@ public static class FhirApiEndpoints
         ValidateOperation.Map(fhir);
         ExtractOperation.Map(fhir);
         PopulateOperation.Map(fhir);
+        Subscriptions.SubscriptionOperations.Map(fhir);
         HistoryEndpoints.Map(fhir);
         SearchEndpoints.Map(fhir);
         ReadEndpoints.Map(fhir);

@@ -58,7 +58,12 @@ public sealed class FhirAccessFilter(IFhirAccessPolicy policy, AuditTrail audit,
     }
 
     // Operations whose route names the type in its path rather than a {type} value.
-    private static string? FixedType(string interaction) => interaction.StartsWith("extract-", StringComparison.Ordinal) ? "QuestionnaireResponse" : null;
+    private static string? FixedType(string interaction) => interaction switch
+    {
+        _ when interaction.StartsWith("extract-", StringComparison.Ordinal) => "QuestionnaireResponse",
+        _ when interaction.StartsWith("subscription-", StringComparison.Ordinal) => "Subscription",
+        _ => null,
+    };
 
     private static AuditRecord Describe(HttpContext http, DateTimeOffset now, string interaction, string? type, string? id, List<string> entries)
     {

@@ -44,6 +44,10 @@ public sealed record FhirInteractionRule(bool Open, SmartInteractions Letters, S
         ["validate-instance"] = new(false, U, SmartInteractions.None, true, false),
         // $extract of a response in the body is a dry run of a submission: a scope that could submit it.
         ["extract-type"] = new(false, C, SmartInteractions.None, false, false),
+        // Subscriptions (R4 backport): a subscription's status and its past events are read like the subscription.
+        ["subscription-status"] = new(false, R, SmartInteractions.None, true, false),
+        ["subscription-status-type"] = new(false, R, SmartInteractions.None, false, false),
+        ["subscription-events"] = new(false, R, SmartInteractions.None, true, false),
     };
 
     /// <summary>The rule of an interaction; an interaction this table does not know needs every letter (nothing unknown is open).</summary>

@@ -30,6 +30,9 @@ public sealed class CapabilityStatementBuilder(SearchParameterRegistry searchPar
         CapabilityStatement.TypeRestfulInteraction.SearchType,
     ];
 
+    private const string SubscriptionTopicCanonical = "http://hl7.org/fhir/uv/subscriptions-backport/StructureDefinition/capabilitystatement-subscriptiontopic-canonical";
+    private const string BackportServer = "http://hl7.org/fhir/uv/subscriptions-backport/CapabilityStatement/backport-subscription-server-r4";
+
     private readonly DateTimeOffset _started = time.GetUtcNow();
 
     // The reference parameters of supported types that can point at resourceType: what _revinclude can follow.
@@ -56,7 +59,7 @@ public sealed class CapabilityStatementBuilder(SearchParameterRegistry searchPar
         foreach (var type in SupportedResourceTypes.All)
         {
             var parameters = searchParameters.ForType(type);
-            rest.Resource.Add(new CapabilityStatement.ResourceComponent
+            var resource = new CapabilityStatement.ResourceComponent
             {
                 Type = type,
                 Profile = $"http://hl7.org/fhir/StructureDefinition/{type}",
@@ -69,6 +72,12 @@ public sealed class CapabilityStatementBuilder(SearchParameterRegistry searchPar
                         : Array.Empty<CapabilityStatement.OperationComponent>(),
                     .. type == "Questionnaire"
                         ? [new CapabilityStatement.OperationComponent { Name = "populate", Definition = "http://hl7.org/fhir/uv/sdc/OperationDefinition/Questionnaire-populate" }]
+                        : Array.Empty<CapabilityStatement.OperationComponent>(),
+                    .. type == "Subscription"
+                        ? [
+                            new CapabilityStatement.OperationComponent { Name = "status", Definition = "http://hl7.org/fhir/uv/subscriptions-backport/OperationDefinition/backport-subscription-status" },
+                            new CapabilityStatement.OperationComponent { Name = "events", Definition = "http://hl7.org/fhir/uv/subscriptions-backport/OperationDefinition/backport-subscription-events" },
+                        ]
                         : Array.Empty<CapabilityStatement.OperationComponent>(),
                 ],
                 Interaction = Interactions.Where(i => type != Security.FhirAccessGrant.AuditEventType || AuditInteractions.Contains(i))
@@ -90,7 +99,16 @@ public sealed class CapabilityStatementBuilder(SearchParameterRegistry searchPar
                     Type = p.Type,
                     Documentation = string.IsNullOrWhiteSpace(p.Documentation) ? null : new Markdown(p.Documentation),
                 }).ToList(),
-            });
+            };
+            if (type == "Subscription")
+            {
+                // R4 backport: the topics a client may subscribe to, and the profile its Subscriptions follow.
+                resource.SupportedProfileElement.Add(new Canonical(PatientVoice.Application.Subscriptions.BackportSubscription.Profile));
+                resource.Extension.AddRange(PatientVoice.Application.Subscriptions.SubscriptionTopics.All.Select(t =>
+                    new Extension(SubscriptionTopicCanonical, new Canonical(t.Url))));
+            }
+
+            rest.Resource.Add(resource);
         }
 
         return new CapabilityStatement
@@ -108,6 +126,7 @@ public sealed class CapabilityStatementBuilder(SearchParameterRegistry searchPar
             FhirVersion = FHIRVersion.N4_0_1,
             Format = ["application/fhir+json", "application/fhir+xml", "json", "xml"],
             PatchFormat = [],
+            Instantiates = [BackportServer],
             Rest = [rest],
         };
     }
