@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using PatientVoice.Application.EhrSync;
 using PatientVoice.Application.Export;
 using PatientVoice.Application.Submit;
+using PatientVoice.Application.Subscriptions;
 using PatientVoice.Application.Transactions;
 using PatientVoice.Application.Validation;
 using PatientVoice.Application.Write;
@@ -53,6 +54,8 @@ public static class ApplicationServiceCollectionExtensions
         services.AddEhrSync(configuration);
         // Bulk Data $export: jobs queued in the store's outbox, one worker per instance writing ndjson files (section Export).
         services.AddBulkExport(configuration);
+        // Topic-based subscriptions (R4 backport): notifications queued by every write, delivered by their own worker.
+        services.AddSubscriptions(configuration);
         return services;
     }
 }

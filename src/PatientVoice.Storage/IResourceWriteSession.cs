@@ -37,5 +37,12 @@ public interface IResourceWriteSession : IAsyncDisposable
     /// </summary>
     Task EnqueueAsync(Outbox.OutboxMessage message, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Adds one to the counter <paramref name="sequence"/> (starting from 0) in this transaction and returns the new value:
+    /// numbers given by committed transactions are consecutive, never reused, and concurrent transactions asking for the
+    /// same counter wait for each other (a subscription's event numbers, <see cref="Outbox.IOutbox.ReadSequenceAsync"/>).
+    /// </summary>
+    Task<long> NextInSequenceAsync(string sequence, CancellationToken cancellationToken);
+
     Task CommitAsync(CancellationToken cancellationToken);
 }

@@ -106,6 +106,17 @@ public abstract class SqlResourceStore : IResourceStore, IOutbox
             cancellationToken);
     }
 
+    public Task<bool> ReleaseAsync(OutboxClaim claim, DateTimeOffset dueAt, CancellationToken cancellationToken)
+        => RunOutboxChangeAsync(
+            (connection, transaction) => OutboxCommands.ReleaseAsync(connection, transaction, _dialect, claim, dueAt, cancellationToken),
+            cancellationToken);
+
+    public async Task<long> ReadSequenceAsync(string sequence, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReadConnectionAsync(cancellationToken);
+        return await OutboxCommands.ReadSequenceAsync(connection, _dialect, sequence, cancellationToken);
+    }
+
     public async Task<OutboxEntry?> FindAsync(string topic, string key, CancellationToken cancellationToken)
     {
         await using var connection = await OpenReadConnectionAsync(cancellationToken);

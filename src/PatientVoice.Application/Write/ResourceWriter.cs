@@ -11,7 +11,7 @@ namespace PatientVoice.Application.Write;
 /// prepared (<see cref="PrepareAsync"/>: validated and indexed) outside the session, so that the store's
 /// single writer turn is held only for the database work.
 /// </summary>
-public sealed class ResourceWriter(IResourceStore store, SearchQueryParser searchParser, IEnumerable<IResourceWriteValidator> validators, IEnumerable<IResourceTransitionRule> transitionRules)
+public sealed class ResourceWriter(IResourceStore store, SearchQueryParser searchParser, IEnumerable<IResourceWriteValidator> validators, IEnumerable<IResourceTransitionRule> transitionRules, IEnumerable<IWriteObserver> observers)
 {
     // Parameters that shape a result but select nothing: on their own they are no condition at all.
     private static readonly HashSet<string> ResultParameters = new(StringComparer.Ordinal)
@@ -21,6 +21,7 @@ public sealed class ResourceWriter(IResourceStore store, SearchQueryParser searc
 
     private readonly IResourceWriteValidator[] _validators = validators.ToArray();
     private readonly ILookup<string, IResourceTransitionRule> _transitionRules = transitionRules.ToLookup(r => r.ResourceType, StringComparer.Ordinal);
+    private readonly IWriteObserver[] _observers = observers.ToArray();
 
     /// <summary>Validates <paramref name="resource"/> (422 when it is not acceptable) and computes its index rows.</summary>
     public async Task<PreparedResource> PrepareAsync(Resource resource, CancellationToken cancellationToken)
@@ -59,6 +60,7 @@ public sealed class ResourceWriter(IResourceStore store, SearchQueryParser searc
         // The server assigns the id of a created resource; an id in the body is ignored, as the spec says.
         resource.Id = assignedId;
         var result = await session.PutAsync(prepared, null, cancellationToken);
+        await ObserveAsync(session, null, result, resource, cancellationToken);
         return new WriteOutcome(result.Stored, Created: true);
     }
 
@@ -97,13 +99,15 @@ public sealed class ResourceWriter(IResourceStore store, SearchQueryParser searc
         var resource = prepared.Resource;
         RequireTarget(type, id, resource);
 
-        var current = _transitionRules.Contains(type) ? await session.ReadAsync(type, id, cancellationToken) : null;
+        var current = _transitionRules.Contains(type) || Observed(type) ? await session.ReadAsync(type, id, cancellationToken) : null;
         var result = await session.PutAsync(prepared, ifMatch, cancellationToken);
         if (current is not null && !result.Unchanged)
         {
             // After the write, inside the transaction: a refused change is rolled back with it.
             CheckTransition(current, resource);
         }
+
+        await ObserveAsync(session, current is { IsDeleted: false } ? current : null, result, resource, cancellationToken);
 
         return new WriteOutcome(result.Stored, result.Created, !result.Unchanged);
     }
@@ -123,6 +127,7 @@ public sealed class ResourceWriter(IResourceStore store, SearchQueryParser searc
                 }
 
                 var created = await session.PutAsync(prepared, null, cancellationToken);
+                await ObserveAsync(session, null, created, resource, cancellationToken);
                 return new WriteOutcome(created.Stored, Created: true);
             case 1:
                 var match = matches[0];
@@ -137,6 +142,8 @@ public sealed class ResourceWriter(IResourceStore store, SearchQueryParser searc
                 {
                     CheckTransition(match, resource);
                 }
+
+                await ObserveAsync(session, match, updated, resource, cancellationToken);
 
                 return new WriteOutcome(updated.Stored, Created: false, Written: !updated.Unchanged);
             default:
@@ -190,6 +197,25 @@ public sealed class ResourceWriter(IResourceStore store, SearchQueryParser searc
         var query = searchParser.Parse(type, criteria, strict: true) with { Count = 2 };
         var result = await search(query, cancellationToken);
         return result.Matches;
+    }
+
+    private bool Observed(string type) => _observers.Any(o => o.Observes(type));
+
+    // Every version written through here, whatever the door, in its transaction (subscription notifications).
+    private async Task ObserveAsync(IResourceWriteSession session, StoredResource? previous, WriteResult result, Resource resource, CancellationToken cancellationToken)
+    {
+        if (result.Unchanged)
+        {
+            return;
+        }
+
+        foreach (var observer in _observers)
+        {
+            if (observer.Observes(result.Stored.ResourceType))
+            {
+                await observer.OnWrittenAsync(session, previous, result.Stored, resource, cancellationToken);
+            }
+        }
     }
 
     private void CheckTransition(StoredResource current, Resource next)

@@ -21,6 +21,9 @@ public static class SupportedResourceTypes
         "AuditEvent",
         // Group: cohorts of patients (e.g. the patients of a clinic) for Bulk Data Group/[id]/$export (docs/adr/0022).
         "Group",
+        // Topic-based subscriptions (R4 backport, docs/adr/0023): the subscriptions, and the topics we publish as Basic.
+        "Subscription",
+        "Basic",
     ];
 
     private static readonly HashSet<string> Lookup = new(All, StringComparer.Ordinal);

@@ -20,6 +20,15 @@ public interface IOutbox
     /// <summary>Releases the claim and makes the message due again at <paramref name="dueAt"/>, keeping <paramref name="reason"/>. False when the lease was lost.</summary>
     Task<bool> RescheduleAsync(OutboxClaim claim, DateTimeOffset dueAt, string reason, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Releases the claim without counting it as an attempt (the message was not worked on: it waits for another one to
+    /// go first) and makes it due again at <paramref name="dueAt"/>. False when the lease was lost.
+    /// </summary>
+    Task<bool> ReleaseAsync(OutboxClaim claim, DateTimeOffset dueAt, CancellationToken cancellationToken);
+
+    /// <summary>The last value committed transactions took from the counter <paramref name="sequence"/> (0 when none).</summary>
+    Task<long> ReadSequenceAsync(string sequence, CancellationToken cancellationToken);
+
     /// <summary>Gives up on the message with <paramref name="reason"/>; it is never claimed again. False when the lease was lost.</summary>
     Task<bool> FailAsync(OutboxClaim claim, string reason, CancellationToken cancellationToken);
 

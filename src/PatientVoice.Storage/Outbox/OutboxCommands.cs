@@ -41,6 +41,29 @@ internal static class OutboxCommands
         return await OutboxRows.ReadClaimsAsync(command, cancellationToken);
     }
 
+    /// <summary>Adds one to a counter (created at 1) and returns the new value; the row lock orders concurrent writers.</summary>
+    public static async Task<long> NextInSequenceAsync(DbConnection connection, DbTransaction transaction, SqlDialect dialect, string sequence, CancellationToken cancellationToken)
+    {
+        var parameters = new SqlParameterList(dialect);
+        await using var command = parameters.CreateCommand(connection, transaction, $"""
+            INSERT INTO outbox_sequence (name, value) VALUES ({parameters.Add(sequence)}, 1)
+            ON CONFLICT (name) DO UPDATE SET value = outbox_sequence.value + 1
+            RETURNING value
+            """);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public static async Task<long> ReadSequenceAsync(DbConnection connection, SqlDialect dialect, string sequence, CancellationToken cancellationToken)
+    {
+        var parameters = new SqlParameterList(dialect);
+        await using var command = parameters.CreateCommand(connection, null, $"SELECT value FROM outbox_sequence WHERE name = {parameters.Add(sequence)}");
+        var value = await command.ExecuteScalarAsync(cancellationToken);
+        return value is null or DBNull ? 0 : Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public static Task<bool> ReleaseAsync(DbConnection connection, DbTransaction? transaction, SqlDialect dialect, OutboxClaim claim, DateTimeOffset dueAt, CancellationToken cancellationToken)
+        => FinishAsync(connection, transaction, dialect, claim, p => $"due_at = {p.Add(dueAt.ToUnixTimeMilliseconds())}, attempts = attempts - 1", cancellationToken);
+
     public static Task<bool> CompleteAsync(DbConnection connection, DbTransaction? transaction, SqlDialect dialect, OutboxClaim claim, DateTimeOffset now, CancellationToken cancellationToken)
         => FinishAsync(connection, transaction, dialect, claim, p => $"state = 1, finished_at = {p.Add(now.ToUnixTimeMilliseconds())}, last_error = NULL", cancellationToken);
 

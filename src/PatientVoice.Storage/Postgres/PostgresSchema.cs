@@ -16,6 +16,7 @@ internal static class PostgresSchema
         (1, "resources and search index", Resources + SearchIndex),
         (2, "outbox", Outbox),
         (3, "keyset pages of one type in creation order", "CREATE INDEX ix_resource_type_pk ON resource (resource_type, pk);"),
+        (4, "outbox sequences", OutboxSequence),
     ];
 
     public const string MigrationTable = """
@@ -68,6 +69,14 @@ internal static class PostgresSchema
             UNIQUE (topic, key)
         );
         CREATE INDEX ix_outbox_due ON outbox (topic, state, due_at);
+        """;
+
+    /// <summary>Counters taken inside write transactions (a subscription's event numbers).</summary>
+    private const string OutboxSequence = """
+        CREATE TABLE outbox_sequence (
+            name          text    COLLATE "C" PRIMARY KEY,
+            value         bigint  NOT NULL
+        );
         """;
 
     private const string SearchIndex = """

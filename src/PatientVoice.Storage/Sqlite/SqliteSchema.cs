@@ -48,5 +48,10 @@ internal static class SqliteSchema
             UNIQUE (topic, key)
         );
         CREATE INDEX IF NOT EXISTS ix_outbox_due ON outbox (topic, state, due_at);
+
+        CREATE TABLE IF NOT EXISTS outbox_sequence (
+            name          TEXT    PRIMARY KEY,
+            value         INTEGER NOT NULL
+        );
         """;
 }

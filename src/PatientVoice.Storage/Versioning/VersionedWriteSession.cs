@@ -77,6 +77,9 @@ internal abstract class VersionedWriteSession<TConnection, TTransaction> : IReso
             return true;
         });
 
+    public Task<long> NextInSequenceAsync(string sequence, CancellationToken cancellationToken)
+        => RunAsync(() => OutboxCommands.NextInSequenceAsync(Connection, Transaction, _dialect, sequence, cancellationToken));
+
     public async Task CommitAsync(CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);

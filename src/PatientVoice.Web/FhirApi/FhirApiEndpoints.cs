@@ -31,6 +31,7 @@ public static class FhirApiEndpoints
         ExtractOperation.Map(fhir);
         PopulateOperation.Map(fhir);
         ExportEndpoints.Map(fhir);
+        Subscriptions.SubscriptionOperations.Map(fhir);
         HistoryEndpoints.Map(fhir);
         SearchEndpoints.Map(fhir);
         ReadEndpoints.Map(fhir);

@@ -164,6 +164,8 @@ public sealed class CompartmentResourceStore(IResourceStore inner, IHttpContextA
         public Task EnqueueAsync(PatientVoice.Storage.Outbox.OutboxMessage message, CancellationToken cancellationToken)
             => inner.EnqueueAsync(message, cancellationToken);
 
+        public Task<long> NextInSequenceAsync(string sequence, CancellationToken cancellationToken) => inner.NextInSequenceAsync(sequence, cancellationToken);
+
         public Task CommitAsync(CancellationToken cancellationToken) => inner.CommitAsync(cancellationToken);
 
         public ValueTask DisposeAsync() => inner.DisposeAsync();

@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Identity.Web;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -89,6 +90,8 @@ public static class FhirApiSecurity
         services.AddSingleton<PatientCompartment>();
         services.AddSingleton<SmartSecurityMetadata>();
         services.AddSingleton<IFhirAccessPolicy, ScopeAccessPolicy>();
+        // A subscription records what its creator's token could read (docs/adr/0023).
+        services.Replace(ServiceDescriptor.Singleton<PatientVoice.Application.Subscriptions.ISubscriberAccess, RequestSubscriberAccess>());
         services.AddSingleton<AuditTrail>();
         services.AddHostedService<AuditEventWriter>();
         DecorateStore(services);

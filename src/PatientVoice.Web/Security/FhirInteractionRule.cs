@@ -52,6 +52,10 @@ public sealed record FhirInteractionRule(bool Open, SmartInteractions Letters, S
         ["export-status"] = TokenOnly,
         ["export-cancel"] = TokenOnly,
         ["export-file"] = TokenOnly,
+        // Subscriptions (R4 backport): a subscription's status and its past events are read like the subscription.
+        ["subscription-status"] = new(false, R, SmartInteractions.None, true, false),
+        ["subscription-status-type"] = new(false, R, SmartInteractions.None, false, false),
+        ["subscription-events"] = new(false, R, SmartInteractions.None, true, false),
     };
 
     /// <summary>The rule of an interaction; an interaction this table does not know needs every letter (nothing unknown is open).</summary>

@@ -93,7 +93,7 @@ public sealed class PostgresResourceStoreTests : ResourceStoreContract
     public async Task A_database_at_an_older_schema_version_is_migrated_at_start_and_keeps_its_resources()
     {
         var id = (await WriteAsync(Goal("written before the outbox existed"))).Id;
-        await QueryAsync("DROP TABLE outbox; DROP INDEX ix_resource_type_pk; DELETE FROM schema_migration WHERE version >= 2 RETURNING version", r => r.GetInt32(0));
+        await QueryAsync("DROP TABLE outbox; DROP INDEX ix_resource_type_pk; DROP TABLE outbox_sequence; DELETE FROM schema_migration WHERE version >= 2 RETURNING version", r => r.GetInt32(0));
 
         var migrated = await OpenStoreAsync();
 

@@ -35,6 +35,8 @@ public sealed class CapabilityStatementBuilder(SearchParameterRegistry searchPar
     public const string ExportOperation = "http://hl7.org/fhir/uv/bulkdata/OperationDefinition/export";
     public const string PatientExportOperation = "http://hl7.org/fhir/uv/bulkdata/OperationDefinition/patient-export";
     public const string GroupExportOperation = "http://hl7.org/fhir/uv/bulkdata/OperationDefinition/group-export";
+    private const string SubscriptionTopicCanonical = "http://hl7.org/fhir/uv/subscriptions-backport/StructureDefinition/capabilitystatement-subscriptiontopic-canonical";
+    private const string BackportServer = "http://hl7.org/fhir/uv/subscriptions-backport/CapabilityStatement/backport-subscription-server-r4";
 
     private readonly DateTimeOffset _started = time.GetUtcNow();
 
@@ -63,7 +65,7 @@ public sealed class CapabilityStatementBuilder(SearchParameterRegistry searchPar
         foreach (var type in SupportedResourceTypes.All)
         {
             var parameters = searchParameters.ForType(type);
-            rest.Resource.Add(new CapabilityStatement.ResourceComponent
+            var resource = new CapabilityStatement.ResourceComponent
             {
                 Type = type,
                 Profile = $"http://hl7.org/fhir/StructureDefinition/{type}",
@@ -79,6 +81,12 @@ public sealed class CapabilityStatementBuilder(SearchParameterRegistry searchPar
                         : Array.Empty<CapabilityStatement.OperationComponent>(),
                     .. type == "Group"
                         ? [new CapabilityStatement.OperationComponent { Name = "export", Definition = GroupExportOperation }]
+                        : Array.Empty<CapabilityStatement.OperationComponent>(),
+                    .. type == "Subscription"
+                        ? [
+                            new CapabilityStatement.OperationComponent { Name = "status", Definition = "http://hl7.org/fhir/uv/subscriptions-backport/OperationDefinition/backport-subscription-status" },
+                            new CapabilityStatement.OperationComponent { Name = "events", Definition = "http://hl7.org/fhir/uv/subscriptions-backport/OperationDefinition/backport-subscription-events" },
+                        ]
                         : Array.Empty<CapabilityStatement.OperationComponent>(),
                 ],
                 Interaction = Interactions.Where(i => type != Security.FhirAccessGrant.AuditEventType || AuditInteractions.Contains(i))
@@ -100,7 +108,16 @@ public sealed class CapabilityStatementBuilder(SearchParameterRegistry searchPar
                     Type = p.Type,
                     Documentation = string.IsNullOrWhiteSpace(p.Documentation) ? null : new Markdown(p.Documentation),
                 }).ToList(),
-            });
+            };
+            if (type == "Subscription")
+            {
+                // R4 backport: the topics a client may subscribe to, and the profile its Subscriptions follow.
+                resource.SupportedProfileElement.Add(new Canonical(PatientVoice.Application.Subscriptions.BackportSubscription.Profile));
+                resource.Extension.AddRange(PatientVoice.Application.Subscriptions.SubscriptionTopics.All.Select(t =>
+                    new Extension(SubscriptionTopicCanonical, new Canonical(t.Url))));
+            }
+
+            rest.Resource.Add(resource);
         }
 
         // Patients live in the EHR (we hold references, never copies): Patient is here only for Patient/$export.
@@ -113,7 +130,7 @@ public sealed class CapabilityStatementBuilder(SearchParameterRegistry searchPar
 
         return new CapabilityStatement
         {
-            Instantiates = [BulkDataCapabilityStatement],
+            Instantiates = [BulkDataCapabilityStatement, BackportServer],
             Url = $"{baseUrl}/metadata",
             Name = "PatientVoice",
             Title = "PatientVoice FHIR R4 server",
