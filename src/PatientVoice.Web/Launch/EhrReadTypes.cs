@@ -16,8 +16,11 @@ public static class EhrReadTypes
     /// </summary>
     public static readonly IReadOnlyList<string> Patient = ["Patient", "RelatedPerson", "Practitioner", "Appointment", "Encounter", "Condition"];
 
-    /// <summary>Clinician pages: the clinic list (Appointment) and the patient banner (Patient).</summary>
-    public static readonly IReadOnlyList<string> Clinician = ["Patient", "Appointment"];
+    /// <summary>
+    /// Clinician pages: the clinic list (Appointment), the patient banner (Patient), and the clinician's own name for
+    /// what they record (Practitioner: the patient reads "Dr. Priya Patel", not a record id).
+    /// </summary>
+    public static readonly IReadOnlyList<string> Clinician = ["Patient", "Appointment", "Practitioner"];
 
     public static IReadOnlyList<string> For(LaunchAudience audience) => audience == LaunchAudience.Patient ? Patient : Clinician;
 }

@@ -271,6 +271,8 @@ public sealed class DoorParityTests(WriteBackServerFixture server) : IClassFixtu
             ["POST /fhir/Patient/$export"] = [],
             ["POST /fhir/Group/{id}/$export"] = [],
             ["DELETE /fhir/$export-status/{id}"] = [],
+            // Subscriptions: $events by POST reads a subscription's past notifications; it writes nothing.
+            ["POST /fhir/Subscription/{id}/$events"] = [],
         };
         var sources = (IEnumerable<Microsoft.AspNetCore.Routing.EndpointDataSource>)server.Services.GetService(typeof(IEnumerable<Microsoft.AspNetCore.Routing.EndpointDataSource>))!;
         var writes = sources.SelectMany(s => s.Endpoints).OfType<Microsoft.AspNetCore.Routing.RouteEndpoint>()

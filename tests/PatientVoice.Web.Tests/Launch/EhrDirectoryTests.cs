@@ -99,8 +99,8 @@ public sealed class EhrDirectoryTests
     {
         var ehr = Directory(Ehr("a", "https://ehr.example.org/fhir")).FindByName("a")!;
 
-        Assert.Equal(["openid", "fhirUser", "online_access", "user/Patient.rs", "user/Appointment.rs"], ehr.ScopesFor(LaunchAudience.Clinician, Server("permission-v2")));
-        Assert.Equal(["openid", "fhirUser", "online_access", "user/Patient.read", "user/Appointment.read"], ehr.ScopesFor(LaunchAudience.Clinician, Server("permission-v1")));
+        Assert.Equal(["openid", "fhirUser", "online_access", "user/Patient.rs", "user/Appointment.rs", "user/Practitioner.rs"], ehr.ScopesFor(LaunchAudience.Clinician, Server("permission-v2")));
+        Assert.Equal(["openid", "fhirUser", "online_access", "user/Patient.read", "user/Appointment.read", "user/Practitioner.read"], ehr.ScopesFor(LaunchAudience.Clinician, Server("permission-v1")));
         Assert.Equal([.. EhrReadTypes.Patient.Select(t => $"patient/{t}.read")], ehr.ScopesFor(LaunchAudience.Patient, Server()).Skip(3));
     }
 
