@@ -26,6 +26,8 @@ using PatientVoice.Web.Patients;
 using PatientVoice.Web.Security;
 
 var builder = WebApplication.CreateBuilder(args);
+// A deployment still pointing at the development sandbox does not start (docs/deploying.md).
+SandboxSettingsCheck.Check(builder.Configuration, builder.Environment);
 
 builder.Services.AddFhirConformance(options => builder.Configuration.GetSection("Conformance").Bind(options));
 // The search registry knows the R4 core parameters and ours (profiles/SearchParameter-*.json).

@@ -45,6 +45,8 @@ public static class ServerProcess
         {
             ["Storage__Sqlite__Path"] = Path.GetFullPath(settings.DatabasePath),
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            // The default appsettings point at the sandbox (the one command's EHR); these runs are not deployments.
+            ["Deployment__AllowSandboxSettings"] = "true",
         };
         // The FHIR API needs a bearer token: trust the test issuer (TestTokens) for tokens meant for this server.
         foreach (var (key, value) in TestTokens.ServerSettings(Audience))

@@ -18,6 +18,8 @@ public static class PatientVoiceEnvironment
         {
             ["ASPNETCORE_URLS"] = options.AppBase,
             ["ASPNETCORE_ENVIRONMENT"] = environmentName,
+            // The one command is the sandbox's demo: PatientVoice may point at it whatever the environment's name.
+            ["Deployment__AllowSandboxSettings"] = "true",
             ["Storage__Sqlite__Path"] = Path.GetFullPath(Path.Combine(options.DataDirectory, "patientvoice", "patientvoice.db")),
 
             // The SMART launch client: this EHR, PatientVoice's confidential client (redirect {AppUrl}/signin-smart).

@@ -63,6 +63,8 @@ public sealed class PortalStack : IAsyncDisposable
                 Environment = new Dictionary<string, string>
                 {
                     ["ASPNETCORE_ENVIRONMENT"] = "Production",
+                    // A production build against the sandbox: a test stack, not a deployment (docs/deploying.md).
+                    ["Deployment__AllowSandboxSettings"] = "true",
                     ["Storage__Sqlite__Path"] = Path.Combine(data.Path, "patientvoice.db"),
                     ["Smart__Ehrs__0__Name"] = "sandbox",
                     ["Smart__Ehrs__0__FhirBaseUrl"] = ehrUrl + "/fhir",
