@@ -56,6 +56,7 @@ public class LaunchFixture : WebApplicationFactory<Program>, IAsyncLifetime
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("Storage:Sqlite:Path", Path.Combine(_data.Path, "patientvoice.db"));
+        builder.UseSetting("Export:Folder", Path.Combine(_data.Path, "export"));
         foreach (var (key, value) in TestTokens.ServerSettings(FhirServerFixture.Audience))
         {
             builder.UseSetting(key, value);
