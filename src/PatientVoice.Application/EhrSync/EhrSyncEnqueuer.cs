@@ -9,7 +9,7 @@ namespace PatientVoice.Application.EhrSync;
 /// message and its Task (status queued), so a stored submission always has its delivery queued and a rolled-back one
 /// never does. Does nothing when <c>EhrSync:Enabled</c> is false.
 /// </summary>
-public sealed class EhrSyncEnqueuer(IOptions<EhrSyncOptions> options, EhrSyncSignal signal, TimeProvider time)
+public sealed class EhrSyncEnqueuer(IOptions<EhrSyncOptions> options, WorkerSignal<EhrSyncWorker> signal, TimeProvider time)
 {
     public bool Enabled => options.Value.Enabled;
 

@@ -21,7 +21,7 @@ public static class EhrSyncServiceCollectionExtensions
             .Validate(o => !o.Enabled || File.Exists(o.PrivateKeyPath), "EhrSync:PrivateKeyPath must name a PEM file that exists when EhrSync:Enabled is true.")
             .Validate(o => o.BatchSize > 0 && o.MaxAttempts > 0 && o.Lease > TimeSpan.Zero && o.PollInterval > TimeSpan.Zero, "EhrSync:BatchSize, MaxAttempts, Lease and PollInterval must be positive.")
             .ValidateOnStart();
-        services.AddSingleton<EhrSyncSignal>();
+        services.AddSingleton<WorkerSignal<EhrSyncWorker>>();
         services.AddSingleton<EhrSyncEnqueuer>();
         services.AddSingleton<EhrSyncStatusReader>();
         var options = section.Get<EhrSyncOptions>() ?? new EhrSyncOptions();

@@ -10,7 +10,7 @@ namespace PatientVoice.Application.EhrSync;
 /// <c>EhrSync:MaxRetryDelay</c>, and no sooner than the EHR's Retry-After within that cap) or fails the message. A crash leaves claims leased; they come back when the lease runs out, and since
 /// every write is idempotent, a delivery run twice puts everything in the EHR once.
 /// </summary>
-public sealed partial class EhrSyncWorker(IOutbox outbox, IResourceStore store, SubmissionDelivery delivery, EhrSyncSignal signal,
+public sealed partial class EhrSyncWorker(IOutbox outbox, IResourceStore store, SubmissionDelivery delivery, WorkerSignal<EhrSyncWorker> signal,
     IOptions<EhrSyncOptions> options, TimeProvider time, ILogger<EhrSyncWorker> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

@@ -30,7 +30,7 @@ public abstract record ExportStatus
 /// The Bulk Data export use case (docs/adr/0022-bulk-export.md): queue a job planned by the kick-off, tell its client where
 /// it stands, cancel it, and open its files. Every call names the client asking: a job is its starting client's only.
 /// </summary>
-public sealed class BulkExport(IResourceStore store, IOutbox outbox, IExportFiles files, ExportSignal signal, IOptions<ExportOptions> options, TimeProvider time)
+public sealed class BulkExport(IResourceStore store, IOutbox outbox, IExportFiles files, WorkerSignal<ExportWorker> signal, IOptions<ExportOptions> options, TimeProvider time)
 {
     /// <summary>A new job id: 32 hex digits, hard to guess.</summary>
     public static string NewJobId() => Guid.NewGuid().ToString("N");

@@ -12,7 +12,7 @@ public static class ExportServiceCollectionExtensions
             .Validate(o => o.MaxResourcesPerFile > 0 && o.PageSize > 0 && o.MaxAttempts > 0 && o.PatientsPerQuery > 0,
                 "Export:MaxResourcesPerFile, PageSize, MaxAttempts and PatientsPerQuery must be positive.")
             .ValidateOnStart();
-        services.AddSingleton<ExportSignal>();
+        services.AddSingleton<WorkerSignal<ExportWorker>>();
         services.AddSingleton<IExportFiles, LocalExportFiles>();
         services.AddSingleton<ExportRunner>();
         services.AddSingleton<BulkExport>();

@@ -12,7 +12,7 @@ namespace PatientVoice.Application.Export;
 /// runs; then it fails with the reason, which its status shows. A shutdown hands the job back at once. Between jobs it
 /// deletes the files of expired, cancelled and failed exports.
 /// </summary>
-public sealed partial class ExportWorker(IOutbox outbox, ExportRunner runner, IExportFiles files, ExportSignal signal,
+public sealed partial class ExportWorker(IOutbox outbox, ExportRunner runner, IExportFiles files, WorkerSignal<ExportWorker> signal,
     IOptions<ExportOptions> options, TimeProvider time, ILogger<ExportWorker> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

@@ -39,23 +39,3 @@ public sealed record SubscriptionHandshake(
 
     public static SubscriptionHandshake FromJson(string json) => JsonSerializer.Deserialize<SubscriptionHandshake>(json) ?? throw new InvalidOperationException("Empty handshake.");
 }
-
-/// <summary>Wakes the delivery worker when a write in this process queued something, so it need not wait for its next poll.</summary>
-public sealed class SubscriptionSignal
-{
-    private readonly SemaphoreSlim _pending = new(0, 1);
-
-    public void Notify()
-    {
-        try
-        {
-            _pending.Release();
-        }
-        catch (SemaphoreFullException)
-        {
-            // Already signalled.
-        }
-    }
-
-    public Task WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => _pending.WaitAsync(timeout, cancellationToken);
-}

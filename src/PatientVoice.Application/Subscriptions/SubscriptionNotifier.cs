@@ -14,7 +14,7 @@ namespace PatientVoice.Application.Subscriptions;
 /// the subscription's own counter, so numbers are consecutive per subscription and an event exists exactly when the
 /// write does. A Subscription written as requested queues its handshake the same way.
 /// </summary>
-public sealed class SubscriptionNotifier(SearchQueryParser parser, SubscriptionSignal signal, TimeProvider time) : IWriteObserver
+public sealed class SubscriptionNotifier(SearchQueryParser parser, WorkerSignal<SubscriptionWorker> signal, TimeProvider time) : IWriteObserver
 {
     // Active subscriptions are read per triggering write; more than this many is a deployment this design does not serve.
     private const int MaxSubscriptions = 1000;

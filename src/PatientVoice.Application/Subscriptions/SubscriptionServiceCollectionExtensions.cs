@@ -18,7 +18,7 @@ public static class SubscriptionServiceCollectionExtensions
                 "Subscriptions: BatchSize, MaxAttempts, HandshakeAttempts and PollInterval must be positive, and Lease longer than MaxTimeoutSeconds + 10 s.")
             .ValidateOnStart();
         services.TryAddSingleton<ISubscriberAccess, ServerSubscriberAccess>();
-        services.AddSingleton<SubscriptionSignal>();
+        services.AddSingleton<WorkerSignal<SubscriptionWorker>>();
         services.AddSingleton<SubscriptionNotifier>();
         services.AddSingleton<IWriteObserver>(sp => sp.GetRequiredService<SubscriptionNotifier>());
         services.AddSingleton<IResourceWriteValidator, SubscriptionRules>();

@@ -16,7 +16,7 @@ namespace PatientVoice.Application.Subscriptions;
 /// <c>error</c> with the reason; its later events are kept (for <c>$events</c>) but not sent. A crash leaves claims
 /// leased; they are sent again when the lease runs out (receivers de-duplicate on the event number).
 /// </summary>
-public sealed partial class SubscriptionWorker(IOutbox outbox, IResourceStore store, Storage.Search.SearchQueryParser parser, RestHookClient client, SubscriptionSignal signal,
+public sealed partial class SubscriptionWorker(IOutbox outbox, IResourceStore store, Storage.Search.SearchQueryParser parser, RestHookClient client, WorkerSignal<SubscriptionWorker> signal,
     IOptions<SubscriptionOptions> options, TimeProvider time, ILogger<SubscriptionWorker> logger) : BackgroundService
 {
     private readonly ConcurrentDictionary<string, Task> _running = new(StringComparer.Ordinal);

@@ -1,3 +1,4 @@
+using PatientVoice.Application;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
@@ -205,7 +206,7 @@ public sealed class BulkExportTests(ExportServerFixture server) : IClassFixture<
         var job = await QueueBehindTheWorkersBackAsync(exporter);
 
         var deleted = await exporter.DeleteAsync($"$export-status/{job.Id}");
-        server.Services.GetRequiredService<ExportSignal>().Notify();
+        server.Services.GetRequiredService<WorkerSignal<ExportWorker>>().Notify();
 
         Assert.Equal(HttpStatusCode.Accepted, deleted.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await exporter.GetAsync($"$export-status/{job.Id}")).StatusCode);
@@ -250,7 +251,7 @@ public sealed class BulkExportTests(ExportServerFixture server) : IClassFixture<
         Assert.Single(await outbox.ClaimDueAsync(ExportJob.Topic, 1, TimeSpan.FromMinutes(2), default));
         Assert.Equal(HttpStatusCode.Accepted, (await exporter.GetAsync($"$export-status/{job.Id}")).StatusCode);
         using var leaseOver = server.Clock.Shift(TimeSpan.FromMinutes(3));
-        server.Services.GetRequiredService<ExportSignal>().Notify();
+        server.Services.GetRequiredService<WorkerSignal<ExportWorker>>().Notify();
         var manifest = await ManifestAsync(exporter, $"$export-status/{job.Id}");
 
         Assert.Equal(goals, (await ExportedAsync(exporter, manifest, "Goal")).Select(g => g.Id));
@@ -273,7 +274,7 @@ public sealed class BulkExportTests(ExportServerFixture server) : IClassFixture<
                 shifts.Add(server.Clock.Shift(TimeSpan.FromMinutes(3)));
             }
 
-            server.Services.GetRequiredService<ExportSignal>().Notify();
+            server.Services.GetRequiredService<WorkerSignal<ExportWorker>>().Notify();
             var status = await WaitWhileRunningAsync(exporter, $"$export-status/{job.Id}");
 
             Assert.Equal(HttpStatusCode.InternalServerError, status.StatusCode);

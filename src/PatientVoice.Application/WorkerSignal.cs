@@ -1,7 +1,11 @@
-namespace PatientVoice.Application.EhrSync;
+namespace PatientVoice.Application;
 
-/// <summary>Wakes the worker when a submission in this process has enqueued a delivery, so it need not wait for its next poll.</summary>
-public sealed class EhrSyncSignal
+/// <summary>
+/// Wakes a background worker (<typeparamref name="TWorker"/>: the EHR write-back, bulk export, subscription delivery)
+/// when this process has queued it work, so it need not wait for its next poll. One wake-up covers everything queued
+/// since; other instances find the work at their next poll.
+/// </summary>
+public sealed class WorkerSignal<TWorker>
 {
     private readonly SemaphoreSlim _pending = new(0, 1);
 
@@ -13,7 +17,7 @@ public sealed class EhrSyncSignal
         }
         catch (SemaphoreFullException)
         {
-            // Already signalled: one wake-up covers every submission since.
+            // Already signalled.
         }
     }
 
