@@ -70,7 +70,7 @@ public abstract class LaunchJourneys(LaunchFixture fixture)
         Assert.Equal("Practitioner/dr-patel", session.GetProperty("fhirUser").GetString());
         Assert.Equal("james-okafor", session.GetProperty("patient").GetString());
         Assert.Equal("enc-james-okafor", session.GetProperty("encounter").GetString());
-        Assert.Equal(["launch", "openid", "fhirUser", "online_access", $"user/Patient.{fixture.Read}", $"user/Appointment.{fixture.Read}"], session.GetProperty("scope").GetString()!.Split(' '));
+        Assert.Equal(["launch", "openid", "fhirUser", "online_access", $"user/Patient.{fixture.Read}", $"user/Appointment.{fixture.Read}", $"user/Practitioner.{fixture.Read}"], session.GetProperty("scope").GetString()!.Split(' '));
     }
 
     [Fact]
@@ -94,7 +94,7 @@ public abstract class LaunchJourneys(LaunchFixture fixture)
         using var browser = new TestBrowser();
 
         using var start = await fixture.OpenAsync(browser, "/launch/standalone?role=clinician");
-        Assert.Equal($"openid fhirUser online_access user/Patient.{fixture.Read} user/Appointment.{fixture.Read}", HttpUtility.ParseQueryString(start.RedirectLocation().Query)["scope"]);
+        Assert.Equal($"openid fhirUser online_access user/Patient.{fixture.Read} user/Appointment.{fixture.Read} user/Practitioner.{fixture.Read}", HttpUtility.ParseQueryString(start.RedirectLocation().Query)["scope"]);
         var callback = await LaunchFixture.SignInAtEhrAsync(browser, start.RedirectLocation(), "dr-silva");
         using var signedIn = await browser.GetAsync(callback.AbsoluteUri);
 
