@@ -20,6 +20,8 @@ public sealed class CarriedGoalsJourneyTests(PortalFixture fixture)
         await OpenGoalsAsync(first);
         await first.GetByLabel(GoalLabel).Nth(0).FillAsync(dance);
         await first.Locator("#pv-form button[id^='add-goal']").ClickAsync();
+        // The new goal's words are where the patient goes on typing.
+        await Assertions.Expect(first.GetByLabel(GoalLabel).Nth(1)).ToBeFocusedAsync();
         await first.GetByLabel(GoalLabel).Nth(1).FillAsync(rest);
         await SendAsync(first);
         var before = await GoalsAsync();

@@ -162,6 +162,19 @@
     if (window.console) { console.error('LHC-Forms could not render the questionnaire', error); }
   });
 
+  // After "add another", the person goes on in the new field, not wherever the page left focus.
+  host.addEventListener('click', function (e) {
+    var button = e.target && e.target.closest ? e.target.closest('button[id^="add-"]') : null;
+    if (!button) { return; }
+    var fields = 'input:not([type=hidden]), textarea';
+    var before = new Set(host.querySelectorAll(fields));
+    var tries = 0;
+    (function focusNew() {
+      var added = Array.prototype.find.call(host.querySelectorAll(fields), function (f) { return !before.has(f); });
+      if (added) { added.focus(); } else if (++tries < 40) { setTimeout(focusNew, 25); }
+    })();
+  }, true);
+
   host.addEventListener('input', function (e) {
     if (e.target && typeof e.target.value === 'string') { checkSafety([e.target.value]); }
   });
