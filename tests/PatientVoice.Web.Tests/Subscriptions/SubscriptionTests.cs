@@ -198,6 +198,35 @@ public sealed class SubscriptionTests(SubscriptionServerFixture server) : IClass
     }
 
     [Fact]
+    public async System.Threading.Tasks.Task A_quiet_subscription_gets_heartbeats_that_carry_the_count_of_events_so_far_and_one_without_a_period_gets_none()
+    {
+        await using var beating = await Receiver.StartAsync();
+        await using var silent = await Receiver.StartAsync();
+        var patient = NewPatient();
+        await SubscribeAsync(silent, SubscriptionTopics.QuestionnaireSubmitted, "id-only", $"QuestionnaireResponse?patient=Patient/{patient}");
+        await SubscribeAsync(beating, SubscriptionTopics.QuestionnaireSubmitted, "id-only", $"QuestionnaireResponse?patient=Patient/{patient}", heartbeatSeconds: 1);
+
+        await beating.WaitForAsync(r => r.Statuses("heartbeat").Count >= 2, "two heartbeats");
+        var quiet = beating.Statuses("heartbeat")[0];
+        Assert.Equal("0", quiet.GetSingleValue<FhirString>("events-since-subscription-start").Value);
+        Assert.Empty(quiet.EventNumbers());
+        Assert.All(beating.Received.Where(b => ((Parameters)b.Entry[0].Resource).GetSingleValue<Code>("type").Value == "heartbeat"), b =>
+        {
+            Assert.Equal(Bundle.BundleType.History, b.Type);
+            Assert.Single(b.Entry); // the status only, whatever the subscription's content
+        });
+
+        await _client.PostAsync("QuestionnaireResponse", FhirJson.Content(Response(patient)));
+        await beating.WaitForAsync(r => r.Statuses("event-notification").Count == 1, "the event");
+        var before = beating.Statuses("heartbeat").Count;
+        await beating.WaitForAsync(r => r.Statuses("heartbeat").Count > before, "a heartbeat after the event");
+        Assert.Equal("1", beating.Statuses("heartbeat")[^1].GetSingleValue<FhirString>("events-since-subscription-start").Value);
+
+        await silent.WaitForAsync(r => r.Statuses("event-notification").Count == 1, "the event");
+        Assert.Empty(silent.Statuses("heartbeat"));
+    }
+
+    [Fact]
     public async System.Threading.Tasks.Task The_topics_are_published_as_basic_and_in_the_capability_statement()
     {
         var metadata = await FhirJson.ReadAsync<CapabilityStatement>(await _client.GetAsync("metadata"));
@@ -214,9 +243,15 @@ public sealed class SubscriptionTests(SubscriptionServerFixture server) : IClass
             .Select(e => e.Extension.Single(x => x.Url == "filterParameter").Value.ToString()));
     }
 
-    private async Task<string> SubscribeAsync(Receiver receiver, SubscriptionTopic topic, string content, string? filter, int? timeoutSeconds = null)
+    private async Task<string> SubscribeAsync(Receiver receiver, SubscriptionTopic topic, string content, string? filter, int? timeoutSeconds = null, int? heartbeatSeconds = null)
     {
-        var response = await _client.PostAsync("Subscription", FhirJson.Content(NewSubscription(topic, receiver.Endpoint, content, filter, timeoutSeconds)));
+        var subscription = NewSubscription(topic, receiver.Endpoint, content, filter, timeoutSeconds);
+        if (heartbeatSeconds is { } period)
+        {
+            subscription.Channel.AddExtension(BackportSubscription.HeartbeatPeriodUrl, new UnsignedInt(period));
+        }
+
+        var response = await _client.PostAsync("Subscription", FhirJson.Content(subscription));
         Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
         var created = await FhirJson.ReadAsync<Subscription>(response);
         Assert.Equal(Subscription.SubscriptionStatus.Requested, created.Status);
@@ -279,7 +314,7 @@ public sealed class SubscriptionTests(SubscriptionServerFixture server) : IClass
 
     private static string NewPatient() => "sub-" + Guid.NewGuid().ToString("N")[..12];
 
-    private static QuestionnaireResponse Response(string patient)
+    internal static QuestionnaireResponse Response(string patient)
     {
         var response = FhirJson.CompletedResponse("my-goals");
         response.Subject = new ResourceReference($"Patient/{patient}");
