@@ -13,6 +13,7 @@ using PatientVoice.Sandbox.CdsHooks;
 using PatientVoice.Sandbox.Keys;
 using PatientVoice.Sandbox.Launcher;
 using PatientVoice.Sandbox.PatientVoiceApp;
+using PatientVoice.Sandbox.Subscriber;
 using PatientVoice.Sandbox.Users;
 using PatientVoice.Storage;
 using PatientVoice.Storage.Indexing;
@@ -53,6 +54,11 @@ builder.Services.AddSingleton<CdsHooksSigner>();
 builder.Services.AddSingleton<PrefetchResolver>();
 builder.Services.AddSingleton<CdsHooksClient>();
 builder.Services.AddHttpClient(CdsHooksClient.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan);
+// The EHR as a subscriber to PatientVoice's notifications (Sandbox:SubscribeToPatientVoice): open charts refresh.
+builder.Services.AddSingleton<PatientVoiceActivity>();
+builder.Services.AddSingleton<PatientVoiceApi>();
+builder.Services.AddHttpClient(PatientVoiceApi.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10));
+builder.Services.AddHostedService<PatientVoiceSubscriber>();
 builder.Services.AddExceptionHandler<EhrOperationOutcomeHandler>();
 builder.Services.AddProblemDetails();
 
@@ -131,6 +137,7 @@ app.MapPost("/connect/token", TokenEndpoint.HandleAsync).DisableAntiforgery();
 app.MapPost("/sandbox/launches", LaunchEndpoints.Create).DisableAntiforgery();
 app.MapSessionEndpoints();
 app.MapCdsHooksJwks();
+app.MapPatientVoiceNotifications();
 app.MapGet("/smart-style.json", () => Results.Json(new { color_background = "#f6f7f9", color_highlight = "#1d5fa8", font_family_base = "system-ui, sans-serif" }));
 app.MapEhrFhir(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme);
 app.MapRazorPages();

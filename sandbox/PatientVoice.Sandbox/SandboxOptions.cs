@@ -61,6 +61,15 @@ public sealed class SandboxOptions
     /// <summary>The backend client PatientVoice's write-back signs in as; registered with the key in the data folder.</summary>
     public string PatientVoiceBackendClientId { get; set; } = "patientvoice-backend";
 
+    /// <summary>
+    /// Subscribe to PatientVoice's "questionnaire completed" topic once it answers, so an open chart shows a completed
+    /// pre-visit questionnaire (and what the write-back brought) without a reload; false leaves PatientVoice unsubscribed.
+    /// </summary>
+    public bool SubscribeToPatientVoice { get; set; } = true;
+
+    /// <summary>The backend client the EHR's own subscriber signs in as (to PatientVoice's API); registered with the key in the data folder.</summary>
+    public string SubscriberClientId { get; set; } = "sandbox-ehr-subscriber";
+
     /// <summary>CDS Hooks services (discovery base URLs) called when a chart opens; empty means <c>{AppUrl}/cds-services</c>.</summary>
     public List<string> CdsServices { get; set; } = [];
 

@@ -26,6 +26,7 @@ public sealed class SandboxFactory : WebApplicationFactory<Program>
         builder.UseSetting("Sandbox:PatientVoiceClient:ClientSecret", ClientSecret);
         // The EHR alone: no PatientVoice child process, and no CDS service to wait for (port 1 refuses at once).
         builder.UseSetting("Sandbox:StartPatientVoice", "false");
+        builder.UseSetting("Sandbox:SubscribeToPatientVoice", "false");
         builder.UseSetting("Sandbox:CdsServices:0", "http://127.0.0.1:1/cds-services");
     }
 

@@ -52,8 +52,8 @@ internal sealed class ClientRegistration(IServiceProvider services, IOptions<San
     }
 
     /// <summary>
-    /// The configured backend clients that have keys (inline or by URL), and PatientVoice's write-back client with
-    /// the key pair in the data folder unless configuration gives that client id keys of its own.
+    /// The configured backend clients that have keys (inline or by URL), PatientVoice's write-back client and the EHR's
+    /// own subscriber with the key pairs in the data folder unless configuration gives those client ids keys of their own.
     /// </summary>
     internal static IEnumerable<BackendClientOptions> BackendClients(SandboxOptions options, SandboxKeys keys)
     {
@@ -63,6 +63,11 @@ internal sealed class ClientRegistration(IServiceProvider services, IOptions<San
         if (!configured.Any(b => b.ClientId == options.PatientVoiceBackendClientId))
         {
             configured.Add(new BackendClientOptions { ClientId = options.PatientVoiceBackendClientId, Jwks = keys.PatientVoiceBackend.PublicJwks() });
+        }
+
+        if (!configured.Any(b => b.ClientId == options.SubscriberClientId))
+        {
+            configured.Add(new BackendClientOptions { ClientId = options.SubscriberClientId, Jwks = keys.Subscriber.PublicJwks() });
         }
 
         return configured;

@@ -35,7 +35,7 @@ public static partial class SmartScopes
 
     /// <summary>
     /// Every scope a client may ask for: the non-resource ones, and for patient/, user/ and system/ over each
-    /// served type and <c>*</c>, the v1 forms (read, write, *) and every v2 letter combination in order.
+    /// type served here or by PatientVoice's API and <c>*</c>, the v1 forms (read, write, *) and every v2 letter combination in order.
     /// </summary>
     public static IReadOnlyList<string> All { get; } = BuildAll();
 
@@ -113,7 +113,8 @@ public static partial class SmartScopes
         var scopes = new List<string>(NonResource);
         foreach (var context in new[] { "patient", "user", "system" })
         {
-            foreach (var type in EhrResourceTypes.All.Append("*"))
+            // This server issues tokens for its own FHIR API and for PatientVoice's (aud): either's types may be asked for.
+            foreach (var type in EhrResourceTypes.All.Union(PatientVoice.Fhir.Conformance.SupportedResourceTypes.All, StringComparer.Ordinal).Append("*"))
             {
                 scopes.AddRange(combinations.Select(c => $"{context}/{type}.{c}"));
             }

@@ -16,7 +16,8 @@ public sealed record PatientChart(
     IReadOnlyList<ChartNote> ClinicianNotes,
     IReadOnlyList<ChartNote> PatientNotes,
     IReadOnlyList<Goal> Goals,
-    IReadOnlyList<Observation> InTheirWords);
+    IReadOnlyList<Observation> InTheirWords,
+    string Stamp);
 
 /// <summary>
 /// Reads a patient's chart from the EHR store: clinician notes on one side, and on the other what arrived
@@ -35,10 +36,11 @@ public sealed class PatientChartReader(IResourceStore store, SearchQueryParser p
             return null;
         }
 
-        var documents = await SearchAsync<DocumentReference>("DocumentReference", patientId, cancellationToken);
+        var versions = new List<string>();
+        var documents = await SearchAsync<DocumentReference>("DocumentReference", patientId, versions, cancellationToken);
         var isPatientNote = (DocumentReference d) => d.Type?.Coding.Any(c => c.Code == PatientNoteCode) == true;
-        var goals = await SearchAsync<Goal>("Goal", patientId, cancellationToken);
-        var observations = (await SearchAsync<Observation>("Observation", patientId, cancellationToken))
+        var goals = await SearchAsync<Goal>("Goal", patientId, versions, cancellationToken);
+        var observations = (await SearchAsync<Observation>("Observation", patientId, versions, cancellationToken))
             .Where(o => o.Value is FhirString)
             .ToList();
         return new PatientChart(
@@ -46,14 +48,24 @@ public sealed class PatientChartReader(IResourceStore store, SearchQueryParser p
             documents.Where(d => !isPatientNote(d)).Select(Note).OrderByDescending(n => n.Date, StringComparer.Ordinal).ToList(),
             documents.Where(isPatientNote).Select(Note).OrderByDescending(n => n.Date, StringComparer.Ordinal).ToList(),
             goals,
-            observations);
+            observations,
+            Stamp(versions));
     }
 
-    private async Task<List<T>> SearchAsync<T>(string type, string patientId, CancellationToken cancellationToken)
+    /// <summary>A short digest of every version the chart was read from: it changes when anything shown changes.</summary>
+    private static string Stamp(List<string> versions)
+    {
+        versions.Sort(StringComparer.Ordinal);
+        var digest = System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n', versions)));
+        return Convert.ToHexString(digest, 0, 8);
+    }
+
+    private async Task<List<T>> SearchAsync<T>(string type, string patientId, List<string> versions, CancellationToken cancellationToken)
         where T : Resource
     {
         var query = parser.Parse(type, [new("patient", $"Patient/{patientId}"), new("_sort", "-_lastUpdated")], strict: true) with { Count = 200 };
         var result = await store.SearchAsync(query, cancellationToken);
+        versions.AddRange(result.Matches.Select(m => m.VersionedReference));
         return result.Matches.Where(m => m.Json is not null)
             .Select(m => JsonSerializer.Deserialize<Resource>(m.Json!, FhirSerializer.JsonOptions))
             .OfType<T>()

@@ -29,6 +29,9 @@ public sealed class PortalStack : IAsyncDisposable
 
     public string FhirBase => new Uri(EhrUrl, "/fhir").AbsoluteUri;
 
+    /// <summary>The sandbox's last lines of output (warnings and above), for a failing test to show.</summary>
+    public string SandboxOutput => _sandbox.RecentOutput;
+
     public static async Task<PortalStack> StartAsync(IReadOnlyList<string>? appArguments = null)
     {
         var data = new ScratchDirectory();
