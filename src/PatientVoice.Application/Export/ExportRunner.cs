@@ -36,7 +36,11 @@ public sealed class ExportRunner(IResourceStore store, SearchQueryParser parser,
         foreach (var plan in job.Types)
         {
             await using var writer = new NdjsonFileWriter(files, job.Id, attempt, plan.Type, settings.MaxResourcesPerFile);
-            foreach (var query in Queries(job, plan, members, settings))
+            var queries = Queries(job, plan, members, settings).ToList();
+            // Several queries (ORed _typeFilters, patients in chunks) may match one resource: it is written once. The ids
+            // are kept only then; one query (the usual export) pages through with nothing held.
+            var seen = queries.Count > 1 ? new HashSet<string>(StringComparer.Ordinal) : null;
+            foreach (var query in queries)
             {
                 string? cursor = null;
                 do
@@ -44,7 +48,7 @@ public sealed class ExportRunner(IResourceStore store, SearchQueryParser parser,
                     var page = await store.SearchAsync(query with { Cursor = cursor }, cancellationToken);
                     foreach (var match in page.Matches)
                     {
-                        if (match.Json is not null && match.LastUpdated <= job.TransactionTime)
+                        if (match.Json is not null && match.LastUpdated <= job.TransactionTime && (seen is null || seen.Add(match.Id)))
                         {
                             await writer.WriteAsync(match.Json, cancellationToken);
                         }

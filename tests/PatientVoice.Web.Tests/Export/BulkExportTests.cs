@@ -57,6 +57,23 @@ public sealed class BulkExportTests(ExportServerFixture server) : IClassFixture<
     }
 
     [Fact]
+    public async Task A_resource_matched_by_two_type_filters_is_exported_once()
+    {
+        var patient = NewPatient();
+        var goals = await CreateGoalsAsync(patient, 3);
+        var exporter = Exporter();
+        // Both filters match every one of the patient's goals (ORed, as the IG says): each is still one line.
+        var byPatient = Uri.EscapeDataString($"Goal?patient=Patient/{patient}");
+        var bySubject = Uri.EscapeDataString($"Goal?subject=Patient/{patient}");
+
+        var manifest = await ManifestAsync(exporter, StatusUrl(await KickOffAsync(exporter, $"$export?_type=Goal&_typeFilter={byPatient}&_typeFilter={bySubject}")));
+
+        var exported = await ExportedAsync(exporter, manifest, "Goal");
+        Assert.Equal(goals.Order(), exported.Select(g => g.Id).Order());
+        Assert.Equal(goals.Count, manifest.GetProperty("output").EnumerateArray().Sum(o => o.GetProperty("count").GetInt32()));
+    }
+
+    [Fact]
     public async Task A_kick_off_without_prefer_respond_async_or_with_a_wrong_parameter_is_a_400_operation_outcome()
     {
         var exporter = Exporter();
