@@ -39,17 +39,21 @@ public sealed class PortalFixture : IAsyncLifetime
 
     /// <summary>
     /// A fresh browser context (no cookies), phone-sized unless told otherwise, speaking <paramref name="locale"/>;
-    /// <paramref name="scale"/> device pixels per CSS pixel (2 with a 640 px wide viewport is a 1280 px screen at 200 % zoom).
+    /// <paramref name="scale"/> device pixels per CSS pixel (2 with a 640 px wide viewport is a 1280 px screen at 200 % zoom);
+    /// in the IANA time zone <paramref name="timezoneId"/> (the machine's when null).
     /// </summary>
-    public async Task<IPage> NewPageAsync(string locale = "en-US", int width = 390, int height = 844, float scale = 1)
+    public async Task<IPage> NewPageAsync(string locale = "en-US", int width = 390, int height = 844, float scale = 1, string? timezoneId = null)
     {
+        // Never BypassCSP: the pages are checked (axe included) under their own Content-Security-Policy.
         var context = await _browser!.NewContextAsync(new BrowserNewContextOptions
         {
             Locale = locale,
             ViewportSize = new ViewportSize { Width = width, Height = height },
             DeviceScaleFactor = scale,
+            TimezoneId = timezoneId,
         });
         var page = await context.NewPageAsync();
+        Axe.Watch(page);
         page.SetDefaultTimeout(20_000);
         var log = _logs.GetOrAdd(page, _ => new ConcurrentQueue<string>());
         page.Console += (_, message) => log.Enqueue($"console.{message.Type}: {message.Text}");
@@ -63,6 +67,12 @@ public sealed class PortalFixture : IAsyncLifetime
         };
         return page;
     }
+
+    /// <summary>
+    /// A browser context that ignores the pages' Content-Security-Policy (Playwright's BypassCSP): only for proving that
+    /// the accessibility check notices; every other page here keeps the policy.
+    /// </summary>
+    public Task<IBrowserContext> NewBypassingContextAsync() => _browser!.NewContextAsync(new BrowserNewContextOptions { BypassCSP = true });
 
     /// <summary>Waits until LHC-Forms has rendered the questionnaire; on timeout, fails with what the browser logged (CSP reports included).</summary>
     public async Task FormReadyAsync(IPage page)
@@ -120,9 +130,9 @@ public sealed class PortalFixture : IAsyncLifetime
     /// Opens PatientVoice from the portal for <paramref name="patient"/>, signed in as <paramref name="user"/> (the
     /// launch naming <paramref name="fhirContext"/>, if given); returns on the first patient page.
     /// </summary>
-    public async Task<IPage> LaunchAsync(string patient, string user, string locale = "en-US", int width = 390, int height = 844, float scale = 1, string? fhirContext = null)
+    public async Task<IPage> LaunchAsync(string patient, string user, string locale = "en-US", int width = 390, int height = 844, float scale = 1, string? fhirContext = null, string? timezoneId = null)
     {
-        var page = await NewPageAsync(locale, width, height, scale);
+        var page = await NewPageAsync(locale, width, height, scale, timezoneId);
         var url = await Stack.PortalLaunchUrlAsync(patient, user, fhirContext);
         await page.GotoAsync(url.AbsoluteUri);
         await page.WaitForURLAsync(u => u.StartsWith(Stack.AppUrl.AbsoluteUri + "patient", StringComparison.Ordinal));

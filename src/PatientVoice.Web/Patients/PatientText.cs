@@ -1,4 +1,6 @@
 using System.Globalization;
+using Microsoft.AspNetCore.Html;
+using PatientVoice.Web.Presentation;
 
 namespace PatientVoice.Web.Patients;
 
@@ -40,4 +42,11 @@ public sealed class PatientText
             ? $"{SpanishDays[(int)when.DayOfWeek]} {when.Day} de {SpanishMonths[when.Month - 1]} de {when.Year}{time}"
             : when.ToString("dddd, MMMM d, yyyy", CultureInfo.InvariantCulture) + time;
     }
+
+    /// <summary>
+    /// An instant as the reader's local date (and time): a <c>&lt;time&gt;</c> that local-time.js rewrites in the
+    /// browser's time zone; without script it reads in UTC (<see cref="LocalTime"/>).
+    /// </summary>
+    public static IHtmlContent Time(DateTimeOffset when, bool withTime = false)
+        => LocalTime.Element(when, withTime ? LocalTime.Style.LongDateTime : LocalTime.Style.LongDate, utc => Date(utc, withTime));
 }

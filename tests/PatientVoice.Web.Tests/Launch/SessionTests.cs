@@ -35,7 +35,10 @@ public sealed class SessionTests(LaunchFixture fixture)
         using var page = await fixture.OpenAsync(browser, "/session/required");
 
         var policy = Assert.Single(page.Headers.GetValues("Content-Security-Policy"));
-        Assert.Equal($"frame-ancestors 'self' {fixture.Sandbox.EhrUrl.GetLeftPart(UriPartial.Authority)} {new Uri(fixture.OfflineFhirBase).GetLeftPart(UriPartial.Authority)}", policy);
+        // One header: the page's own policy (script-src and the rest) and, in it, who may frame it.
+        var framing = Assert.Single(policy.Split(';', StringSplitOptions.TrimEntries), d => d.StartsWith("frame-ancestors", StringComparison.Ordinal));
+        Assert.Equal($"frame-ancestors 'self' {fixture.Sandbox.EhrUrl.GetLeftPart(UriPartial.Authority)} {new Uri(fixture.OfflineFhirBase).GetLeftPart(UriPartial.Authority)}", framing);
+        Assert.Contains("script-src 'self'", policy, StringComparison.Ordinal);
         Assert.False(page.Headers.Contains("X-Frame-Options"));
         Assert.True(fixture.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Antiforgery.AntiforgeryOptions>>().Value.SuppressXFrameOptionsHeader);
     }

@@ -52,7 +52,8 @@ public sealed class LaunchContextPageTests(LaunchFixture fixture)
         Assert.Equal("appointment=appt-thomas-mueller", page.Url.Query.TrimStart('?'));
         var visit = page.TextOf("pv-visit");
         // The sandbox books every visit at 09:00 UTC with the patient's own clinician (a neurologist for myasthenia gravis).
-        Assert.Matches("^On [A-Z][a-z]+day, [A-Z][a-z]+ \\d{1,2}, \\d{4} 09:00 with Dr\\. Priya Patel", visit);
+        // The server's text is in UTC and says so; the browser rewrites it in the reader's zone (local-time.js).
+        Assert.Matches("^On [A-Z][a-z]+day, [A-Z][a-z]+ \\d{1,2}, \\d{4} 09:00 UTC with Dr\\. Priya Patel", visit);
     }
 
     [Fact]

@@ -105,6 +105,43 @@
     });
   }
 
+  // LHC-Forms 40 draws a yes/no question as three radios and starts it on "Not Answered", checked — a choice the
+  // person did not make, and with a checked radio only that one takes the keyboard focus. It has no option to start
+  // empty, so until the person chooses, nothing is shown as chosen: the "Not Answered" radio is unchecked in the page
+  // (the form's value stays "no answer", which is what it is). Choosing Yes or No works as before, and choosing
+  // "Not Answered" afterwards still clears the answer.
+  function startBooleansEmpty(root) {
+    root.querySelectorAll('lhc-item-boolean').forEach(function (item) {
+      if (item.dataset.pvStarted === 'true') { return; }
+      var choices = item.querySelectorAll('label.ant-radio-wrapper');
+      if (choices.length !== 3) { return; }
+      item.dataset.pvStarted = 'true';
+      var notAnswered = choices[2];
+      var input = notAnswered.querySelector('input[type=radio]');
+      if (!input || !input.checked) { return; }
+      input.checked = false;
+      notAnswered.classList.remove('ant-radio-wrapper-checked');
+      var picture = notAnswered.querySelector('.ant-radio');
+      if (picture) { picture.classList.remove('ant-radio-checked'); }
+      item.dataset.pvEmpty = 'true';
+    });
+  }
+
+  // While a yes/no question is still in that empty start, LHC-Forms thinks "Not Answered" is chosen and does not redraw
+  // it when it is picked: draw it chosen ourselves.
+  host.addEventListener('change', function (e) {
+    var input = e.target;
+    var item = input && input.closest ? input.closest('lhc-item-boolean[data-pv-empty=true]') : null;
+    if (!item) { return; }
+    delete item.dataset.pvEmpty;
+    var choices = item.querySelectorAll('label.ant-radio-wrapper');
+    if (input.checked && choices[2] && choices[2].contains(input)) {
+      choices[2].classList.add('ant-radio-wrapper-checked');
+      var picture = choices[2].querySelector('.ant-radio');
+      if (picture) { picture.classList.add('ant-radio-checked'); }
+    }
+  }, true);
+
   // LHC-Forms 40 has its interface strings in English only, compiled in (no locale to load): on a Spanish page ours
   // replace them where a person meets them — placeholders, the yes/no choices, the help buttons' titles.
   var SPANISH = {
@@ -152,9 +189,10 @@
     // Only a change makes a draft: opening a questionnaire to look at it stores nothing.
     lastSaved = answersOf(current());
     checkSafety(freeText(response.item, []));
+    startBooleansEmpty(host);
     tidyAddButtons();
     translate(host);
-    new MutationObserver(function () { tidyAddButtons(); translate(host); })
+    new MutationObserver(function () { startBooleansEmpty(host); tidyAddButtons(); translate(host); })
       .observe(host, { childList: true, subtree: true, characterData: true, attributes: true, attributeFilter: ['aria-controls', 'aria-describedby', 'placeholder', 'title'] });
     host.setAttribute('data-ready', 'true');
   }, function (error) {
