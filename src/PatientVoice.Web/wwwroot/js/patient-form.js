@@ -170,7 +170,11 @@
       if (said) { el.setAttribute('placeholder', said); }
     });
     root.querySelectorAll('[title]').forEach(function (el) {
-      var said = strings[el.getAttribute('title')];
+      var title = el.getAttribute('title');
+      var said = strings[title];
+      // The remove buttons' titles name their question: 'Remove this "…"' and 'Remove this row of "…"'.
+      var removes = /^Remove this (row of )?"([\s\S]*)"$/.exec(title);
+      if (removes) { said = (removes[1] ? 'Quitar esta fila de «' : 'Quitar «') + removes[2] + '»'; }
       if (said) { el.setAttribute('title', said); }
     });
     var walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
