@@ -54,6 +54,9 @@ switch (builder.Configuration["Storage:Provider"] ?? "Sqlite")
         throw new InvalidOperationException($"Storage:Provider must be Sqlite or Postgres, not '{p}'.");
 }
 
+// SIGTERM: stop taking connections, let requests in flight finish for up to Hosting:ShutdownTimeout, then stop the
+// workers, which hand back the outbox messages they hold (docs/operations.md, "Graceful shutdown").
+builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = builder.Configuration.GetValue("Hosting:ShutdownTimeout", TimeSpan.FromSeconds(30)));
 builder.Services.Configure<FhirApiOptions>(builder.Configuration.GetSection(FhirApiOptions.Section));
 builder.Services.AddHostedService<StoreInitializer>();
 builder.Services.AddMemoryCache(options => options.SizeLimit = 1000);
