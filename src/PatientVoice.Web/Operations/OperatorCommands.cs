@@ -3,7 +3,8 @@ using PatientVoice.Storage.Sqlite;
 namespace PatientVoice.Web.Operations;
 
 /// <summary>
-/// Commands an operator runs beside the server, as <c>dotnet PatientVoice.Web.dll backup &lt;file&gt;</c>, with the
+/// Commands an operator runs beside the server, as <c>dotnet PatientVoice.Web.dll backup &lt;file&gt;</c> (while it
+/// runs) or <c>restore &lt;file&gt;</c> (while it is stopped), with the
 /// server's own configuration (appsettings.json, <c>ASPNETCORE_ENVIRONMENT</c>, environment variables, and any
 /// <c>--key=value</c> after the command), so they find the database the server uses. Each prints one line and exits
 /// 0 when it did what was asked, 1 when it failed, 2 when it was not the right thing to ask (docs/operations.md).
@@ -14,10 +15,10 @@ public static class OperatorCommands
     public const int Failed = 1;
     public const int Refused = 2;
 
-    private const string Usage = "usage: dotnet PatientVoice.Web.dll backup <file> [--Storage:Sqlite:Path=...]";
+    private const string Usage = "usage: dotnet PatientVoice.Web.dll backup|restore <file> [--Storage:Sqlite:Path=...]";
 
     /// <summary>True when the first argument names a command rather than starting the server.</summary>
-    public static bool Handles(IReadOnlyList<string> args) => args is ["backup", ..];
+    public static bool Handles(IReadOnlyList<string> args) => args is ["backup" or "restore", ..];
 
     public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
@@ -32,11 +33,12 @@ public static class OperatorCommands
 
         // The same configuration sources as the server; the command's own words are not configuration.
         var configuration = WebApplication.CreateBuilder([.. args.Skip(2)]).Configuration;
+        var command = args[0];
         var provider = configuration["Storage:Provider"] ?? "Sqlite";
         if (!provider.Equals("Sqlite", StringComparison.OrdinalIgnoreCase))
         {
             await error.WriteLineAsync(
-                $"backup refused: Storage:Provider is {provider}; this command copies the embedded SQLite store only. Back up PostgreSQL with pg_dump or continuous archiving (docs/operations.md, \"PostgreSQL\").");
+                $"{command} refused: Storage:Provider is {provider}; this command is for the embedded SQLite store only. Use pg_dump/pg_restore or continuous archiving for PostgreSQL (docs/operations.md, \"Backup and restore: PostgreSQL\").");
             return Refused;
         }
 
@@ -44,24 +46,30 @@ public static class OperatorCommands
         configuration.GetSection(SqliteStoreOptions.Section).Bind(options);
         try
         {
-            var result = await SqliteBackup.CreateAsync(options.Path, args[1], cancellationToken);
-            await output.WriteLineAsync(
-                $"backup ok: {result.Source} -> {result.Destination} (schema version {result.SchemaVersion}, {result.Resources} resources, {result.Bytes} bytes, {result.Elapsed.TotalSeconds:F1} s; integrity check ok)");
+            if (command == "backup")
+            {
+                var result = await SqliteBackup.CreateAsync(options.Path, args[1], cancellationToken);
+                await output.WriteLineAsync(
+                    $"backup ok: {result.Source} -> {result.Destination} (schema version {result.SchemaVersion}, {result.Resources} resources, {result.Bytes} bytes, {result.Elapsed.TotalSeconds:F1} s; integrity check ok)");
+            }
+            else
+            {
+                var result = await SqliteRestore.RestoreAsync(options.Path, args[1], TimeProvider.System, cancellationToken);
+                await output.WriteLineAsync(
+                    $"restore ok: {result.Backup} -> {result.Database} (schema version {result.SchemaVersion}, {result.Resources} resources; integrity check ok; "
+                    + (result.SetAside is null ? "there was no database before)" : $"the database it replaced is kept as {result.SetAside})"));
+            }
+
             return Succeeded;
         }
-        catch (SqliteBackupException e)
+        catch (SqliteDatabaseInUseException e)
         {
-            await error.WriteLineAsync($"backup failed: {e.Message}");
-            return Failed;
+            await error.WriteLineAsync($"{command} refused: {e.Message}");
+            return Refused;
         }
-        catch (IOException e)
+        catch (Exception e) when (e is SqliteBackupException or IOException or UnauthorizedAccessException)
         {
-            await error.WriteLineAsync($"backup failed: {e.Message}");
-            return Failed;
-        }
-        catch (UnauthorizedAccessException e)
-        {
-            await error.WriteLineAsync($"backup failed: {e.Message}");
+            await error.WriteLineAsync($"{command} failed: {e.Message}");
             return Failed;
         }
     }
