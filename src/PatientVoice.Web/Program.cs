@@ -20,10 +20,17 @@ using PatientVoice.Web.FhirApi.Write;
 using PatientVoice.Web.Health;
 using PatientVoice.Web.Launch;
 using PatientVoice.Web.Localization;
+using PatientVoice.Web.Operations;
 using PatientVoice.Web.Pages.Errors;
 using PatientVoice.Application.Submit;
 using PatientVoice.Web.Patients;
 using PatientVoice.Web.Security;
+
+// `backup <file>` and other operator commands run with the server's configuration and exit (docs/operations.md).
+if (OperatorCommands.Handles(args))
+{
+    return await OperatorCommands.RunAsync(args, Console.Out, Console.Error, CancellationToken.None);
+}
 
 var builder = WebApplication.CreateBuilder(args);
 // A deployment still pointing at the development sandbox does not start (docs/deploying.md).
@@ -47,6 +54,9 @@ switch (builder.Configuration["Storage:Provider"] ?? "Sqlite")
         throw new InvalidOperationException($"Storage:Provider must be Sqlite or Postgres, not '{p}'.");
 }
 
+// SIGTERM: stop taking connections, let requests in flight finish for up to Hosting:ShutdownTimeout, then stop the
+// workers, which hand back the outbox messages they hold (docs/operations.md, "Graceful shutdown").
+builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = builder.Configuration.GetValue("Hosting:ShutdownTimeout", TimeSpan.FromSeconds(30)));
 builder.Services.Configure<FhirApiOptions>(builder.Configuration.GetSection(FhirApiOptions.Section));
 builder.Services.AddHostedService<StoreInitializer>();
 builder.Services.AddMemoryCache(options => options.SizeLimit = 1000);
@@ -104,7 +114,18 @@ app.MapCdsHooks();
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
 
-await app.RunAsync();
+try
+{
+    await app.RunAsync();
+}
+catch (SchemaVersionException e)
+{
+    // A database from a newer PatientVoice: one clear line instead of a stack trace, and nothing touched.
+    await Console.Error.WriteLineAsync($"PatientVoice did not start: {e.Message}");
+    return OperatorCommands.Failed;
+}
+
+return 0;
 
 /// <summary>Entry point, visible to the in-process test host.</summary>
 public partial class Program;

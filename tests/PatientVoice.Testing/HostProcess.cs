@@ -40,6 +40,9 @@ public sealed class HostProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The exit code, once <see cref="HasExited"/>.</summary>
+    public int ExitCode => _process.ExitCode;
+
     /// <summary>From launch to the first 200 from the ready path (to the launch itself when there is none).</summary>
     public TimeSpan TimeToReady { get; private set; }
 

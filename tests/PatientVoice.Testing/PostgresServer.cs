@@ -68,6 +68,12 @@ public sealed class PostgresServer : IAsyncDisposable
         }
     }
 
+    /// <summary>A client program of the same PostgreSQL build as the server (e.g. <c>pg_dump</c>, <c>pg_restore</c>).</summary>
+    public string Tool(string name) => Path.Combine(_bin, name);
+
+    /// <summary>The database named in a connection string made by <see cref="ConnectionString"/> or <see cref="CreateDatabaseAsync"/>.</summary>
+    public static string DatabaseOf(string connectionString) => new Npgsql.NpgsqlConnectionStringBuilder(connectionString).Database!;
+
     /// <summary>A new, empty database on this server, with its connection string.</summary>
     public async Task<string> CreateDatabaseAsync(string prefix = "pv")
     {

@@ -13,7 +13,13 @@ public sealed record ServerSettings(string DatabasePath)
     /// <summary>More command-line configuration for the server, e.g. <c>--Fhir:ValidateAgainstDefaultProfiles=false</c>.</summary>
     public IReadOnlyList<string> ExtraArguments { get; init; } = [];
 
-    /// <summary>How long the server may take from launch to <c>/health/ready</c> answering 200.</summary>
+    /// <summary>
+    /// True (the default): started once <c>/health/ready</c> says the validator is warm. False: once <c>/health/live</c>
+    /// answers (the store is open; reads are served at once, a write would wait for the validator).
+    /// </summary>
+    public bool WaitForWarmValidator { get; init; } = true;
+
+    /// <summary>How long the server may take from launch to its ready path answering 200.</summary>
     public TimeSpan ReadyTimeout { get; init; } = TimeSpan.FromMinutes(5);
 }
 
@@ -32,6 +38,10 @@ public static class ServerProcess
     public static string Authorization(string scope = TestTokens.AllAccess) => "Bearer " + TestTokens.Create(Audience, scope);
 
     public static Task<HostProcess> StartAsync(ServerSettings settings, CancellationToken cancellationToken)
+        => HostProcess.StartAsync(Options(settings), cancellationToken);
+
+    /// <summary>How <see cref="StartAsync"/> starts the server, for a test that starts it otherwise (e.g. without waiting, to watch it refuse).</summary>
+    public static HostProcessOptions Options(ServerSettings settings)
     {
         var arguments = new List<string>();
         if (!settings.RequestLogging)
@@ -60,15 +70,13 @@ public static class ServerProcess
         }
 
         // The server build's folder (the DLL's, HostProcess's default working folder) is its content root: appsettings.json is read from there.
-        return HostProcess.StartAsync(
-            new HostProcessOptions(Path.Combine(AppContext.BaseDirectory, "PatientVoice.Web.dll"))
-            {
-                Port = 0,
-                Arguments = arguments,
-                Environment = environment,
-                ReadyPath = "/health/ready",
-                ReadyTimeout = settings.ReadyTimeout,
-            },
-            cancellationToken);
+        return new HostProcessOptions(Path.Combine(AppContext.BaseDirectory, "PatientVoice.Web.dll"))
+        {
+            Port = 0,
+            Arguments = arguments,
+            Environment = environment,
+            ReadyPath = settings.WaitForWarmValidator ? "/health/ready" : "/health/live",
+            ReadyTimeout = settings.ReadyTimeout,
+        };
     }
 }

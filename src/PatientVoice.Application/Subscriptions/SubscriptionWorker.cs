@@ -84,11 +84,24 @@ public sealed partial class SubscriptionWorker(IOutbox outbox, IResourceStore st
 
             _running[group.Key] = Task.Run(async () =>
             {
-                foreach (var claim in ordered)
+                for (var i = 0; i < ordered.Count; i++)
                 {
+                    var claim = ordered[i];
                     try
                     {
+                        stoppingToken.ThrowIfCancellationRequested();
                         await process(claim, stoppingToken);
+                    }
+                    catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                    {
+                        // Shutting down: hand back this claim and the queue's rest now, in order, rather than when their
+                        // leases run out; a notification cut off half-way is sent again (delivery is at least once).
+                        foreach (var rest in ordered.Skip(i))
+                        {
+                            await outbox.ReleaseAsync(rest, StoreClock.Now(time), CancellationToken.None);
+                        }
+
+                        return;
                     }
                     catch (Exception e) when (!stoppingToken.IsCancellationRequested)
                     {
@@ -96,7 +109,7 @@ public sealed partial class SubscriptionWorker(IOutbox outbox, IResourceStore st
                         await outbox.RescheduleAsync(claim, StoreClock.Now(time) + options.Value.RetryDelay, $"internal error ({e.GetType().Name})", CancellationToken.None);
                     }
                 }
-            }, stoppingToken);
+            }, CancellationToken.None);
         }
     }
 

@@ -58,7 +58,7 @@ public sealed partial class PostgresResourceStore : SqlResourceStore, IAsyncDisp
         var latest = PostgresSchema.Migrations[^1].Version;
         if (version > latest)
         {
-            throw new InvalidOperationException(
+            throw new SchemaVersionException(
                 $"The PostgreSQL database {Database} has schema version {version}, newer than this build knows ({latest}); run a newer PatientVoice.");
         }
 

@@ -58,16 +58,41 @@ public sealed partial class SqliteResourceStore : SqlResourceStore, IDisposable
             await wal.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-        await using (var ddl = connection.CreateCommand())
+        // BEGIN IMMEDIATE: processes opening one file together (a server and a restore check, two test hosts) migrate one
+        // after another; the later ones find the work done. DDL and user_version are transactional in SQLite.
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        var version = await ReadSchemaVersionAsync(connection, transaction, cancellationToken);
+        if (version > SqliteSchema.Latest)
         {
+            throw new SchemaVersionException(
+                $"The SQLite database {DatabasePath} has schema version {version}, newer than this build knows ({SqliteSchema.Latest}); run a newer PatientVoice, or restore a backup taken with this version.");
+        }
+
+        foreach (var (number, name, sql) in SqliteSchema.Migrations.Where(m => m.Version > version))
+        {
+            await using var ddl = connection.CreateCommand();
             ddl.Transaction = transaction;
-            ddl.CommandText = SqliteSchema.Resources + SqliteSearchIndex.Schema + SqliteSchema.Outbox;
+            // PRAGMA takes no parameters; the number is ours.
+            ddl.CommandText = sql + $"\nPRAGMA user_version = {number.ToString(System.Globalization.CultureInfo.InvariantCulture)};";
             await ddl.ExecuteNonQueryAsync(cancellationToken);
+            LogMigrated(number, name);
         }
 
         await transaction.CommitAsync(cancellationToken);
-        LogInitialized(DatabasePath);
+        LogInitialized(DatabasePath, SqliteSchema.Latest);
+    }
+
+    /// <summary>The schema version this build writes (the number of its last migration).</summary>
+    public static int SchemaVersion => SqliteSchema.Latest;
+
+    /// <summary>The file's <c>PRAGMA user_version</c>: the last migration applied to it, 0 for a file from before versions were kept.</summary>
+    public static async Task<int> ReadSchemaVersionAsync(SqliteConnection connection, SqliteTransaction? transaction, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "PRAGMA user_version;";
+        return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     public override async Task<IResourceWriteSession> BeginWriteAsync(CancellationToken cancellationToken)
@@ -126,6 +151,9 @@ public sealed partial class SqliteResourceStore : SqlResourceStore, IDisposable
         return connection;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "SQLite resource store ready at {Path}")]
-    private partial void LogInitialized(string path);
+    [LoggerMessage(Level = LogLevel.Information, Message = "SQLite schema migration {Version} ({Name}) applied")]
+    private partial void LogMigrated(int version, string name);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "SQLite resource store ready at {Path}, schema version {Version}")]
+    private partial void LogInitialized(string path, int version);
 }

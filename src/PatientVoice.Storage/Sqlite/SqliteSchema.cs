@@ -1,9 +1,26 @@
 namespace PatientVoice.Storage.Sqlite;
 
-/// <summary>The resource tables. The search-index tables are <see cref="SqliteSearchIndex.Schema"/>.</summary>
+/// <summary>
+/// The SQLite tables, as numbered migrations applied in order at start-up; the file's <c>PRAGMA user_version</c> is
+/// the number of the last one applied. The numbers and what they add are PostgreSQL's (<c>PostgresSchema</c>), so
+/// one schema version means one shape on both stores. Migrations are append-only: a later change is a new entry.
+/// The first four use CREATE ... IF NOT EXISTS because files written before the version was kept (user_version 0,
+/// e.g. by main 02d0be7) already hold some or all of them: on such a file every step runs and adds what is missing.
+/// </summary>
 internal static class SqliteSchema
 {
-    public const string Resources = """
+    public static IReadOnlyList<(int Version, string Name, string Sql)> Migrations { get; } =
+    [
+        (1, "resources and search index", Resources + SqliteSearchIndex.Schema),
+        (2, "outbox", Outbox),
+        (3, "keyset pages of one type in creation order", ResourceTypePk),
+        (4, "outbox sequences", OutboxSequence),
+    ];
+
+    /// <summary>The schema version this build writes and reads.</summary>
+    public static int Latest => Migrations[^1].Version;
+
+    private const string Resources = """
         CREATE TABLE IF NOT EXISTS resource (
             pk            INTEGER PRIMARY KEY,
             resource_type TEXT    NOT NULL,
@@ -14,9 +31,6 @@ internal static class SqliteSchema
             UNIQUE (resource_type, resource_id)
         );
         CREATE INDEX IF NOT EXISTS ix_resource_type_updated ON resource (resource_type, last_updated);
-        -- Keyset pages of one type in creation order (pk > cursor ORDER BY pk): without it a page of a large type sorts
-        -- the whole type (a Bulk Data export of 600,000 Observations paid ~0.1 s a page).
-        CREATE INDEX IF NOT EXISTS ix_resource_type_pk ON resource (resource_type, pk);
 
         CREATE TABLE IF NOT EXISTS resource_version (
             seq           INTEGER PRIMARY KEY,
@@ -31,7 +45,7 @@ internal static class SqliteSchema
         """;
 
     /// <summary>The outbox (<see cref="Outbox.IOutbox"/>): state 0 pending, 1 completed, 2 failed; times in Unix milliseconds.</summary>
-    public const string Outbox = """
+    private const string Outbox = """
         CREATE TABLE IF NOT EXISTS outbox (
             id            INTEGER PRIMARY KEY,
             topic         TEXT    NOT NULL,
@@ -48,7 +62,14 @@ internal static class SqliteSchema
             UNIQUE (topic, key)
         );
         CREATE INDEX IF NOT EXISTS ix_outbox_due ON outbox (topic, state, due_at);
+        """;
 
+    // Keyset pages of one type in creation order (pk > cursor ORDER BY pk): without it a page of a large type sorts
+    // the whole type (a Bulk Data export of 600,000 Observations paid ~0.1 s a page).
+    private const string ResourceTypePk = "CREATE INDEX IF NOT EXISTS ix_resource_type_pk ON resource (resource_type, pk);";
+
+    /// <summary>Counters taken inside write transactions (a subscription's event numbers).</summary>
+    private const string OutboxSequence = """
         CREATE TABLE IF NOT EXISTS outbox_sequence (
             name          TEXT    PRIMARY KEY,
             value         INTEGER NOT NULL

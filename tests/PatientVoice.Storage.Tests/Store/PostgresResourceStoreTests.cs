@@ -53,9 +53,10 @@ public sealed class PostgresResourceStoreTests : ResourceStoreContract
     {
         await QueryAsync("INSERT INTO schema_migration (version, name) VALUES (999, 'from the future') RETURNING version", r => r.GetInt32(0));
 
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(OpenStoreAsync);
+        var error = await Assert.ThrowsAsync<SchemaVersionException>(OpenStoreAsync);
 
-        Assert.Contains("999", error.Message, StringComparison.Ordinal);
+        Assert.Contains("schema version 999", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"({PostgresSchema.Migrations[^1].Version})", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

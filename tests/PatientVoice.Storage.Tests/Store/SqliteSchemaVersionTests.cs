@@ -1,0 +1,99 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using PatientVoice.Storage.Sqlite;
+
+namespace PatientVoice.Storage.Tests.Store;
+
+/// <summary>The SQLite file's schema version (<c>PRAGMA user_version</c>): set on creation, raised by migrations, a newer one refused.</summary>
+public sealed class SqliteSchemaVersionTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("pv-schema-").FullName;
+    private readonly List<ServiceProvider> _services = [];
+
+    private string DatabasePath => Path.Combine(_directory, "store.db");
+
+    [Fact]
+    public async Task A_new_database_carries_the_schema_version_of_this_build_the_same_number_as_PostgreSQL()
+    {
+        await OpenStoreAsync();
+
+        Assert.Equal(SqliteResourceStore.SchemaVersion, await UserVersionAsync());
+        Assert.Equal(PatientVoice.Storage.Postgres.PostgresSchema.Migrations[^1].Version, SqliteResourceStore.SchemaVersion);
+    }
+
+    [Fact]
+    public async Task A_database_from_before_the_version_was_kept_is_migrated_and_keeps_its_resources()
+    {
+        var store = await OpenStoreAsync();
+        await using (var session = await store.BeginWriteAsync(default))
+        {
+            await session.PutAsync(new Hl7.Fhir.Model.Goal { Id = "kept", Description = new Hl7.Fhir.Model.CodeableConcept { Text = "kept" }, Subject = new Hl7.Fhir.Model.ResourceReference("Patient/p") }, null, default);
+            await session.CommitAsync(default);
+        }
+
+        // What a file written before versions were kept looks like: version 0, the last two steps missing.
+        await ExecuteAsync("DROP TABLE outbox_sequence; DROP INDEX ix_resource_type_pk; PRAGMA user_version = 0;");
+
+        var migrated = await OpenStoreAsync();
+
+        Assert.Equal(SqliteResourceStore.SchemaVersion, await UserVersionAsync());
+        Assert.NotNull(await migrated.ReadAsync("Goal", "kept", default));
+        Assert.Equal(1L, await ScalarAsync("SELECT COUNT(*) FROM sqlite_master WHERE name IN ('outbox_sequence') AND type = 'table'"));
+        Assert.Equal(1L, await ScalarAsync("SELECT COUNT(*) FROM sqlite_master WHERE name = 'ix_resource_type_pk'"));
+    }
+
+    [Fact]
+    public async Task A_database_with_a_newer_schema_version_is_refused_naming_both_versions_and_left_as_it_was()
+    {
+        await OpenStoreAsync();
+        var newer = SqliteResourceStore.SchemaVersion + 1;
+        await ExecuteAsync($"PRAGMA user_version = {newer};");
+
+        var error = await Assert.ThrowsAsync<SchemaVersionException>(OpenStoreAsync);
+
+        Assert.Contains($"schema version {newer}", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"({SqliteResourceStore.SchemaVersion})", error.Message, StringComparison.Ordinal);
+        Assert.Contains(DatabasePath, error.Message, StringComparison.Ordinal);
+        Assert.Equal(newer, await UserVersionAsync());
+    }
+
+    public void Dispose()
+    {
+        foreach (var services in _services)
+        {
+            services.Dispose();
+        }
+
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    private async Task<IResourceStore> OpenStoreAsync()
+    {
+        var services = new ServiceCollection().AddLogging().AddSqliteResourceStore(o => o.Path = DatabasePath).BuildServiceProvider();
+        _services.Add(services);
+        var store = services.GetRequiredService<IResourceStore>();
+        await store.InitializeAsync(default);
+        return store;
+    }
+
+    private async Task<int> UserVersionAsync() => (int)await ScalarAsync("PRAGMA user_version;");
+
+    private async Task<long> ScalarAsync(string sql)
+    {
+        await using var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    private async Task ExecuteAsync(string sql)
+    {
+        await using var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
+    }
+}
