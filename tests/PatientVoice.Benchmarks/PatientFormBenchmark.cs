@@ -19,6 +19,10 @@ namespace PatientVoice.Benchmarks;
 /// without its network-quiet rule, which loopback always meets).</item>
 /// </list>
 /// Then the same page is opened again in that context (a returning patient: LHC-Forms is cached as immutable).
+/// With <c>--network fast3g --cpu-slowdown 4</c> (a slow phone, issue 16) both openings run under chromium's own
+/// emulation through the devtools protocol, set after the launch (which is not timed): <c>Network.emulateNetworkConditions</c>
+/// with DevTools' "Fast 3G" preset (562.5 ms round trip, 1.6 Mbit/s × 0.9 down = 180,000 B/s, 750 kbit/s × 0.9 up
+/// = 84,375 B/s) and <c>Emulation.setCPUThrottlingRate</c> (the main thread N times slower).
 /// Bytes are the Resource Timing <c>transferSize</c> of the document and every resource it loaded (headers included,
 /// compressed as sent; 0 for what came from the cache), summed when the main thread has gone quiet.
 /// </summary>
@@ -61,13 +65,19 @@ internal static class PatientFormBenchmark
         var warmup = args.Int("warmup", 3);
         var form = args.String("questionnaire") ?? "before-your-visit";
         var width = args.Int("width", 390);
+        var network = args.String("network") ?? "none";
+        var cpuSlowdown = args.Int("cpu-slowdown", 1);
+        if (network is not ("none" or "fast3g"))
+        {
+            throw new ArgumentException("--network is none or fast3g");
+        }
 
         Console.WriteLine("starting the sandbox EHR and PatientVoice (waits until the validator is warm)…");
         await using var stack = await PortalStack.StartAsync(args.ServerArguments);
         var (playwright, browser) = await Chromium.LaunchAsync();
         using var _ = playwright;
         await using var __ = browser;
-        Console.WriteLine($"chromium {browser.Version}; PatientVoice at {stack.AppUrl}; questionnaire '{form}', viewport {width} px; {warmup} warm-up runs, {runs} measured");
+        Console.WriteLine($"chromium {browser.Version}; PatientVoice at {stack.AppUrl}; questionnaire '{form}', viewport {width} px; network {network}, CPU {cpuSlowdown}× slower; {warmup} warm-up runs, {runs} measured");
 
         var cold = new List<Sample>();
         var returning = new List<Sample>();
@@ -90,6 +100,7 @@ internal static class PatientFormBenchmark
             await page.GotoAsync(launch.AbsoluteUri);
             await page.WaitForURLAsync(u => u.StartsWith(stack.AppUrl.AbsoluteUri + "patient", StringComparison.Ordinal));
 
+            await EmulateAsync(context, page, network, cpuSlowdown);
             var url = new Uri(stack.AppUrl, "/patient/questionnaire/" + form).AbsoluteUri;
             var first = await MeasureAsync(page, url);
             var again = await MeasureAsync(page, url);
@@ -110,10 +121,36 @@ internal static class PatientFormBenchmark
         return 0;
     }
 
+    private static async Task EmulateAsync(IBrowserContext context, IPage page, string network, int cpuSlowdown)
+    {
+        if (network == "none" && cpuSlowdown == 1)
+        {
+            return;
+        }
+
+        var cdp = await context.NewCDPSessionAsync(page);
+        if (network == "fast3g")
+        {
+            await cdp.SendAsync("Network.enable");
+            await cdp.SendAsync("Network.emulateNetworkConditions", new Dictionary<string, object>
+            {
+                ["offline"] = false,
+                ["latency"] = 562.5,
+                ["downloadThroughput"] = 1_600_000 / 8 * 0.9,
+                ["uploadThroughput"] = 750_000 / 8 * 0.9,
+            });
+        }
+
+        if (cpuSlowdown != 1)
+        {
+            await cdp.SendAsync("Emulation.setCPUThrottlingRate", new Dictionary<string, object> { ["rate"] = cpuSlowdown });
+        }
+    }
+
     private static async Task<Sample> MeasureAsync(IPage page, string url)
     {
         await page.GotoAsync(url, new PageGotoOptions { WaitUntil = WaitUntilState.Commit });
-        await page.WaitForSelectorAsync("#pv-form[data-ready=true]", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached });
+        await page.WaitForSelectorAsync("#pv-form[data-ready=true]", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached, Timeout = 120_000 });
 
         // Interactive means a patient can act: the first field takes focus and typing.
         var field = page.Locator("#pv-form input:not([type=hidden]), #pv-form textarea").First;

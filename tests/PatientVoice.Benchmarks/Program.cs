@@ -17,12 +17,16 @@ const string Usage = """
     clinician-summary [--months 60] [--other-patients 200] [--iterations 500] [--warmup 50] [--db FILE]
         Submit five years of monthly responses (all four forms) for one patient through the server, then time
         building that patient's clinician summary from the store (searches, parsing, model, copy-to-note text).
-    patient-form [--runs 20] [--warmup 3] [--questionnaire before-your-visit] [--width 390] [--Section:Key=value ...]
+    patient-form [--runs 20] [--warmup 3] [--questionnaire before-your-visit] [--width 390] [--network none|fast3g] [--cpu-slowdown 1] [--Section:Key=value ...]
         The sandbox EHR, PatientVoice and Debian's chromium: per run a fresh browser (empty cache) launched from the
         portal opens the questionnaire; time until it is ready and interactive, bytes transferred; then again cached.
+        --network fast3g --cpu-slowdown 4: a slow phone (DevTools' Fast 3G preset and CPU throttling, over CDP).
     export [--resources 100000] [--patients 10000] [--batch 5000] [--db FILE] [--Section:Key=value ...]
         Load the data set through the store (or reuse --db FILE), start the server on it, run one system-level Bulk Data
         $export of everything: wall time to the manifest, resources/s written to ndjson, server RSS before and at peak.
+    screenshots [--out docs/screenshots]
+        The README's pictures: a patient's journey at 320 px (home, form, review, sent) and the clinician's page
+        opened from the clinic list, taken in Debian's chromium against the sandbox EHR and PatientVoice.
     validation [iterations]
         Cold and warm profile validation time per resource, in this process.
     """;
@@ -51,5 +55,6 @@ return args[0] switch
     "export" => await ExportBenchmark.RunAsync(options),
     "clinician-summary" => await ClinicianSummaryBenchmark.RunAsync(options),
     "patient-form" => await PatientFormBenchmark.RunAsync(options),
+    "screenshots" => await ReadmeScreenshots.RunAsync(options),
     _ => throw new ArgumentException($"Unknown benchmark '{args[0]}'.\n{Usage}"),
 };

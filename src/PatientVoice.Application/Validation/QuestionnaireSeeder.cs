@@ -7,14 +7,15 @@ namespace PatientVoice.Application.Validation;
 
 /// <summary>
 /// Puts the questionnaires we ship (profiles/Questionnaire-*.json) into the store at start-up, once per
-/// canonical url and version: a restart, or a second instance, finds them there and writes nothing.
+/// canonical url and version: a restart, or a second instance, finds them there and writes nothing. Earlier versions
+/// (profiles/previous/) are seeded too, so a response pinned to one validates in a store that never held it.
 /// </summary>
 public sealed partial class QuestionnaireSeeder(ConformancePackage package, IResourceStore store, ResourceWriter writer, ILogger<QuestionnaireSeeder> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await using var session = await store.BeginWriteAsync(cancellationToken);
-        foreach (var shipped in package.Questionnaires)
+        foreach (var shipped in package.Questionnaires.Concat(package.PreviousQuestionnaires))
         {
             // The package's instances are shared: write a copy, the store sets id and meta on what it writes.
             var questionnaire = shipped.DeepCopy();

@@ -10,8 +10,9 @@ namespace PatientVoice.Fhir.Conformance;
 /// </summary>
 public sealed class ConformancePackage
 {
-    private ConformancePackage(string directory, string name, string version, string canonical, IReadOnlyList<Resource> resources)
+    private ConformancePackage(string directory, string name, string version, string canonical, IReadOnlyList<Resource> resources, IReadOnlyList<Questionnaire> previousQuestionnaires)
     {
+        PreviousQuestionnaires = previousQuestionnaires;
         Directory = directory;
         Name = name;
         Version = version;
@@ -30,7 +31,14 @@ public sealed class ConformancePackage
 
     public IReadOnlyList<Resource> Resources { get; }
 
+    /// <summary>The current version of each questionnaire we ship: what a patient is offered.</summary>
     public IEnumerable<Questionnaire> Questionnaires => Resources.OfType<Questionnaire>();
+
+    /// <summary>
+    /// Earlier versions of our questionnaires (profiles/previous/), shipped unchanged so that a response that names one
+    /// (<c>url|0.1.0</c>) still validates and renders against the text it was answered on. Never offered to a patient.
+    /// </summary>
+    public IReadOnlyList<Questionnaire> PreviousQuestionnaires { get; }
 
     public IEnumerable<SearchParameter> SearchParameters => Resources.OfType<SearchParameter>();
 
@@ -40,7 +48,8 @@ public sealed class ConformancePackage
     public Questionnaire? FindQuestionnaire(string canonical)
     {
         var wanted = QuestionnaireCanonical.Parse(canonical);
-        return Questionnaires.FirstOrDefault(q => q.Url == wanted.Url && (wanted.Version is null || q.Version == wanted.Version));
+        return Questionnaires.Concat(PreviousQuestionnaires)
+            .FirstOrDefault(q => q.Url == wanted.Url && (wanted.Version is null || q.Version == wanted.Version));
     }
 
     /// <summary>
@@ -97,6 +106,17 @@ public sealed class ConformancePackage
             resources.Add(parsed.Resource);
         }
 
-        return new ConformancePackage(directory, name, version, canonical, resources);
+        var previous = new List<Questionnaire>();
+        var previousFolder = Path.Combine(directory, "previous");
+        if (System.IO.Directory.Exists(previousFolder))
+        {
+            foreach (var file in System.IO.Directory.EnumerateFiles(previousFolder, "Questionnaire-*.json").Order(StringComparer.Ordinal))
+            {
+                previous.Add(FhirJson.TryParse(File.ReadAllText(file)).Resource as Questionnaire
+                    ?? throw new InvalidDataException($"previous/{Path.GetFileName(file)} in the conformance package is not a Questionnaire."));
+            }
+        }
+
+        return new ConformancePackage(directory, name, version, canonical, resources, previous);
     }
 }

@@ -71,11 +71,15 @@ public static class PatientPagesServiceCollectionExtensions
         var types = new Microsoft.AspNetCore.StaticFiles.FileExtensionContentTypeProvider();
         types.Mappings[".js"] = "text/javascript; charset=utf-8";
         types.Mappings[".css"] = "text/css; charset=utf-8";
+        app.UsePrecompressedLForms(types);
+        var served = new Microsoft.AspNetCore.StaticFiles.FileExtensionContentTypeProvider(types.Mappings);
+        served.Mappings[".br"] = "application/octet-stream";
         app.UseStaticFiles(new StaticFileOptions
         {
-            ContentTypeProvider = types,
+            ContentTypeProvider = served,
             OnPrepareResponse = context =>
             {
+                PrecompressedAssets.PrepareResponse(context.Context);
                 if (context.Context.Request.Path.StartsWithSegments("/lib/lforms", StringComparison.Ordinal))
                 {
                     context.Context.Response.Headers.CacheControl = "public, max-age=31536000, immutable";

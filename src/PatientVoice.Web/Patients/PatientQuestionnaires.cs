@@ -28,10 +28,10 @@ public sealed class PatientQuestionnaires(RecordReader records, QuestionnaireLoo
     public async Task<IReadOnlyList<PatientQuestionnaire>> ListAsync(CancellationToken cancellationToken)
     {
         var found = await records.SearchStoredAsync<Questionnaire>([new("status", "active"), RecordReader.NewestFirst], RecordReader.DefaultCount, cancellationToken);
-        // One entry per url: the newest version.
+        // One entry per url: the highest version (then the newest written), whatever order the versions were stored in.
         return found.Select(f => f.Resource)
             .GroupBy(q => q.Url ?? q.Id, StringComparer.Ordinal)
-            .Select(g => g.First())
+            .Select(g => g.OrderByDescending(q => q.Version, QuestionnaireVersionOrder.Instance).First())
             .OrderBy(q => Array.IndexOf(OurOrder, q.Id) is var i && i >= 0 ? i : OurOrder.Length)
             .ThenBy(q => q.Title ?? q.Name ?? q.Id, StringComparer.OrdinalIgnoreCase)
             .Select(q => new PatientQuestionnaire(q, EstimateMinutes(q)))
@@ -60,7 +60,8 @@ public sealed class PatientQuestionnaires(RecordReader records, QuestionnaireLoo
     public static string UrlOf(string? canonical) => QuestionnaireCanonical.Parse(canonical ?? "").Url;
 
     // About 20 s for a question answered in one's own words (most are skipped or short), 10 s for a choice or a short field; at least a minute.
-    // A repeating group counts once (the estimate is per goal or per condition, as our intros say).
+    // A repeating group counts once (the estimate is for one goal or one condition). The one estimate a patient sees, on
+    // the home page and on the form: our questionnaires' own texts name no minutes (version 0.2.0).
     private static int EstimateMinutes(Questionnaire questionnaire)
     {
         var seconds = Items(questionnaire.Item).Sum(i => i.Type == Questionnaire.QuestionnaireItemType.Text ? 20 : 10);

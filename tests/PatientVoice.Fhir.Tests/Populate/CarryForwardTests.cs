@@ -23,7 +23,7 @@ public sealed class CarryForwardTests(ValidatorFixture fixture)
 
         var response = result.Response;
         Assert.Equal(QuestionnaireResponse.QuestionnaireResponseStatus.InProgress, response.Status);
-        Assert.Equal("http://patientvoice.example.org/fhir/Questionnaire/my-goals|0.1.0", response.Questionnaire);
+        Assert.Equal("http://patientvoice.example.org/fhir/Questionnaire/my-goals|0.2.0", response.Questionnaire);
         Assert.Equal("QuestionnaireResponse/goals-completed", ((ResourceReference)response.GetExtension(PopulateExtensions.CarriedForwardFrom).Value).Reference);
         var groups = response.Item.Where(i => i.LinkId == "goal").ToList();
         Assert.Equal(["Walk my granddaughter to school", "Sleep through the night"], groups.Select(g => Text(g, "goal-text")));

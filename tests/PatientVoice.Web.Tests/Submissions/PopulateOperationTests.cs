@@ -24,7 +24,7 @@ public sealed class PopulateOperationTests(FhirServerFixture server)
         var response = (QuestionnaireResponse)(await FhirJson.ReadAsync<Parameters>(result)).GetSingle("response").Resource;
         Assert.Equal(QuestionnaireResponse.QuestionnaireResponseStatus.InProgress, response.Status);
         Assert.Equal("Patient/pop-1", response.Subject.Reference);
-        Assert.Equal($"{MyGoals}|0.1.0", response.Questionnaire);
+        Assert.Equal($"{MyGoals}|0.2.0", response.Questionnaire);
         Assert.Contains(response.Item, i => i.LinkId == "goal");
     }
 
