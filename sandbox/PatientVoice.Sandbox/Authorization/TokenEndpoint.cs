@@ -62,6 +62,12 @@ internal static class TokenEndpoint
             principal.SetRefreshTokenLifetime(session.Expires - clock.GetUtcNow());
         }
 
+        // Test only (Sandbox:OmitLaunchContext): a misconfigured EHR that does not say who the patient or the user is.
+        foreach (var omitted in SandboxOptions.OmittableLaunchContext.Where(options.Value.Omits))
+        {
+            principal.RemoveClaims(omitted);
+        }
+
         var parameters = new Dictionary<string, object?>
         {
             ["scope"] = string.Join(' ', scopes),

@@ -138,9 +138,20 @@ public sealed class SmartLaunchHandler(
             SmartStyleUrl = granted.SmartStyleUrl,
             Scope = granted.Scope,
         };
-        if (session.FhirUser is null || (session.Role != SessionRole.Practitioner && session.Patient is null))
+        // A patient page is about one patient; every page records what it does in the user's name.
+        if (pending.Audience == LaunchAudience.Patient && session.Patient is null)
         {
-            return Refuse(http, LaunchFailure.NoUserContext);
+            return Refuse(http, LaunchFailure.NoPatientContext);
+        }
+
+        if (session.FhirUser is null)
+        {
+            return Refuse(http, LaunchFailure.NoFhirUser);
+        }
+
+        if (session.Role != SessionRole.Practitioner && session.Patient is null)
+        {
+            return Refuse(http, LaunchFailure.NoPatientContext);
         }
 
         var expires = time.GetUtcNow() + (granted.ExpiresIn ?? SmartSessionTokens.AssumedLifetime);
