@@ -33,7 +33,8 @@ public sealed class SmartLaunchHandler(
     public const string CallbackPath = "/signin-smart";
 
     /// <param name="launch">The EHR's <c>launch</c> value (EHR launch), or null (standalone).</param>
-    public async Task<LaunchResult> StartAsync(HttpContext http, ConfiguredEhr ehr, LaunchAudience audience, string? launch, CancellationToken cancellationToken)
+    /// <param name="choosePatient">A clinician's standalone start asks the EHR for a patient (<c>launch/patient</c>: its patient picker).</param>
+    public async Task<LaunchResult> StartAsync(HttpContext http, ConfiguredEhr ehr, LaunchAudience audience, string? launch, CancellationToken cancellationToken, bool choosePatient = false)
     {
         var ehrLaunch = !string.IsNullOrEmpty(launch);
         SmartConfiguration configuration;
@@ -51,7 +52,7 @@ public sealed class SmartLaunchHandler(
         var redirectUri = RedirectUri(http);
         var binding = BrowserBinding(http);
         var lifetime = options.Value.PendingLaunchLifetime;
-        var scope = LaunchScopes.For(audience, ehrLaunch, ehr.ScopesFor(audience, configuration));
+        var scope = LaunchScopes.For(audience, ehrLaunch, ehr.ScopesFor(audience, configuration), choosePatient && !ehrLaunch);
         await pendingLaunches.SaveAsync(state, new PendingLaunch(ehr.Name, audience, ehrLaunch, pkce.Verifier, redirectUri.AbsoluteUri, Hash(binding), time.GetUtcNow() + lifetime) { Scope = scope }, lifetime, cancellationToken);
 
         var authorize = new AuthorizationRequest
