@@ -138,6 +138,7 @@ internal static class AuthorizeEndpoint
             .SetClaim(SmartClaims.FhirUser, user.FhirUser)
             .SetClaim(SmartClaims.Patient, patient)
             .SetClaim(SmartClaims.Encounter, launch?.Encounter)
+            .SetClaim(SmartClaims.AppContext, launch?.AppContext)
             .SetClaim(SmartClaims.NeedPatientBanner, launch is null || launch.NeedPatientBanner || (sandbox.IsStrict && user.Kind != SandboxUserKind.Practitioner) ? "true" : "false")
             .SetClaim(SmartClaims.Session, session.Id);
         if (launch?.FhirContext is { Count: > 0 } fhirContext)

@@ -84,6 +84,12 @@ internal static class TokenEndpoint
             parameters["encounter"] = encounter;
         }
 
+        // CDS Hooks 2.0: a card link's appContext goes to the app with the other launch parameters.
+        if (principal.GetClaim(SmartClaims.AppContext) is { } appContext)
+        {
+            parameters["appContext"] = appContext;
+        }
+
         if (principal.GetClaim(SmartClaims.FhirContext) is { } fhirContext)
         {
             parameters["fhirContext"] = JsonSerializer.Deserialize<JsonElement>(fhirContext);

@@ -135,6 +135,7 @@ public sealed class SmartLaunchHandler(
             Encounter = granted.Encounter,
             FhirUser = FhirUserReference.Normalize(granted.FhirUser),
             FhirContext = [.. granted.FhirContext.Select(c => c.Reference ?? c.Canonical!)],
+            AppContext = granted.AppContext,
             NeedPatientBanner = granted.NeedPatientBanner,
             SmartStyleUrl = granted.SmartStyleUrl,
             Scope = granted.Scope,
