@@ -27,6 +27,11 @@ if (builder.Configuration["urls"] is null && builder.Configuration["ASPNETCORE_U
 }
 
 SandboxProfiles.Validate(sandbox.Profile);
+if (sandbox.OmitLaunchContext.FirstOrDefault(c => !SandboxOptions.OmittableLaunchContext.Contains(c, StringComparer.Ordinal)) is { } unknownContext)
+{
+    throw new InvalidOperationException($"Sandbox:OmitLaunchContext may name {string.Join(" and ", SandboxOptions.OmittableLaunchContext)}, not '{unknownContext}'.");
+}
+
 Directory.CreateDirectory(sandbox.DataDirectory);
 
 // The EHR's record: PatientVoice.Storage's SQLite store, indexing the EHR's resource types.

@@ -26,6 +26,19 @@ public sealed class SandboxOptions
     /// </summary>
     public bool AllowAnyClient { get; set; }
 
+    /// <summary>
+    /// Test only (honoured with <see cref="AllowTestLogin"/>): launch context this EHR leaves out of every token response,
+    /// as a misconfigured production EHR does: <c>patient</c> (no <c>patient</c> parameter) and/or <c>fhirUser</c> (no
+    /// <c>fhirUser</c> in the id_token or access token). Empty (the default): nothing is left out.
+    /// </summary>
+    public List<string> OmitLaunchContext { get; set; } = [];
+
+    /// <summary>The values <see cref="OmitLaunchContext"/> may name.</summary>
+    public static readonly IReadOnlyList<string> OmittableLaunchContext = [Authorization.SmartClaims.Patient, Authorization.SmartClaims.FhirUser];
+
+    /// <summary>Whether token responses leave <paramref name="context"/> out (<see cref="OmitLaunchContext"/>, test login on).</summary>
+    public bool Omits(string context) => AllowTestLogin && OmitLaunchContext.Contains(context, StringComparer.Ordinal);
+
     /// <summary>How long an EHR launch value stays valid.</summary>
     public TimeSpan LaunchLifetime { get; set; } = TimeSpan.FromMinutes(5);
 

@@ -35,10 +35,31 @@ public sealed class SmartCorsTests(SandboxFactory factory)
         Assert.Equal("*", Assert.Single(response.Headers.GetValues("Access-Control-Allow-Origin")));
     }
 
-    [Fact]
-    public async Task The_token_endpoint_does_not_invite_cross_origin_calls()
+    [Theory]
+    [InlineData("/connect/token", "POST")]
+    [InlineData("/fhir/Patient/maria-garcia", "GET")]
+    public async Task A_browser_app_may_call_the_token_endpoint_and_the_fhir_api_from_another_origin_without_credentials(string path, string method)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/connect/token") { Content = new FormUrlEncodedContent([]) };
+        // SMART 2.2: token requests and FHIR interactions of purely browser-based apps (npm fhirclient) are CORS-enabled.
+        using var request = new HttpRequestMessage(HttpMethod.Options, path);
+        request.Headers.Add("Origin", "https://app.example.org");
+        request.Headers.Add("Access-Control-Request-Method", method);
+        request.Headers.Add("Access-Control-Request-Headers", "authorization,content-type");
+
+        var response = await factory.CreateBrowserlessClient().SendAsync(request);
+
+        Assert.True(response.IsSuccessStatusCode, response.StatusCode.ToString());
+        Assert.Equal("*", Assert.Single(response.Headers.GetValues("Access-Control-Allow-Origin")));
+        Assert.False(response.Headers.Contains("Access-Control-Allow-Credentials"));
+    }
+
+    [Theory]
+    [InlineData("/connect/introspect")]
+    [InlineData("/connect/revoke")]
+    [InlineData("/connect/authorize")]
+    public async Task Introspection_revocation_and_the_authorize_endpoint_do_not_invite_cross_origin_calls(string path)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new FormUrlEncodedContent([]) };
         request.Headers.Add("Origin", "https://app.example.org");
 
         var response = await factory.CreateBrowserlessClient().SendAsync(request);

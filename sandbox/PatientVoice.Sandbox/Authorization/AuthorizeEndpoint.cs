@@ -27,6 +27,9 @@ internal static class AuthorizeEndpoint
     /// <summary>Set by the consent page's approve button (a POST to this endpoint).</summary>
     public const string ConsentParameter = "consent";
 
+    /// <summary>Set by the patient picker (a POST to this endpoint): the patient a practitioner chose for <c>launch/patient</c>.</summary>
+    public const string PickedPatientParameter = "patient_picked";
+
     /// <summary>The consent page's answers.</summary>
     public const string Approve = "approve";
     public const string Deny = "deny";
@@ -40,10 +43,11 @@ internal static class AuthorizeEndpoint
         var request = http.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("Not an OpenID Connect request.");
         var sandbox = options.Value;
         var consent = HttpMethods.IsPost(http.Request.Method) ? (string?)request[ConsentParameter] : null;
-        if (consent is not null && !await antiforgery.IsRequestValidAsync(http))
+        var picked = HttpMethods.IsPost(http.Request.Method) ? (string?)request[PickedPatientParameter] : null;
+        if ((consent ?? picked) is not null && !await antiforgery.IsRequestValidAsync(http))
         {
-            // An answer to the consent page that the page did not send: refused here, never redirected to the app.
-            return Results.BadRequest("The consent form was not sent by this EHR's consent page (anti-forgery check failed). Start again from the app.");
+            // An answer to the consent page or the patient picker that the page did not send: refused here, never redirected to the app.
+            return Results.BadRequest("The form was not sent by this EHR's consent page or patient picker (anti-forgery check failed). Start again from the app.");
         }
 
         // SMART requires aud; the token is then for that resource server: this EHR, or PatientVoice's own API.
@@ -102,6 +106,14 @@ internal static class AuthorizeEndpoint
             return Refuse(Errors.InvalidScope, refusal);
         }
 
+        // A practitioner's standalone launch asking for launch/patient: the EHR's patient picker establishes the patient
+        // (answered by a POST from the picker page, kept through consent), as SMART's launch/patient asks.
+        if (launch is null && user.Kind == SandboxUserKind.Practitioner && request.GetScopes().Contains(SmartScopes.LaunchPatient)
+            && users.Find(picked) is not { Kind: SandboxUserKind.Patient })
+        {
+            return Results.Redirect("/patient-picker" + ParametersAsQuery(request));
+        }
+
         if (!skipConsent && consent == Deny)
         {
             // OpenIddict answers the app at its (validated) redirect URI with error=access_denied and its state.
@@ -114,10 +126,10 @@ internal static class AuthorizeEndpoint
         }
 
         var scopes = request.GetScopes();
-        var patient = launch?.Patient ?? (scopes.Contains(SmartScopes.LaunchPatient) || scopes.Any(s => s.StartsWith("patient/", StringComparison.Ordinal)) ? user.PatientId : null);
+        var patient = launch?.Patient ?? (user.Kind == SandboxUserKind.Practitioner ? users.Find(picked)?.PatientId : null) ?? (scopes.Contains(SmartScopes.LaunchPatient) || scopes.Any(s => s.StartsWith("patient/", StringComparison.Ordinal)) ? user.PatientId : null);
         if (patient is null && scopes.Contains(SmartScopes.LaunchPatient))
         {
-            return Refuse(Errors.InvalidRequest, "launch/patient needs a patient: launch from the EHR, or sign in as a patient or family member (the patient picker is not built yet).");
+            return Refuse(Errors.InvalidRequest, "launch/patient needs a patient: launch from the EHR, sign in as a patient or family member, or pick one as a practitioner.");
         }
 
         var identity = new ClaimsIdentity(TokenValidationParameters.DefaultAuthenticationType, Claims.Name, Claims.Role);
@@ -126,6 +138,7 @@ internal static class AuthorizeEndpoint
             .SetClaim(SmartClaims.FhirUser, user.FhirUser)
             .SetClaim(SmartClaims.Patient, patient)
             .SetClaim(SmartClaims.Encounter, launch?.Encounter)
+            .SetClaim(SmartClaims.AppContext, launch?.AppContext)
             .SetClaim(SmartClaims.NeedPatientBanner, launch is null || launch.NeedPatientBanner || (sandbox.IsStrict && user.Kind != SandboxUserKind.Practitioner) ? "true" : "false")
             .SetClaim(SmartClaims.Session, session.Id);
         if (launch?.FhirContext is { Count: > 0 } fhirContext)

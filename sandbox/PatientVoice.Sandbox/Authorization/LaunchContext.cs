@@ -14,4 +14,5 @@ public sealed record LaunchContext(
     [property: JsonPropertyName("encounter")] string? Encounter,
     [property: JsonPropertyName("user")] string? User,
     [property: JsonPropertyName("fhirContext")] IReadOnlyList<FhirContextItem>? FhirContext,
-    [property: JsonPropertyName("needPatientBanner")] bool NeedPatientBanner = false);
+    [property: JsonPropertyName("needPatientBanner")] bool NeedPatientBanner = false,
+    [property: JsonPropertyName("appContext")] string? AppContext = null);

@@ -11,6 +11,9 @@ public static class SmartClaims
     public const string FhirContext = "fhir_context";
     public const string NeedPatientBanner = "need_patient_banner";
 
+    /// <summary>A CDS card link's <c>appContext</c>, relayed to the app in the token response; kept in codes and refresh tokens only.</summary>
+    public const string AppContext = "app_context";
+
     /// <summary>The user's session (<see cref="UserSessions"/>) a grant was made in; kept in codes and refresh tokens only.</summary>
     public const string Session = "sandbox_session";
 }

@@ -62,6 +62,12 @@ internal static class TokenEndpoint
             principal.SetRefreshTokenLifetime(session.Expires - clock.GetUtcNow());
         }
 
+        // Test only (Sandbox:OmitLaunchContext): a misconfigured EHR that does not say who the patient or the user is.
+        foreach (var omitted in SandboxOptions.OmittableLaunchContext.Where(options.Value.Omits))
+        {
+            principal.RemoveClaims(omitted);
+        }
+
         var parameters = new Dictionary<string, object?>
         {
             ["scope"] = string.Join(' ', scopes),
@@ -76,6 +82,12 @@ internal static class TokenEndpoint
         if (principal.GetClaim(SmartClaims.Encounter) is { } encounter)
         {
             parameters["encounter"] = encounter;
+        }
+
+        // CDS Hooks 2.0: a card link's appContext goes to the app with the other launch parameters.
+        if (principal.GetClaim(SmartClaims.AppContext) is { } appContext)
+        {
+            parameters["appContext"] = appContext;
         }
 
         if (principal.GetClaim(SmartClaims.FhirContext) is { } fhirContext)

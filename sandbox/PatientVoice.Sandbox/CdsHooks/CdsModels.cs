@@ -38,6 +38,14 @@ public sealed record CdsLink(
     [property: JsonPropertyName("appContext")] JsonElement? AppContext)
 {
     public bool IsSmart => string.Equals(Type, "smart", StringComparison.Ordinal);
+
+    /// <summary>The link's <c>appContext</c> (a string in CDS Hooks 2.0; anything else as its JSON text), or null.</summary>
+    public string? AppContextText => AppContext switch
+    {
+        { ValueKind: JsonValueKind.String } text => text.GetString(),
+        { ValueKind: JsonValueKind.Object or JsonValueKind.Array } json => json.GetRawText(),
+        _ => null,
+    };
 }
 
 /// <summary>The cards a chart shows, with the service that sent each, and a quiet note per service that did not answer well.</summary>

@@ -21,8 +21,9 @@ public sealed class EhrLaunches(LaunchContextStore launches, SandboxUserDirector
     }
 
     /// <summary>A clinician's launch: the app opens inside the chart, no patient banner needed.</summary>
-    public string ForClinician(string patientId, SandboxUser clinician)
-        => launches.Create(new LaunchContext(patientId, Encounter(patientId), clinician.Login, Appointment(patientId), NeedPatientBanner: false));
+    /// <param name="appContext">A CDS card link's <c>appContext</c>, relayed to the app in the token response.</param>
+    public string ForClinician(string patientId, SandboxUser clinician, string? appContext = null)
+        => launches.Create(new LaunchContext(patientId, Encounter(patientId), clinician.Login, Appointment(patientId), NeedPatientBanner: false, appContext));
 
     /// <summary>A patient-facing launch from the portal: as the patient, or a family member who acts for them.</summary>
     public string ForPortal(string patientId, SandboxUser user)

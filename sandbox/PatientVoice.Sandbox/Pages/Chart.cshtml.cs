@@ -65,7 +65,8 @@ public sealed class ChartModel(PatientChartReader reader, CdsHooksClient cds, Sa
             : NotFound();
 
     /// <summary>Opens PatientVoice, or the SMART app of a card link (<paramref name="app"/>), in this chart with a new EHR launch.</summary>
-    public async Task<IActionResult> OnPostLaunchAsync(string patientId, string? user, string? app, CancellationToken cancellationToken)
+    /// <param name="appContext">The card link's <c>appContext</c> (CDS Hooks 2.0), passed to the app in the launch; only with a card's app.</param>
+    public async Task<IActionResult> OnPostLaunchAsync(string patientId, string? user, string? app, string? appContext, CancellationToken cancellationToken)
     {
         if (await reader.ReadAsync(patientId, cancellationToken) is null)
         {
@@ -73,8 +74,9 @@ public sealed class ChartModel(PatientChartReader reader, CdsHooksClient cds, Sa
         }
 
         var clinician = Clinician(patientId, user);
-        var launch = launches.ForClinician(patientId, clinician);
-        return RedirectToPage("/Chart", new { patientId, user = clinician.Login, launch, app = launches.IsKnownApp(app) ? app : null });
+        var knownApp = launches.IsKnownApp(app);
+        var launch = launches.ForClinician(patientId, clinician, knownApp && appContext is { Length: > 0 and <= 4096 } ? appContext : null);
+        return RedirectToPage("/Chart", new { patientId, user = clinician.Login, launch, app = knownApp ? app : null });
     }
 
     private (PatientVoiceSection Section, string Stamp) Current(PatientChart chart, string patientId)

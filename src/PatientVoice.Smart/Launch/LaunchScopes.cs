@@ -25,7 +25,11 @@ public static class LaunchScopes
     /// <c>launch/patient</c> for a patient's standalone start, none for a clinician's) followed by
     /// <paramref name="scopes"/> (a configured list, or <see cref="Default"/>), each once.
     /// </summary>
-    public static string For(LaunchAudience audience, bool ehrLaunch, IEnumerable<string> scopes)
+    /// <param name="choosePatient">
+    /// A clinician's standalone start that asks the EHR to establish a patient (<c>launch/patient</c>: the EHR shows its
+    /// patient picker); without it a clinician's standalone start names no patient (PatientVoice's clinic list).
+    /// </param>
+    public static string For(LaunchAudience audience, bool ehrLaunch, IEnumerable<string> scopes, bool choosePatient = false)
     {
         ArgumentNullException.ThrowIfNull(scopes);
         var all = new List<string>();
@@ -33,9 +37,10 @@ public static class LaunchScopes
         {
             all.Add("launch");
         }
-        else if (audience == LaunchAudience.Patient)
+        else if (audience == LaunchAudience.Patient || choosePatient)
         {
-            // Standalone: ask the EHR to establish the patient (the signed-in patient, or one a family member acts for).
+            // Standalone: ask the EHR to establish the patient (the signed-in patient, one a family member acts for,
+            // or the one a clinician picks).
             all.Add("launch/patient");
         }
 

@@ -20,6 +20,12 @@ public sealed record SmartTokenResponse
 
     public IReadOnlyList<FhirContextItem> FhirContext { get; init; } = [];
 
+    /// <summary>
+    /// <c>appContext</c>: what a CDS Hooks card's SMART link said the launch is about (CDS Hooks 2.0: the EHR passes the
+    /// link's <c>appContext</c> in the token response, beside the other launch parameters). Opaque to the EHR.
+    /// </summary>
+    public string? AppContext { get; init; }
+
     public bool NeedPatientBanner { get; init; }
 
     public string? SmartStyleUrl { get; init; }

@@ -41,6 +41,7 @@ public static class SmartTokenResponseParser
             Patient = String(root, "patient"),
             Encounter = String(root, "encounter"),
             FhirContext = FhirContext(root),
+            AppContext = String(root, "appContext"),
             NeedPatientBanner = root.TryGetProperty("need_patient_banner", out var banner) && banner.ValueKind == JsonValueKind.True,
             SmartStyleUrl = String(root, "smart_style_url"),
             IdToken = String(root, "id_token"),

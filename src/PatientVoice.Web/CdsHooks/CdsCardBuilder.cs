@@ -1,5 +1,6 @@
 using System.Globalization;
 using PatientVoice.Application.Clinicians.Summary;
+using PatientVoice.Web.Launch;
 
 namespace PatientVoice.Web.CdsHooks;
 
@@ -11,7 +12,19 @@ namespace PatientVoice.Web.CdsHooks;
 public static class CdsCardBuilder
 {
     /// <summary>The <c>appContext</c> the SMART link carries: PatientVoice opens the clinician summary.</summary>
-    public const string SummaryAppContext = "clinician-summary";
+    public const string SummaryAppContext = LaunchDestinations.ClinicianSummary;
+
+    /// <summary>
+    /// What the card is about, as the SMART link's <c>appContext</c>: the safety flags when there are any (the card's
+    /// warning), else the agenda (what they want to talk about), else the summary as a whole.
+    /// </summary>
+    public static string AppContextFor(ClinicianSummary summary)
+    {
+        ArgumentNullException.ThrowIfNull(summary);
+        return summary.SafetyFlags.Count > 0 ? LaunchDestinations.ClinicianSummaryAt("safety")
+            : summary.Agenda?.Items.Count > 0 ? LaunchDestinations.ClinicianSummaryAt("agenda")
+            : SummaryAppContext;
+    }
 
     public static CdsCard? For(ClinicianSummary summary, string hook, Uri launchUrl)
     {
@@ -41,7 +54,7 @@ public static class CdsCardBuilder
             text[..Math.Min(text.Length, 140)],
             summary.SafetyFlags.Count > 0 ? "warning" : "info",
             new CdsSource("PatientVoice"),
-            [new CdsLink("Read it in their own words", launchUrl.AbsoluteUri, "smart", SummaryAppContext)])
+            [new CdsLink("Read it in their own words", launchUrl.AbsoluteUri, "smart", AppContextFor(summary))])
         {
             Detail = summary.ReadSinceLastSubmission ? "A clinician has already marked this as read." : null,
         };

@@ -30,8 +30,11 @@ public enum LaunchFailure
     /// <summary>The token endpoint refused the code or the client.</summary>
     TokenRefused,
 
-    /// <summary>The token response did not say who the user is, or a patient's launch carries no patient.</summary>
-    NoUserContext,
+    /// <summary>A launch for the patient pages (or by a patient or family member) whose token response names no <c>patient</c>.</summary>
+    NoPatientContext,
+
+    /// <summary>The token response did not say who the user is: no <c>fhirUser</c> in the id_token.</summary>
+    NoFhirUser,
 }
 
 public static class LaunchFailures
@@ -39,7 +42,7 @@ public static class LaunchFailures
     /// <summary>The HTTP status of a failure's page.</summary>
     public static int Status(this LaunchFailure failure) => failure switch
     {
-        LaunchFailure.ConsentDenied or LaunchFailure.NoUserContext => StatusCodes.Status403Forbidden,
+        LaunchFailure.ConsentDenied or LaunchFailure.NoPatientContext or LaunchFailure.NoFhirUser => StatusCodes.Status403Forbidden,
         LaunchFailure.EhrUnreachable => StatusCodes.Status503ServiceUnavailable,
         LaunchFailure.EhrMisconfigured or LaunchFailure.TokenRefused => StatusCodes.Status502BadGateway,
         _ => StatusCodes.Status400BadRequest,
@@ -57,6 +60,7 @@ public static class LaunchFailures
         LaunchFailure.EhrUnreachable => "ehr-unreachable",
         LaunchFailure.EhrMisconfigured => "ehr-misconfigured",
         LaunchFailure.TokenRefused => "token-refused",
-        _ => "no-user-context",
+        LaunchFailure.NoPatientContext => "no-patient-context",
+        _ => "no-fhir-user",
     };
 }

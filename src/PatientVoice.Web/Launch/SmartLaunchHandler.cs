@@ -33,7 +33,8 @@ public sealed class SmartLaunchHandler(
     public const string CallbackPath = "/signin-smart";
 
     /// <param name="launch">The EHR's <c>launch</c> value (EHR launch), or null (standalone).</param>
-    public async Task<LaunchResult> StartAsync(HttpContext http, ConfiguredEhr ehr, LaunchAudience audience, string? launch, CancellationToken cancellationToken)
+    /// <param name="choosePatient">A clinician's standalone start asks the EHR for a patient (<c>launch/patient</c>: its patient picker).</param>
+    public async Task<LaunchResult> StartAsync(HttpContext http, ConfiguredEhr ehr, LaunchAudience audience, string? launch, CancellationToken cancellationToken, bool choosePatient = false)
     {
         var ehrLaunch = !string.IsNullOrEmpty(launch);
         SmartConfiguration configuration;
@@ -51,7 +52,7 @@ public sealed class SmartLaunchHandler(
         var redirectUri = RedirectUri(http);
         var binding = BrowserBinding(http);
         var lifetime = options.Value.PendingLaunchLifetime;
-        var scope = LaunchScopes.For(audience, ehrLaunch, ehr.ScopesFor(audience, configuration));
+        var scope = LaunchScopes.For(audience, ehrLaunch, ehr.ScopesFor(audience, configuration), choosePatient && !ehrLaunch);
         await pendingLaunches.SaveAsync(state, new PendingLaunch(ehr.Name, audience, ehrLaunch, pkce.Verifier, redirectUri.AbsoluteUri, Hash(binding), time.GetUtcNow() + lifetime) { Scope = scope }, lifetime, cancellationToken);
 
         var authorize = new AuthorizationRequest
@@ -134,13 +135,25 @@ public sealed class SmartLaunchHandler(
             Encounter = granted.Encounter,
             FhirUser = FhirUserReference.Normalize(granted.FhirUser),
             FhirContext = [.. granted.FhirContext.Select(c => c.Reference ?? c.Canonical!)],
+            AppContext = granted.AppContext,
             NeedPatientBanner = granted.NeedPatientBanner,
             SmartStyleUrl = granted.SmartStyleUrl,
             Scope = granted.Scope,
         };
-        if (session.FhirUser is null || (session.Role != SessionRole.Practitioner && session.Patient is null))
+        // A patient page is about one patient; every page records what it does in the user's name.
+        if (pending.Audience == LaunchAudience.Patient && session.Patient is null)
         {
-            return Refuse(http, LaunchFailure.NoUserContext);
+            return Refuse(http, LaunchFailure.NoPatientContext);
+        }
+
+        if (session.FhirUser is null)
+        {
+            return Refuse(http, LaunchFailure.NoFhirUser);
+        }
+
+        if (session.Role != SessionRole.Practitioner && session.Patient is null)
+        {
+            return Refuse(http, LaunchFailure.NoPatientContext);
         }
 
         var expires = time.GetUtcNow() + (granted.ExpiresIn ?? SmartSessionTokens.AssumedLifetime);

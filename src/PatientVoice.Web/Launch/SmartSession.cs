@@ -41,6 +41,9 @@ public sealed record SmartSession
     /// <summary>Token response <c>fhirContext</c> references, e.g. <c>Questionnaire/…</c> or <c>Appointment/appt-…</c>.</summary>
     public IReadOnlyList<string> FhirContext { get; init; } = [];
 
+    /// <summary>Token response <c>appContext</c>: the CDS card's SMART link named what it is about (<see cref="LaunchDestinations"/>).</summary>
+    public string? AppContext { get; init; }
+
     /// <summary>Token response <c>need_patient_banner</c>.</summary>
     public bool NeedPatientBanner { get; init; }
 

@@ -2,8 +2,11 @@ using PatientVoice.Web.Launch;
 
 namespace PatientVoice.Web.Localization;
 
-/// <summary>A failure page's heading and the two things a user needs: what happened, and what to do now.</summary>
-public sealed record FailureText(string Title, string WhatHappened, string WhatToDo);
+/// <summary>
+/// A failure page's heading and the two things a user needs: what happened, and what to do now; and, when the EHR's
+/// configuration is the cause, what the EHR must grant (for the person who administers it).
+/// </summary>
+public sealed record FailureText(string Title, string WhatHappened, string WhatToDo, string? ForTheEhr = null);
 
 /// <summary>Text of the launch, session and launch-failure pages.</summary>
 public sealed record LaunchText : ILocalizedText<LaunchText>
@@ -26,7 +29,9 @@ public sealed record LaunchText : ILocalizedText<LaunchText>
 
     public required FailureText TokenRefused { get; init; }
 
-    public required FailureText NoUserContext { get; init; }
+    public required FailureText NoPatientContext { get; init; }
+
+    public required FailureText NoFhirUser { get; init; }
 
     /// <summary>A page needs a session and this browser has none (or it ended).</summary>
     public required FailureText SessionRequired { get; init; }
@@ -55,7 +60,8 @@ public sealed record LaunchText : ILocalizedText<LaunchText>
         LaunchFailure.EhrUnreachable => EhrUnreachable,
         LaunchFailure.EhrMisconfigured => EhrMisconfigured,
         LaunchFailure.TokenRefused => TokenRefused,
-        _ => NoUserContext,
+        LaunchFailure.NoPatientContext => NoPatientContext,
+        _ => NoFhirUser,
     };
 
     private const string OpenAgainEn = "Please open PatientVoice again from your patient portal or from your health record system.";
@@ -90,9 +96,14 @@ public sealed record LaunchText : ILocalizedText<LaunchText>
         TokenRefused = new("Your health record system did not let PatientVoice in",
             "The sign-in could not be completed. The link may have been used already or may have expired.",
             OpenAgainEn),
-        NoUserContext = new("We could not tell who you are",
-            "Your health record system did not say which person or patient this visit is for.",
-            OpenAgainEn),
+        NoPatientContext = new("Your health record system did not say which patient this is for",
+            "PatientVoice opens for one patient at a time, and the sign-in did not name the patient. Nothing has been shown or shared.",
+            OpenAgainEn,
+            "For the health record system's administrator: a launch of PatientVoice's patient pages must grant the patient context: the scope launch (EHR launch) or launch/patient (standalone launch), with patient in the token response."),
+        NoFhirUser = new("We could not tell who you are",
+            "Your health record system did not say who is signed in, so PatientVoice cannot record anything in your name. Nothing has been shown or shared.",
+            OpenAgainEn,
+            "For the health record system's administrator: PatientVoice must be granted the scopes openid and fhirUser, and the id_token must carry fhirUser naming the user (a Practitioner, Patient or RelatedPerson)."),
         SessionRequired = new("Please open PatientVoice from your portal or EHR",
             "This page is part of PatientVoice, which opens from your patient portal or, for clinicians, from inside the health record system. You are not signed in, or your session has ended.",
             OpenAgainEn),
@@ -135,9 +146,14 @@ public sealed record LaunchText : ILocalizedText<LaunchText>
         TokenRefused = new("Su sistema de historia clínica no dejó entrar a PatientVoice",
             "No se pudo completar el inicio de sesión. Es posible que el enlace ya se haya usado o que haya vencido.",
             OpenAgainEs),
-        NoUserContext = new("No pudimos saber quién es usted",
-            "Su sistema de historia clínica no indicó para qué persona o paciente es esta visita.",
-            OpenAgainEs),
+        NoPatientContext = new("Su sistema de historia clínica no indicó para qué paciente es",
+            "PatientVoice se abre para un paciente a la vez, y el inicio de sesión no indicó el paciente. No se ha mostrado ni compartido nada.",
+            OpenAgainEs,
+            "Para quien administra el sistema de historia clínica: al abrir las páginas de pacientes de PatientVoice se debe otorgar el contexto de paciente: el alcance launch (desde la historia clínica) o launch/patient (inicio independiente), con patient en la respuesta del token."),
+        NoFhirUser = new("No pudimos saber quién es usted",
+            "Su sistema de historia clínica no indicó quién inició sesión, así que PatientVoice no puede registrar nada a su nombre. No se ha mostrado ni compartido nada.",
+            OpenAgainEs,
+            "Para quien administra el sistema de historia clínica: PatientVoice necesita los alcances openid y fhirUser, y el id_token debe llevar fhirUser con el usuario (un Practitioner, Patient o RelatedPerson)."),
         SessionRequired = new("Abra PatientVoice desde su portal o su sistema de historia clínica",
             "Esta página es parte de PatientVoice, que se abre desde su portal del paciente o, para el personal clínico, desde el sistema de historia clínica. No ha iniciado sesión o su sesión terminó.",
             OpenAgainEs),

@@ -83,6 +83,9 @@ public sealed class PortalStack : IAsyncDisposable
                     [$"Security__Issuers__{TestTokens.ConfigurationIndex}__Issuer"] = TestTokens.Issuer,
                     [$"Security__Issuers__{TestTokens.ConfigurationIndex}__Jwks"] = TestTokens.Jwks,
                     [$"Security__Issuers__{TestTokens.ConfigurationIndex}__Audience"] = appUrl + "/fhir",
+                    // The sandbox's chart calls PatientVoice's CDS services with JWTs signed by its key.
+                    ["CdsHooks__Clients__0__Issuer"] = ehrUrl,
+                    ["CdsHooks__Clients__0__JwksUrl"] = ehrUrl + "/cds-hooks/jwks",
                     ["EhrSync__Enabled"] = "true",
                     ["EhrSync__FhirBaseUrl"] = ehrUrl + "/fhir",
                     ["EhrSync__ClientId"] = "patientvoice-backend",

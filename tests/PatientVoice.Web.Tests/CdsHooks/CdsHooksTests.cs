@@ -48,7 +48,8 @@ public sealed class CdsHooksTests(CdsHooksServerFixture server) : IClassFixture<
         Assert.Equal("PatientVoice", card.GetProperty("source").GetProperty("label").GetString());
         var link = Assert.Single(card.GetProperty("links").EnumerateArray());
         Assert.Equal("smart", link.GetProperty("type").GetString());
-        Assert.Equal("clinician-summary", link.GetProperty("appContext").GetString());
+        // What the card is about (no safety flag, three topics): the agenda, which PatientVoice opens when launched with it.
+        Assert.Equal("clinician-summary/agenda", link.GetProperty("appContext").GetString());
         Assert.Equal(server.BaseUrl + "/launch/clinician", link.GetProperty("url").GetString());
         Assert.DoesNotContain("Walk my granddaughter", card.ToString(), StringComparison.Ordinal);
     }

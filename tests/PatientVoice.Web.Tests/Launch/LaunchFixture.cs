@@ -28,6 +28,9 @@ public class LaunchFixture : WebApplicationFactory<Program>, IAsyncLifetime
     /// <summary>The read permission PatientVoice asks this sandbox for: v2 <c>rs</c> (open), v1 <c>read</c> (strict).</summary>
     public string Read => Profile == "strict" ? "read" : "rs";
 
+    /// <summary>More sandbox configuration (<see cref="ContextlessLaunchFixture"/>).</summary>
+    protected virtual IReadOnlyList<string> ExtraSandboxArguments => [];
+
     internal SandboxProcess Sandbox => _sandbox ?? throw new InvalidOperationException("Not started.");
 
     internal AdjustableClock Clock { get; } = new();
@@ -36,7 +39,7 @@ public class LaunchFixture : WebApplicationFactory<Program>, IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _sandbox = await SandboxProcess.StartAsync(new SandboxSettings { AppUrl = AppUrl.AbsoluteUri.TrimEnd('/'), ExtraArguments = ["--Sandbox:Profile=" + Profile] });
+        _sandbox = await SandboxProcess.StartAsync(new SandboxSettings { AppUrl = AppUrl.AbsoluteUri.TrimEnd('/'), ExtraArguments = ["--Sandbox:Profile=" + Profile, .. ExtraSandboxArguments] });
         UseKestrel(_port);
         StartServer();
     }
@@ -133,4 +136,16 @@ public sealed class StrictLaunchFixture : LaunchFixture
 public sealed class StrictLaunchCollection : ICollectionFixture<StrictLaunchFixture>
 {
     public const string Name = "PatientVoice and the strict sandbox EHR";
+}
+
+/// <summary>The same, against a sandbox that leaves <c>patient</c> and <c>fhirUser</c> out of its token responses (Sandbox:OmitLaunchContext).</summary>
+public sealed class ContextlessLaunchFixture : LaunchFixture
+{
+    protected override IReadOnlyList<string> ExtraSandboxArguments => ["--Sandbox:OmitLaunchContext:0=patient", "--Sandbox:OmitLaunchContext:1=fhirUser"];
+}
+
+[CollectionDefinition(Name)]
+public sealed class ContextlessLaunchCollection : ICollectionFixture<ContextlessLaunchFixture>
+{
+    public const string Name = "PatientVoice and a sandbox EHR that grants no patient or fhirUser";
 }
