@@ -69,6 +69,7 @@ builder.Services.AddSingleton<PatientVoice.Web.FhirApi.Export.ExportKickOffServi
 // FHIR API security: bearer JWTs from Security:Issuers (and Security:Entra), SMART scopes, audit (after the store: it wraps it).
 builder.Services.AddFhirApiSecurity(builder.Configuration);
 builder.Services.AddFhirBearerChallenges();
+builder.Services.AddFhirApiCors();
 // Clinician summary, its review actions and CDS Hooks (issue 7).
 builder.Services.AddClinicians();
 builder.Services.AddCdsHooks(builder.Configuration);
@@ -103,6 +104,8 @@ app.UseRouting();
 app.UseSwagger();
 app.UseSwaggerUI();
 app.UseSmartFraming();
+// CORS for the FHIR API's endpoints only (they carry the policy; FhirApiCors): answers preflights before authentication.
+app.UseCors();
 app.UseCookiePolicy();
 app.UseAuthentication();
 app.UseAuthorization();

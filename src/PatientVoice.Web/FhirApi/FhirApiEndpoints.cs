@@ -20,6 +20,7 @@ public static class FhirApiEndpoints
     {
         var fhir = endpoints.MapGroup(FhirRequest.BasePath)
             .RequireAuthorization(FhirApiSecurity.Policy)
+            .RequireCors(FhirApiCors.Policy)
             .AddEndpointFilter<FhirAccessFilter>()
             .AddEndpointFilter<FormatNegotiationFilter>()
             .WithTags("FHIR R4");
