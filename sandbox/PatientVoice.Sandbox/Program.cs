@@ -58,6 +58,8 @@ builder.Services.AddSingleton<EhrLaunches>();
 builder.Services.AddSingleton<CdsHooksSigner>();
 builder.Services.AddSingleton<PrefetchResolver>();
 builder.Services.AddSingleton<CdsHooksClient>();
+builder.Services.AddSingleton<CdsFhirAuthorization>();
+builder.Services.AddHttpClient(CdsFhirAuthorization.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(5));
 builder.Services.AddHttpClient(CdsHooksClient.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan);
 // The EHR as a subscriber to PatientVoice's notifications (Sandbox:SubscribeToPatientVoice): open charts refresh.
 builder.Services.AddSingleton<PatientVoiceActivity>();
@@ -85,6 +87,8 @@ builder.Services.AddOpenIddict()
         o.AllowAuthorizationCodeFlow().AllowRefreshTokenFlow().RequireProofKeyForCodeExchange();
         // SMART Backend Services: client_credentials, the client authenticated by private_key_jwt against its JWKS.
         o.AllowClientCredentialsFlow();
+        // CDS Hooks fhirAuthorization: the EHR's own grant for registered CDS services (CdsHooks/CdsFhirAuthorization).
+        o.AllowCustomFlow(CdsFhirAuthorization.GrantType);
         o.AddEventHandler(SmartAssertionType.AcceptJwtDescriptor);
         o.AddEventHandler(SmartAssertionType.MarkAsClientAssertionDescriptor);
         o.AddEventHandler(ClientAssertionPolicy.Descriptor);

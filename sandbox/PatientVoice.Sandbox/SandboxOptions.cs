@@ -83,6 +83,12 @@ public sealed class SandboxOptions
     /// <summary>The backend client the EHR's own subscriber signs in as (to PatientVoice's API); registered with the key in the data folder.</summary>
     public string SubscriberClientId { get; set; } = "sandbox-ehr-subscriber";
 
+    /// <summary>
+    /// CDS services registered with this EHR for FHIR access: each hook call to one gets <c>fhirAuthorization</c>, a
+    /// five-minute token for the hook's patient with the <c>patient/</c> scopes named here (CDS Hooks 2.0). Others get none.
+    /// </summary>
+    public List<CdsServiceAccessOptions> CdsServiceAccess { get; set; } = [];
+
     /// <summary>CDS Hooks services (discovery base URLs) called when a chart opens; empty means <c>{AppUrl}/cds-services</c>.</summary>
     public List<string> CdsServices { get; set; } = [];
 
@@ -129,6 +135,19 @@ public sealed class PatientVoiceClientOptions
     /// (RS384/ES384) signed by one of these keys, besides its secret.
     /// </summary>
     public string? Jwks { get; set; }
+}
+
+/// <summary>A CDS service registered for FHIR access (<c>Sandbox:CdsServiceAccess:n</c>).</summary>
+public sealed class CdsServiceAccessOptions
+{
+    /// <summary>The service's URL: its discovery URL plus <c>/{id}</c>.</summary>
+    public string ServiceUrl { get; set; } = "";
+
+    /// <summary>Its OAuth client id at this EHR (the token's <c>subject</c>).</summary>
+    public string ClientId { get; set; } = "";
+
+    /// <summary>The <c>patient/</c> scopes it is granted, space-separated, e.g. <c>patient/Patient.rs patient/Condition.rs</c>.</summary>
+    public string Scopes { get; set; } = "";
 }
 
 /// <summary>A backend client (<c>Sandbox:BackendClients:n</c>): its client id and its public JWKS, inline or by URL.</summary>

@@ -11,7 +11,7 @@ namespace PatientVoice.Sandbox.Authorization;
 /// Creates the authorization server's database and registers PatientVoice as a confidential client (from
 /// <c>Sandbox:PatientVoiceClient</c>), replacing a previous registration so configuration changes take effect.
 /// </summary>
-internal sealed class ClientRegistration(IServiceProvider services, IOptions<SandboxOptions> options, SandboxKeys keys) : IHostedService
+internal sealed class ClientRegistration(IServiceProvider services, IOptions<SandboxOptions> options, SandboxKeys keys, CdsHooks.CdsFhirAuthorization cds) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -49,6 +49,22 @@ internal sealed class ClientRegistration(IServiceProvider services, IOptions<San
         {
             await RegisterBackendClientAsync(manager, backend, cancellationToken);
         }
+
+        // The EHR's own client for CDS Hooks fhirAuthorization: its grant only, a secret made per process.
+        if (await manager.FindByClientIdAsync(CdsHooks.CdsFhirAuthorization.ClientId, cancellationToken) is { } previous)
+        {
+            await manager.DeleteAsync(previous, cancellationToken);
+        }
+
+        var cdsClient = new OpenIddictApplicationDescriptor
+        {
+            ClientId = CdsHooks.CdsFhirAuthorization.ClientId,
+            ClientSecret = cds.ClientSecret,
+            ClientType = ClientTypes.Confidential,
+            DisplayName = "Sandbox EHR (CDS Hooks fhirAuthorization)",
+        };
+        cdsClient.Permissions.UnionWith([Permissions.Endpoints.Token, Permissions.Prefixes.GrantType + CdsHooks.CdsFhirAuthorization.GrantType]);
+        await manager.CreateAsync(cdsClient, cancellationToken);
     }
 
     /// <summary>

@@ -25,6 +25,11 @@ internal static class TokenEndpoint
             return BackendServices(request, options.Value);
         }
 
+        if (request.GrantType == CdsHooks.CdsFhirAuthorization.GrantType)
+        {
+            return CdsHooks.CdsFhirAuthorization.Grant(request, options.Value);
+        }
+
         if (!request.IsAuthorizationCodeGrantType() && !request.IsRefreshTokenGrantType())
         {
             return Results.Forbid(

@@ -11,7 +11,7 @@ namespace PatientVoice.Sandbox.CdsHooks;
 /// <summary>
 /// The EHR as a CDS Hooks client: when a chart opens, asks each configured service (<see cref="SandboxOptions.CdsServiceUrls"/>)
 /// for its discovery, then calls every <c>patient-view</c> service it lists with the context, the prefetch it asks
-/// for and a signed JWT (<see cref="CdsHooksSigner"/>). All services are asked at once and waited for at most
+/// for, <c>fhirAuthorization</c> when the service is registered for FHIR access (<see cref="CdsFhirAuthorization"/>), and a signed JWT (<see cref="CdsHooksSigner"/>). All services are asked at once and waited for at most
 /// <see cref="SandboxOptions.CdsHooksTimeout"/>: one that is down, slow or answers nonsense becomes a quiet note,
 /// never an error of the chart.
 /// </summary>
@@ -19,6 +19,7 @@ public sealed partial class CdsHooksClient(
     IHttpClientFactory httpClients,
     CdsHooksSigner signer,
     PrefetchResolver prefetch,
+    CdsFhirAuthorization fhirAuthorization,
     IOptions<SandboxOptions> options,
     ILogger<CdsHooksClient> logger)
 {
@@ -53,7 +54,7 @@ public sealed partial class CdsHooksClient(
             foreach (var service in discovery?.Services?.Where(s => s.Hook == PatientView && !string.IsNullOrEmpty(s.Id)) ?? [])
             {
                 var serviceUrl = $"{discoveryUrl}/{Uri.EscapeDataString(service.Id!)}";
-                var body = await RequestBodyAsync(service, context, timeout);
+                var body = await RequestBodyAsync(service, serviceUrl, context, timeout);
                 using var request = new HttpRequestMessage(HttpMethod.Post, serviceUrl)
                 {
                     Content = new StringContent(body.ToJsonString(FhirSerializer.NodeOptions), Encoding.UTF8, "application/json"),
@@ -96,7 +97,7 @@ public sealed partial class CdsHooksClient(
         }
     }
 
-    private async Task<JsonObject> RequestBodyAsync(CdsServiceDescription service, PatientViewContext context, CancellationToken cancellationToken)
+    private async Task<JsonObject> RequestBodyAsync(CdsServiceDescription service, string serviceUrl, PatientViewContext context, CancellationToken cancellationToken)
     {
         var hookContext = new JsonObject { ["userId"] = context.UserFhirUser, ["patientId"] = context.PatientId };
         if (context.EncounterId is { } encounter)
@@ -114,6 +115,11 @@ public sealed partial class CdsHooksClient(
         if (service.Prefetch is { Count: > 0 })
         {
             body["prefetch"] = await prefetch.ResolveAsync(service.Prefetch, context, cancellationToken);
+        }
+
+        if (fhirAuthorization.For(serviceUrl) is { } access)
+        {
+            body["fhirAuthorization"] = await fhirAuthorization.IssueAsync(access, context.PatientId, cancellationToken);
         }
 
         return body;
