@@ -21,6 +21,32 @@ internal sealed class AcknowledgedCreates
     /// <summary>The first answer that was not a 201 (status and body), for a failure message; null if none.</summary>
     public string? FirstRejection { get; private set; }
 
+    /// <summary>
+    /// Reads each of <paramref name="creates"/> back from <paramref name="http"/> (at most <paramref name="clients"/> at a
+    /// time): what is not served, or is served at another version than the one acknowledged, as one line each.
+    /// </summary>
+    public static async Task<IReadOnlyCollection<string>> NotServedAsync(HttpClient http, IEnumerable<(string Id, int Version)> creates, int clients, CancellationToken cancellationToken)
+    {
+        var missing = new ConcurrentBag<string>();
+        await Parallel.ForEachAsync(creates, new ParallelOptions { MaxDegreeOfParallelism = clients, CancellationToken = cancellationToken }, async (create, ct) =>
+        {
+            using var response = await http.GetAsync($"/fhir/Goal/{create.Id}", ct);
+            if (response.StatusCode != HttpStatusCode.OK)
+            {
+                missing.Add($"Goal/{create.Id}: {(int)response.StatusCode}");
+                return;
+            }
+
+            using var json = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct));
+            var version = json.RootElement.GetProperty("meta").GetProperty("versionId").GetString();
+            if (version != create.Version.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            {
+                missing.Add($"Goal/{create.Id}: version {version}, acknowledged {create.Version}");
+            }
+        });
+        return missing;
+    }
+
     /// <summary>Runs <paramref name="clients"/> concurrent create loops until <paramref name="stop"/> is cancelled.</summary>
     public Task RunAsync(HttpClient http, int clients, CancellationToken stop)
         => Task.WhenAll(Enumerable.Range(0, clients).Select(client => Task.Run(() => CreateLoopAsync(http, client, stop), CancellationToken.None)));

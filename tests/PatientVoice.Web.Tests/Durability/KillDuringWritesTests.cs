@@ -48,25 +48,9 @@ public sealed class KillDuringWritesTests(ITestOutputHelper output)
         {
             output.WriteLine($"Restarted server {restarted.ProcessId} ready after {restarted.TimeToReady.TotalSeconds:F1} s.");
             using var http = NewClient(restarted.BaseAddress);
-            var missing = new System.Collections.Concurrent.ConcurrentBag<string>();
-            await Parallel.ForEachAsync(creates.Acknowledged, new ParallelOptions { MaxDegreeOfParallelism = Clients, CancellationToken = budget.Token }, async (create, ct) =>
-            {
-                using var response = await http.GetAsync($"/fhir/Goal/{create.Id}", ct);
-                if (response.StatusCode != HttpStatusCode.OK)
-                {
-                    missing.Add($"Goal/{create.Id}: {(int)response.StatusCode}");
-                    return;
-                }
+            var missing = await AcknowledgedCreates.NotServedAsync(http, creates.Acknowledged, Clients, budget.Token);
 
-                using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct));
-                var version = json.RootElement.GetProperty("meta").GetProperty("versionId").GetString();
-                if (version != create.Version.ToString(System.Globalization.CultureInfo.InvariantCulture))
-                {
-                    missing.Add($"Goal/{create.Id}: version {version}, acknowledged {create.Version}");
-                }
-            });
-
-            Assert.True(missing.IsEmpty, $"{missing.Count} of {creates.Count} acknowledged creates are lost or changed: {string.Join("; ", missing.Take(10))}");
+            Assert.True(missing.Count == 0, $"{missing.Count} of {creates.Count} acknowledged creates are lost or changed: {string.Join("; ", missing.Take(10))}");
 
             using var history = JsonDocument.Parse(await http.GetStringAsync("/fhir/Goal/_history?_count=1", budget.Token));
             var total = history.RootElement.GetProperty("total").GetInt32();
