@@ -26,7 +26,7 @@ public sealed partial class EhrSyncWorker(IOutbox outbox, IResourceStore store, 
                 {
                     if (stoppingToken.IsCancellationRequested)
                     {
-                        await HandBackAsync(claims.Skip(i));
+                        await outbox.HandBackAsync(claims.Skip(i), StoreClock.Now(time), logger);
                         return;
                     }
 
@@ -39,7 +39,7 @@ public sealed partial class EhrSyncWorker(IOutbox outbox, IResourceStore store, 
                         // Shutting down mid-delivery: hand back this claim and the batch's rest now rather than when
                         // their leases run out, so another instance (or the next start) delivers them at once. A
                         // delivery cut off half-way is safe to run again: every write to the EHR is idempotent.
-                        await HandBackAsync(claims.Skip(i));
+                        await outbox.HandBackAsync(claims.Skip(i), StoreClock.Now(time), logger);
                         return;
                     }
                 }
@@ -106,26 +106,6 @@ public sealed partial class EhrSyncWorker(IOutbox outbox, IResourceStore store, 
         }
     }
 
-    // Not an attempt (the message was not given its chance); due again now. CancellationToken.None: the host is stopping.
-    private async Task HandBackAsync(IEnumerable<OutboxClaim> claims)
-    {
-        foreach (var claim in claims)
-        {
-            try
-            {
-                if (await outbox.ReleaseAsync(claim, StoreClock.Now(time), CancellationToken.None))
-                {
-                    LogHandedBack(claim.Key);
-                }
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                // The store is gone too: the lease runs out as after a crash.
-                LogHandBackFailed(claim.Key, e.GetType().Name);
-            }
-        }
-    }
-
     // Doubling from RetryDelay, capped, with up to 20 % jitter so many deliveries do not return at the same instant.
     private static TimeSpan Backoff(int attempt, EhrSyncOptions settings)
     {
@@ -167,12 +147,6 @@ public sealed partial class EhrSyncWorker(IOutbox outbox, IResourceStore store, 
 
     [LoggerMessage(Level = LogLevel.Error, Message = "EHR write-back {Key}: delivery threw {Exception}")]
     private partial void LogDeliveryCrashed(string key, string exception);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "EHR write-back {Key} handed back at shutdown; due again now")]
-    private partial void LogHandedBack(string key);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "EHR write-back {Key}: could not hand back its claim at shutdown ({Exception}); it returns when its lease runs out")]
-    private partial void LogHandBackFailed(string key, string exception);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "EHR write-back worker: the outbox failed ({Exception}); retrying")]
     private partial void LogLoopFailed(string exception);

@@ -96,11 +96,7 @@ public sealed partial class SubscriptionWorker(IOutbox outbox, IResourceStore st
                     {
                         // Shutting down: hand back this claim and the queue's rest now, in order, rather than when their
                         // leases run out; a notification cut off half-way is sent again (delivery is at least once).
-                        foreach (var rest in ordered.Skip(i))
-                        {
-                            await outbox.ReleaseAsync(rest, StoreClock.Now(time), CancellationToken.None);
-                        }
-
+                        await outbox.HandBackAsync(ordered.Skip(i), StoreClock.Now(time), logger);
                         return;
                     }
                     catch (Exception e) when (!stoppingToken.IsCancellationRequested)
