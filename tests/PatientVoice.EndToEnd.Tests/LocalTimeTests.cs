@@ -42,6 +42,12 @@ public sealed class LocalTimeTests(PortalFixture fixture)
             await AssertChicagoAsync(page.Locator($"#pv-shared-{responseId} p.small time"), withClock: true, "patient home: shared");
             await page.GotoAsync(new Uri(fixture.Stack.AppUrl, "/patient/my-copy").AbsoluteUri);
             await AssertChicagoAsync(page.Locator("article.submission h3 time").First, withClock: true, "patient my copy: submission");
+            await AssertChicagoAsync(page.Locator("main p.lead time"), withClock: false, "patient my copy: as of");
+            // The PDF is written by the server: the page tells it the browser's zone, and the PDF says it.
+            var pdfLink = page.GetByRole(AriaRole.Link, new() { Name = "Download as PDF" });
+            await Assertions.Expect(pdfLink).ToHaveAttributeAsync("href", new System.Text.RegularExpressions.Regex("[?&]tz=America%2FChicago(&|$)"));
+            await page.GotoAsync(new Uri(fixture.Stack.AppUrl, "/patient/preferences").AbsoluteUri);
+            await AssertChicagoAsync(page.Locator("main time").First, withClock: false, "patient my preferences: statement date");
         }
         finally
         {

@@ -1,5 +1,7 @@
-using PatientVoice.Application.ReadModels;
+using System.Text.Encodings.Web;
 using Hl7.Fhir.Model;
+using Microsoft.AspNetCore.Html;
+using PatientVoice.Application.ReadModels;
 using PatientVoice.Application.Submit;
 
 namespace PatientVoice.Web.Patients;
@@ -9,6 +11,16 @@ public sealed record PatientStatement(string Kind, string KindDisplay, string Te
 {
     /// <summary>What the patient said of the same kind (and condition) in earlier submissions, newest first, when it was different.</summary>
     public IReadOnlyList<PatientStatement> Earlier { get; init; } = [];
+
+    /// <summary>
+    /// <see cref="When"/> is a calendar date, not an instant (an <c>effectiveDateTime</c> such as <c>2026-12-04</c>):
+    /// shown as that date, never moved into the reader's time zone (which could make it the day before).
+    /// </summary>
+    public bool WhenIsDate { get; init; }
+
+    /// <summary>When, as the reader should see it: the date as given, or the instant in the reader's time zone.</summary>
+    public IHtmlContent? WhenText
+        => When is not { } when ? null : WhenIsDate ? new HtmlString(HtmlEncoder.Default.Encode(PatientText.Date(when))) : PatientText.Time(when);
 }
 
 /// <summary>
@@ -46,7 +58,11 @@ public sealed class PatientObservations(RecordReader records)
                 x.Text!,
                 x.Observation.Focus.FirstOrDefault()?.Display,
                 x.Observation.Effective is FhirDateTime effective && effective.TryToDateTimeOffset(out var at) ? at : x.Observation.Issued,
-                x.Observation.Performer.FirstOrDefault()?.Reference)))
+                x.Observation.Performer.FirstOrDefault()?.Reference)
+            {
+                // "2026-12-04" (or coarser) has no time of day: a date, not an instant.
+                WhenIsDate = x.Observation.Effective is FhirDateTime { Value.Length: <= 10 },
+            }))
             .ToList();
 
         var latest = await LatestSubmissionAsync(context, form, cancellationToken);

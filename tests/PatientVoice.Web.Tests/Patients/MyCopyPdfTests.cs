@@ -8,6 +8,7 @@ using Microsoft.Extensions.Logging;
 using PatientVoice.Application.Submit;
 using PatientVoice.Web.Patients;
 using PatientVoice.Web.Patients.MyCopy;
+using PatientVoice.Web.Presentation;
 using PatientVoice.Web.Tests.Clinicians;
 using PatientVoice.Web.Tests.Launch;
 
@@ -170,7 +171,7 @@ public sealed partial class MyCopyPdfTests(LaunchFixture fixture)
         var hostile = "Dolor 😀👍🏽 👨‍👩‍👧 fin\u0007\u200D\uFE0F; 中文 ok; عربى; \uD800 alone; ǹ; tab\there; A\r\nB";
         var unbroken = new string('x', 6000);
         var goal = new Goal { Description = new CodeableConcept { Text = hostile }, ExpressedBy = new ResourceReference("RelatedPerson/x") };
-        var copy = new MyCopyContent("Zoë “Z” Ñúñez 🙂", DateTimeOffset.UtcNow, [goal, new Goal()],
+        var copy = new MyCopyContent("Zoë “Z” Ñúñez 🙂", DateTimeOffset.UtcNow, ReaderTimeZone.Utc, [goal, new Goal()],
             [new PatientStatement("what-helps", "What helps", unbroken, null, null, null)], [],
             [new SharedAnswers("Q", DateTimeOffset.UtcNow, true, [new AnsweredQuestion("Why?", ["", hostile], 9)])]);
 
@@ -180,6 +181,52 @@ public sealed partial class MyCopyPdfTests(LaunchFixture fixture)
         Assert.Contains("My copy — Zoë “Z” Ñúñez □", text.All, StringComparison.Ordinal);
         Assert.Equal(6000, text.Body.Split(' ').Where(w => w.All(c => c == 'x')).Sum(w => w.Length));
         Assert.True(text.Pages.Count > 1);
+    }
+
+    [Fact]
+    public async Task The_pdf_writes_times_in_the_zone_the_browser_named_and_says_utc_when_it_named_none_or_a_bogus_one()
+    {
+        var marker = Marker();
+        await SubmitAsync("ahmed-hassan", "before-your-visit", r => PatientSubmissions.Answer(r, "visit-worries", marker));
+        using var browser = new TestBrowser();
+        await LaunchAsync(browser, "ahmed-hassan", "ahmed-hassan");
+
+        var chicago = await PdfAsync(browser, "&tz=America%2FChicago");
+        var none = await PdfAsync(browser, string.Empty);
+        var bogus = await PdfAsync(browser, "&tz=..%2F..%2Fetc%2Fpasswd");
+
+        Assert.Matches(@"Before your visit — [A-Z][a-z]+day, [A-Z][a-z]+ \d{1,2}, \d{4} \d{2}:\d{2} America/Chicago", chicago);
+        Assert.DoesNotContain(" UTC", chicago, StringComparison.Ordinal);
+        foreach (var utc in new[] { none, bogus })
+        {
+            Assert.Matches(@"Before your visit — [A-Z][a-z]+day, [A-Z][a-z]+ \d{1,2}, \d{4} \d{2}:\d{2} UTC", utc);
+            Assert.DoesNotContain("America/Chicago", utc, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void A_submission_shortly_after_midnight_utc_is_the_evening_before_in_chicago_and_the_file_is_named_for_that_day()
+    {
+        using var scope = fixture.Services.CreateScope();
+        var pdf = scope.ServiceProvider.GetRequiredService<MyCopyPdf>();
+        var when = new DateTimeOffset(2026, 3, 1, 3, 30, 0, TimeSpan.Zero);
+        MyCopyContent Copy(ReaderTimeZone zone) => new("Ana", when, zone, [], [], [], [new SharedAnswers("Before your visit", when, false, [])]);
+
+        var chicago = Copy(ReaderTimeZone.From("America/Chicago"));
+        var utc = Copy(ReaderTimeZone.Utc);
+
+        Assert.Contains("Before your visit — Saturday, February 28, 2026 21:30 America/Chicago", PdfText.Read(pdf.Render(chicago)).All, StringComparison.Ordinal);
+        Assert.Contains("Printed Saturday, February 28, 2026", PdfText.Read(pdf.Render(chicago)).All, StringComparison.Ordinal);
+        Assert.Equal("my-copy-2026-02-28.pdf", pdf.FileName(chicago));
+        Assert.Contains("Before your visit — Sunday, March 1, 2026 03:30 UTC", PdfText.Read(pdf.Render(utc)).All, StringComparison.Ordinal);
+        Assert.Equal("my-copy-2026-03-01.pdf", pdf.FileName(utc));
+    }
+
+    private async Task<string> PdfAsync(TestBrowser browser, string query)
+    {
+        using var response = await browser.GetAsync(new Uri(fixture.AppUrl, "/patient/my-copy?handler=Pdf" + query).AbsoluteUri);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return PdfText.Read(await response.Content.ReadAsByteArrayAsync()).All;
     }
 
     private static string Marker() => "pv" + Guid.NewGuid().ToString("N")[..10];

@@ -1,4 +1,5 @@
 using Hl7.Fhir.Model;
+using PatientVoice.Web.Presentation;
 
 namespace PatientVoice.Web.Patients.MyCopy;
 
@@ -9,6 +10,7 @@ namespace PatientVoice.Web.Patients.MyCopy;
 public sealed record MyCopyContent(
     string? PatientName,
     DateTimeOffset PrintedAt,
+    ReaderTimeZone TimeZone,
     IReadOnlyList<Goal> Goals,
     IReadOnlyList<PatientStatement> Preferences,
     IReadOnlyList<PatientStatement> SelfKnowledge,

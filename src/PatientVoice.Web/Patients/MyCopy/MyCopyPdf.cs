@@ -5,6 +5,8 @@ using Microsoft.Extensions.Localization;
 using PdfSharp.Drawing;
 using PdfSharp.Pdf;
 
+using PatientVoice.Web.Presentation;
+
 namespace PatientVoice.Web.Patients.MyCopy;
 
 /// <summary>
@@ -24,7 +26,7 @@ public sealed partial class MyCopyPdf(IStringLocalizer<PatientText> T, ILogger<M
 
     /// <summary>The file name offered for download: no name of the patient in it, only what it is and the day.</summary>
     public string FileName(MyCopyContent copy)
-        => $"{T["PdfFileName"].Value}-{copy.PrintedAt.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}.pdf";
+        => $"{T["PdfFileName"].Value}-{copy.TimeZone.Local(copy.PrintedAt).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}.pdf";
 
     public byte[] Render(MyCopyContent copy)
     {
@@ -41,7 +43,7 @@ public sealed partial class MyCopyPdf(IStringLocalizer<PatientText> T, ILogger<M
         {
             flow.Paragraph(Printable(T["MyCopyTitle"], fonts.Title), fonts.Title, brush: Brand);
             flow.Paragraph(Printable(T["PdfWhatThisIs"], fonts.Body), fonts.Body, spaceBefore: 4);
-            flow.Paragraph(Printable(T["MyCopyIntro", name, PatientText.Date(copy.PrintedAt)], fonts.Body), fonts.Body, spaceBefore: 4);
+            flow.Paragraph(Printable(T["MyCopyIntro", name, PatientText.Date(copy.TimeZone.Local(copy.PrintedAt))], fonts.Body), fonts.Body, spaceBefore: 4);
 
             Section(flow, fonts, T["GoalsTitle"], copy.Goals.Count == 0);
             foreach (var goal in copy.Goals)
@@ -50,18 +52,18 @@ public sealed partial class MyCopyPdf(IStringLocalizer<PatientText> T, ILogger<M
             }
 
             Section(flow, fonts, T["PreferencesTitle"], copy.Preferences.Count == 0);
-            Statements(flow, fonts, copy.Preferences);
+            Statements(flow, fonts, copy.Preferences, copy.TimeZone);
             Section(flow, fonts, T["ConditionsTitle"], copy.SelfKnowledge.Count == 0);
-            Statements(flow, fonts, copy.SelfKnowledge);
+            Statements(flow, fonts, copy.SelfKnowledge, copy.TimeZone);
 
             Section(flow, fonts, T["MyCopyAnswers"], copy.Submissions.Count == 0);
             foreach (var submission in copy.Submissions)
             {
-                Submission(flow, fonts, submission);
+                Submission(flow, fonts, submission, copy.TimeZone);
             }
 
             var header = Printable($"{T["MyCopyTitle"]} — {name}", fonts.SmallBold);
-            var printed = Printable(T["PdfPrinted", PatientText.Date(copy.PrintedAt)], fonts.Small);
+            var printed = Printable(T["PdfPrinted", PatientText.Date(copy.TimeZone.Local(copy.PrintedAt))], fonts.Small);
             flow.Finish((graphics, page, pages, size) =>
             {
                 var left = PdfTextFlow.Margin;
@@ -111,7 +113,7 @@ public sealed partial class MyCopyPdf(IStringLocalizer<PatientText> T, ILogger<M
         flow.Paragraph(Printable(meta, fonts.Small), fonts.Small, indent: 12, brush: Muted);
     }
 
-    private void Statements(PdfTextFlow flow, Fonts fonts, IReadOnlyList<PatientStatement> statements)
+    private void Statements(PdfTextFlow flow, Fonts fonts, IReadOnlyList<PatientStatement> statements, ReaderTimeZone zone)
     {
         foreach (var statement in statements)
         {
@@ -121,7 +123,7 @@ public sealed partial class MyCopyPdf(IStringLocalizer<PatientText> T, ILogger<M
             var meta = new List<string>();
             if (statement.When is { } when)
             {
-                meta.Add(PatientText.Date(when));
+                meta.Add(PatientText.Date(statement.WhenIsDate ? when : zone.Local(when)));
             }
 
             if (IsFamily(statement.By))
@@ -136,9 +138,9 @@ public sealed partial class MyCopyPdf(IStringLocalizer<PatientText> T, ILogger<M
         }
     }
 
-    private void Submission(PdfTextFlow flow, Fonts fonts, SharedAnswers submission)
+    private void Submission(PdfTextFlow flow, Fonts fonts, SharedAnswers submission, ReaderTimeZone zone)
     {
-        flow.Paragraph(Printable($"{submission.Title} — {PatientText.Date(submission.When, withTime: true)}", fonts.SubHeading), fonts.SubHeading, spaceBefore: 12, keepWithNext: fonts.Body.GetHeight() * 2);
+        flow.Paragraph(Printable($"{submission.Title} — {PatientText.Date(zone.Local(submission.When), withTime: true)} {zone.Name}", fonts.SubHeading), fonts.SubHeading, spaceBefore: 12, keepWithNext: fonts.Body.GetHeight() * 2);
         if (submission.ByFamily)
         {
             flow.Paragraph(Printable(T["FilledInByFamily"], fonts.Bold), fonts.Bold, brush: Brand);

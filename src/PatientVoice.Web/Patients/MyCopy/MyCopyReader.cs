@@ -2,12 +2,14 @@ using PatientVoice.Application.Goals;
 using Microsoft.Extensions.Localization;
 using PatientVoice.Application.Submit;
 
+using PatientVoice.Web.Presentation;
+
 namespace PatientVoice.Web.Patients.MyCopy;
 
-/// <summary>Reads <see cref="MyCopyContent"/> for the patient of the session, in the page language.</summary>
+/// <summary>Reads <see cref="MyCopyContent"/> for the patient of the session, in the page language and the reader's time zone.</summary>
 public sealed class MyCopyReader(PatientGoals goals, PatientObservations observations, PatientResponses responses, PatientQuestionnaires questionnaires, TimeProvider time, IStringLocalizer<PatientText> T)
 {
-    public async Task<MyCopyContent> ReadAsync(PatientContext patient, CancellationToken cancellationToken)
+    public async Task<MyCopyContent> ReadAsync(PatientContext patient, ReaderTimeZone timeZone, CancellationToken cancellationToken)
     {
         var printedAt = time.GetUtcNow();
         var patientGoals = (await goals.ListAsync(patient.Actor, cancellationToken)).Select(g => g.Goal).ToList();
@@ -25,6 +27,6 @@ public sealed class MyCopyReader(PatientGoals goals, PatientObservations observa
                 AnswerSummary.Of(response, questionnaire?.Questionnaire, PatientText.Language, T["Yes"], T["No"])));
         }
 
-        return new MyCopyContent(patient.PatientName, printedAt, patientGoals, preferences, selfKnowledge, shared);
+        return new MyCopyContent(patient.PatientName, printedAt, timeZone, patientGoals, preferences, selfKnowledge, shared);
     }
 }

@@ -21,4 +21,15 @@
       // An unknown locale or option: the UTC text stays, which still says what it is.
     }
   });
+  // What the server writes itself (the My copy PDF) cannot be rewritten here: links marked data-time-zone tell the
+  // server the browser's zone instead (an IANA name such as America/Chicago; the server checks it, else uses UTC).
+  var zone;
+  try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone; } catch (e) { zone = undefined; }
+  if (zone) {
+    document.querySelectorAll('a[href][data-time-zone]').forEach(function (link) {
+      var url = new URL(link.href, document.baseURI);
+      url.searchParams.set('tz', zone);
+      link.href = url.toString();
+    });
+  }
 })();
