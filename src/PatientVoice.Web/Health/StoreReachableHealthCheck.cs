@@ -26,9 +26,10 @@ public sealed partial class StoreReachableHealthCheck(IStoreProbe probe, ILogger
             LogUnreachable("timeout");
             return HealthCheckResult.Unhealthy($"The database did not answer within {Timeout.TotalSeconds:0} s.");
         }
-        catch (Exception e) when (StoreFailure.Classify(e) is not null)
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
-            var code = StoreFailure.Code(e);
+            // A store fault names its code (SQLite 14, PostgreSQL 57P03, a socket error); anything else its type.
+            var code = StoreFailure.Classify(e) is not null ? StoreFailure.Code(e) : e.GetType().Name;
             LogUnreachable(code);
             return HealthCheckResult.Unhealthy($"The database cannot be reached ({code}).");
         }
