@@ -16,7 +16,7 @@ namespace PatientVoice.Web.Tests.Faults;
 public sealed class PostgresRestartTests(ITestOutputHelper output)
 {
     private const int Clients = 4;
-    private static readonly TimeSpan TestBudget = TimeSpan.FromSeconds(240);
+    private static readonly TimeSpan TestBudget = TimeSpan.FromSeconds(480);
 
     // Generous on purpose: a client timeout only fires if a request hangs instead of failing fast.
     private static readonly TimeSpan ClientTimeout = TimeSpan.FromSeconds(20);

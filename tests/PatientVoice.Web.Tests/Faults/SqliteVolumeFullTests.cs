@@ -19,7 +19,7 @@ namespace PatientVoice.Web.Tests.Faults;
 public sealed class SqliteVolumeFullTests(ITestOutputHelper output)
 {
     private const int Clients = 4;
-    private static readonly TimeSpan TestBudget = TimeSpan.FromSeconds(300);
+    private static readonly TimeSpan TestBudget = TimeSpan.FromSeconds(480);
 
     [Fact]
     public async Task When_the_SQLite_volume_is_full_writes_answer_507_reads_work_and_writes_resume_once_space_is_back()
