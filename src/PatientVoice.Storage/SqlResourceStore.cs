@@ -1,4 +1,5 @@
 using System.Data.Common;
+using PatientVoice.Storage.Faults;
 using PatientVoice.Storage.Indexing;
 using PatientVoice.Storage.Outbox;
 using PatientVoice.Storage.Search;
@@ -11,7 +12,7 @@ namespace PatientVoice.Storage;
 /// in both (only the <see cref="SqlDialect"/> differs). An adapter says how it opens a connection, how an outbox change
 /// is transacted, how a write session begins and how its schema is created. Only this assembly's adapters derive from it.
 /// </summary>
-public abstract class SqlResourceStore : IResourceStore, IOutbox
+public abstract class SqlResourceStore : IResourceStore, IOutbox, IStoreProbe
 {
     private readonly SqlDialect _dialect;
 
@@ -55,6 +56,14 @@ public abstract class SqlResourceStore : IResourceStore, IOutbox
     {
         await using var connection = await OpenReadConnectionAsync(cancellationToken);
         return await Search.ExecuteAsync(connection, null, query, cancellationToken);
+    }
+
+    public async Task ProbeAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReadConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT 1";
+        await command.ExecuteScalarAsync(cancellationToken);
     }
 
     public PreparedResource Prepare(Hl7.Fhir.Model.Resource resource) => new(resource, Indexer.Extract(resource));

@@ -22,6 +22,7 @@ internal static class SqlResourceStoreRegistration
         services.TryAddSingleton(create);
         services.TryAddSingleton<IResourceStore>(sp => sp.GetRequiredService<TStore>());
         services.TryAddSingleton<Outbox.IOutbox>(sp => sp.GetRequiredService<TStore>());
+        services.TryAddSingleton<Faults.IStoreProbe>(sp => sp.GetRequiredService<TStore>());
         return services;
     }
 }

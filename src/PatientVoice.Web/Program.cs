@@ -73,7 +73,7 @@ builder.Services.AddFhirApiCors();
 // Clinician summary, its review actions and CDS Hooks (issue 7).
 builder.Services.AddClinicians();
 builder.Services.AddCdsHooks(builder.Configuration);
-builder.Services.AddHealthChecks().AddCheck<ValidatorWarmHealthCheck>("validator", tags: ["ready"]);
+builder.Services.AddHealthChecks().AddCheck<ValidatorWarmHealthCheck>("validator", tags: ["ready"]).AddCheck<StoreReachableHealthCheck>("store", tags: ["ready"]);
 // Pages: SMART launch and sessions (Web/Launch), error pages in the user's language (Web/Localization).
 builder.Services.AddUiLocalization();
 builder.Services.AddSmartLaunch(builder.Configuration);
@@ -113,7 +113,7 @@ app.MapRazorPages();
 app.MapSmartSession();
 app.MapFhirApi();
 app.MapCdsHooks();
-// Liveness: the process answers. Readiness: it can also validate without waiting (see ValidatorWarmHealthCheck).
+// Liveness: the process answers. Readiness: it can also validate without waiting and the database answers (Health/).
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
 

@@ -15,6 +15,7 @@ public sealed class PostgresServer : IAsyncDisposable
     private static int _databases;
     private readonly string _bin;
     private readonly string _directory;
+    private string _serverOptions = "";
     private bool _stopped;
 
     private PostgresServer(string bin, string directory, int port)
@@ -56,8 +57,8 @@ public sealed class PostgresServer : IAsyncDisposable
         {
             var data = Path.Combine(directory, "data");
             await RunAsync(Path.Combine(bin, "initdb"), ["-D", data, "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8", "--locale=C.UTF-8"], asPostgres: true, cancellationToken);
-            var options = $"-p {port} -k {directory} -c listen_addresses=127.0.0.1 -c max_connections=200 " + string.Join(' ', (settings ?? []).Select(s => "-c " + s));
-            await RunAsync(Path.Combine(bin, "pg_ctl"), ["-D", data, "-l", Path.Combine(directory, "log"), "-o", options, "-w", "-t", "60", "start"], asPostgres: true, cancellationToken);
+            server._serverOptions = $"-p {port} -k {directory} -c listen_addresses=127.0.0.1 -c max_connections=200 " + string.Join(' ', (settings ?? []).Select(s => "-c " + s));
+            await server.StartAgainAsync(cancellationToken);
             server.StartWatchdog();
             return server;
         }
@@ -67,6 +68,17 @@ public sealed class PostgresServer : IAsyncDisposable
             throw;
         }
     }
+
+    /// <summary>
+    /// Stops the server (<c>pg_ctl stop -m fast</c>: open sessions are ended with 57P01, as at a planned restart) and
+    /// leaves its data folder for <see cref="StartAgainAsync"/>.
+    /// </summary>
+    public Task StopAsync(CancellationToken cancellationToken = default)
+        => RunAsync(Path.Combine(_bin, "pg_ctl"), ["-D", Path.Combine(_directory, "data"), "-m", "fast", "-w", "-t", "60", "stop"], asPostgres: true, cancellationToken);
+
+    /// <summary>Starts the server on its data folder and port (again, after <see cref="StopAsync"/>); returns once it accepts connections.</summary>
+    public Task StartAgainAsync(CancellationToken cancellationToken = default)
+        => RunAsync(Path.Combine(_bin, "pg_ctl"), ["-D", Path.Combine(_directory, "data"), "-l", Path.Combine(_directory, "log"), "-o", _serverOptions, "-w", "-t", "60", "start"], asPostgres: true, cancellationToken);
 
     /// <summary>A client program of the same PostgreSQL build as the server (e.g. <c>pg_dump</c>, <c>pg_restore</c>).</summary>
     public string Tool(string name) => Path.Combine(_bin, name);

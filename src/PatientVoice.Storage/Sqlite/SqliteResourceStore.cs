@@ -16,6 +16,7 @@ public sealed partial class SqliteResourceStore : SqlResourceStore, IDisposable
 {
     private readonly string _connectionString;
     private readonly string _synchronous;
+    private readonly string _maxPageCount;
     private readonly ILogger<SqliteResourceStore> _logger;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
 
@@ -37,6 +38,9 @@ public sealed partial class SqliteResourceStore : SqlResourceStore, IDisposable
             "OFF" or "NORMAL" or "FULL" or "EXTRA" => options.Value.Synchronous.ToUpperInvariant(),
             _ => throw new ArgumentException($"Storage:Sqlite:Synchronous must be OFF, NORMAL, FULL or EXTRA, not '{options.Value.Synchronous}'."),
         };
+        _maxPageCount = options.Value.MaxPageCount is { } pages
+            ? $" PRAGMA max_page_count={pages.ToString(System.Globalization.CultureInfo.InvariantCulture)};"
+            : "";
         _logger = logger;
     }
 
@@ -146,7 +150,7 @@ public sealed partial class SqliteResourceStore : SqlResourceStore, IDisposable
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken);
         await using var pragma = connection.CreateCommand();
-        pragma.CommandText = $"PRAGMA synchronous={_synchronous}; PRAGMA foreign_keys=ON;";
+        pragma.CommandText = $"PRAGMA synchronous={_synchronous}; PRAGMA foreign_keys=ON;{_maxPageCount}";
         await pragma.ExecuteNonQueryAsync(cancellationToken);
         return connection;
     }

@@ -14,4 +14,12 @@ public sealed class SqliteStoreOptions
     /// at the price of an fsync per commit.
     /// </summary>
     public string Synchronous { get; set; } = "NORMAL";
+
+    /// <summary>
+    /// A cap on the database's size in pages (SQLite's <c>PRAGMA max_page_count</c>; pages are 4 KiB), or null (the
+    /// default) for none. A write that would grow the file past it fails as a full disk does (507, reads keep working).
+    /// For keeping PatientVoice from filling a volume it shares, and for testing a full store where the test cannot mount
+    /// a small file system.
+    /// </summary>
+    public long? MaxPageCount { get; set; }
 }
