@@ -105,8 +105,8 @@ public sealed class QuestionnaireFirstPageTests(PortalFixture fixture)
         var release = await HoldBackLFormsAsync(page);
         try
         {
-            await page.GotoAsync(new Uri(fixture.Stack.AppUrl, $"/patient/language?culture={language}&returnUrl=/patient/questionnaire/{form}").AbsoluteUri, new() { WaitUntil = WaitUntilState.Commit });
-            await page.WaitForURLAsync("**/patient/questionnaire/" + form, new() { WaitUntil = WaitUntilState.Commit });
+            await page.GotoAsync(new Uri(fixture.Stack.AppUrl, $"/patient/language?culture={language}&returnUrl=/patient").AbsoluteUri);
+            await page.GotoAsync(new Uri(fixture.Stack.AppUrl, "/patient/questionnaire/" + form).AbsoluteUri, new() { WaitUntil = WaitUntilState.Commit });
             await Assertions.Expect(page.Locator("#pv-first textarea, #pv-first input:not([type=hidden])").First).ToBeVisibleAsync();
             await Assertions.Expect(page.Locator("html")).ToHaveAttributeAsync("lang", language);
 
