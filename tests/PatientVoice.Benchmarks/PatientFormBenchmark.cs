@@ -12,6 +12,8 @@ namespace PatientVoice.Benchmarks;
 /// Each run is a fresh browser context (empty cache, like a first visit): a portal launch (not timed), then the
 /// questionnaire page is opened and timed in the browser itself, from navigation start until
 /// <list type="bullet">
+/// <item><b>first question</b>: the first frame (requestAnimationFrame, just before it is painted) in which a question's
+/// field is on screen and editable, drawn by the server (<c>#pv-first</c>, ADR 0026) or by LHC-Forms;</item>
 /// <item><b>ready</b>: LHC-Forms has rendered the form and our script has filled in the answers and wired autosave
 /// (<c>#pv-form[data-ready=true]</c>, seen by a MutationObserver installed before the page's own scripts), and</item>
 /// <item><b>interactive</b>: the later of <i>ready</i> and the end of the last long task (≥ 50 ms, the Long Tasks API)
@@ -31,7 +33,14 @@ internal static class PatientFormBenchmark
     // Before any page script: note when the form says it is ready, and every long task.
     private const string Probe = """
         (() => {
-          window.__pv = { ready: null, longTasks: [] };
+          window.__pv = { ready: null, firstQuestion: null, longTasks: [] };
+          // The first frame with a question's field on screen and editable, whoever drew it (the server's first page or LHC-Forms).
+          const fields = '#pv-first textarea, #pv-first input:not([type=hidden]), #pv-form[data-ready=true] textarea, #pv-form[data-ready=true] input:not([type=hidden])';
+          (function frame() {
+            const field = document.querySelector(fields);
+            if (field && !field.disabled && !field.readOnly && field.getClientRects().length > 0) { window.__pv.firstQuestion = performance.now(); return; }
+            requestAnimationFrame(frame);
+          })();
           try {
             new PerformanceObserver(list => {
               for (const e of list.getEntries()) { window.__pv.longTasks.push([e.startTime, e.startTime + e.duration]); }
@@ -50,6 +59,7 @@ internal static class PatientFormBenchmark
           const resources = performance.getEntriesByType('resource');
           return JSON.stringify({
             ready: window.__pv.ready,
+            firstQuestion: window.__pv.firstQuestion,
             longTasks: window.__pv.longTasks,
             documentBytes: nav.transferSize,
             resourceBytes: resources.reduce((sum, r) => sum + r.transferSize, 0),
@@ -111,7 +121,7 @@ internal static class PatientFormBenchmark
             }
 
             Console.WriteLine(FormattableString.Invariant(
-                $"{(i < warmup ? "warm-up" : "run")} {i + 1}: first visit ready {first.ReadyMs:F0} ms, interactive {first.InteractiveMs:F0} ms ({first.LongTasks} long tasks), {first.Bytes / 1024.0:F0} KB in {first.Requests} requests; returning ready {again.ReadyMs:F0} ms, interactive {again.InteractiveMs:F0} ms, {again.Bytes / 1024.0:F1} KB"));
+                $"{(i < warmup ? "warm-up" : "run")} {i + 1}: first visit first question {first.FirstQuestionMs:F0} ms, ready {first.ReadyMs:F0} ms, interactive {first.InteractiveMs:F0} ms ({first.LongTasks} long tasks), {first.Bytes / 1024.0:F0} KB in {first.Requests} requests; returning first question {again.FirstQuestionMs:F0} ms, ready {again.ReadyMs:F0} ms, interactive {again.InteractiveMs:F0} ms, {again.Bytes / 1024.0:F1} KB"));
         }
 
         Console.WriteLine();
@@ -177,8 +187,9 @@ internal static class PatientFormBenchmark
         }
 
         var ready = measured.Ready ?? throw new InvalidOperationException("The probe did not see the form become ready.");
+        var firstQuestion = measured.FirstQuestion ?? throw new InvalidOperationException("The probe did not see a question's field.");
         var interactive = Math.Max(ready, measured.LongTasks.Where(t => t[0] <= ready + 1000).Select(t => t[1]).DefaultIfEmpty(0).Max());
-        return new Sample(ready, interactive, measured.DocumentBytes + measured.ResourceBytes, measured.DecodedBytes, measured.Requests, measured.LongTasks.Count);
+        return new Sample(firstQuestion, ready, interactive, measured.DocumentBytes + measured.ResourceBytes, measured.DecodedBytes, measured.Requests, measured.LongTasks.Count);
     }
 
     private static void Report(string label, List<Sample> samples)
@@ -191,13 +202,14 @@ internal static class PatientFormBenchmark
         }
 
         Console.WriteLine($"{label} (n = {samples.Count}):");
+        Console.WriteLine($"  first question: {Ms(samples.Select(s => s.FirstQuestionMs))}");
         Console.WriteLine($"  ready:       {Ms(samples.Select(s => s.ReadyMs))}");
         Console.WriteLine($"  interactive: {Ms(samples.Select(s => s.InteractiveMs))}");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"  transferred: {samples.Max(s => s.Bytes) / 1024.0:F1} KB at most ({samples.Max(s => s.Bytes):N0} bytes; {samples.Max(s => s.DecodedBytes) / 1024.0:F0} KB decoded), {samples.Max(s => s.Requests)} requests"));
     }
 
-    private sealed record Sample(double ReadyMs, double InteractiveMs, long Bytes, long DecodedBytes, int Requests, int LongTasks);
+    private sealed record Sample(double FirstQuestionMs, double ReadyMs, double InteractiveMs, long Bytes, long DecodedBytes, int Requests, int LongTasks);
 
-    private sealed record Measured(double? Ready, List<double[]> LongTasks, long DocumentBytes, long ResourceBytes, long DecodedBytes, int Requests);
+    private sealed record Measured(double? Ready, double? FirstQuestion, List<double[]> LongTasks, long DocumentBytes, long ResourceBytes, long DecodedBytes, int Requests);
 }

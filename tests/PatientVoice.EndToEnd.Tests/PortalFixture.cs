@@ -69,6 +69,25 @@ public sealed class PortalFixture : IAsyncLifetime
     }
 
     /// <summary>
+    /// The same signed-in session as <paramref name="signedIn"/> (its cookies) in a new browser context that runs no
+    /// JavaScript at all, as a browser with script turned off; the policy stays in force.
+    /// </summary>
+    public async Task<IPage> WithoutScriptAsync(IPage signedIn, string locale = "en-US")
+    {
+        var state = await signedIn.Context.StorageStateAsync();
+        var context = await _browser!.NewContextAsync(new BrowserNewContextOptions
+        {
+            Locale = locale,
+            ViewportSize = new ViewportSize { Width = 390, Height = 844 },
+            StorageState = state,
+            JavaScriptEnabled = false,
+        });
+        var page = await context.NewPageAsync();
+        page.SetDefaultTimeout(20_000);
+        return page;
+    }
+
+    /// <summary>
     /// A browser context that ignores the pages' Content-Security-Policy (Playwright's BypassCSP): only for proving that
     /// the accessibility check notices; every other page here keeps the policy.
     /// </summary>

@@ -17,7 +17,40 @@ public static class PatientTextCorpus
     private const string TranslationUrl = "http://hl7.org/fhir/StructureDefinition/translation";
     private const string HiddenUrl = "http://hl7.org/fhir/StructureDefinition/questionnaire-hidden";
 
-    public static IReadOnlyList<PatientTextUnit> All() => [.. Resources(), .. Questionnaires()];
+    public static IReadOnlyList<PatientTextUnit> All() => [.. Resources(), .. Questionnaires(), .. PageTexts()];
+
+    /// <summary>
+    /// The launch, session and failure pages (<see cref="PatientVoice.Web.Localization.LaunchText"/>) and the shared layout
+    /// (<see cref="PatientVoice.Web.Localization.LayoutText"/>), English and Spanish. Left out: the product's name, and a
+    /// failure's <c>ForTheEhr</c> (written for the person who administers the EHR, in its terms, not for the patient).
+    /// </summary>
+    public static IEnumerable<PatientTextUnit> PageTexts()
+    {
+        foreach (var (source, english, spanish) in new (string, object, object)[]
+                 {
+                     ("LaunchText", PatientVoice.Web.Localization.LaunchText.English, PatientVoice.Web.Localization.LaunchText.Spanish),
+                     ("LayoutText", PatientVoice.Web.Localization.LayoutText.English, PatientVoice.Web.Localization.LayoutText.Spanish),
+                 })
+        {
+            foreach (var (language, texts) in new[] { ("en", english), ("es", spanish) })
+            {
+                foreach (var property in texts.GetType().GetProperties().Where(p => p.GetIndexParameters().Length == 0 && !p.GetMethod!.IsStatic))
+                {
+                    switch (property.GetValue(texts))
+                    {
+                        case string text when property.Name is not ("AppName" or "EqualityContract"):
+                            yield return new PatientTextUnit(source, property.Name, language, text);
+                            break;
+                        case PatientVoice.Web.Localization.FailureText failure:
+                            yield return new PatientTextUnit(source, property.Name + ".Title", language, failure.Title);
+                            yield return new PatientTextUnit(source, property.Name + ".WhatHappened", language, failure.WhatHappened);
+                            yield return new PatientTextUnit(source, property.Name + ".WhatToDo", language, failure.WhatToDo);
+                            break;
+                    }
+                }
+            }
+        }
+    }
 
     public static IEnumerable<PatientTextUnit> Resources()
     {

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Hl7.Fhir.Model;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Localization;
 using PatientVoice.Fhir.Errors;
 using PatientVoice.Fhir.Serialization;
 using PatientVoice.Application.Submit;
@@ -12,9 +13,10 @@ namespace PatientVoice.Web.Pages.Patient;
 /// One questionnaire in LHC-Forms. The page opens with the patient's draft, else pre-filled by SDC $populate (the
 /// launch context and the last answers they shared, goals keeping their Goal: <see cref="PatientFormPopulation"/>),
 /// and wwwroot/js/patient-form.js saves the answers as a draft every few seconds and when the page is left
-/// (<see cref="OnPostDraftAsync"/>), then moves on to the review step.
+/// (<see cref="OnPostDraftAsync"/>), then moves on to the review step. Until LHC-Forms has arrived (or without script),
+/// the page shows the form's first questions as plain controls drawn here (<see cref="FirstPage"/>, ADR 0026).
 /// </summary>
-public sealed class QuestionnaireModel(PatientContextAccessor contexts, PatientQuestionnaires questionnaires, PatientResponses responses, FormStart formStart)
+public sealed class QuestionnaireModel(PatientContextAccessor contexts, PatientQuestionnaires questionnaires, PatientResponses responses, FormStart formStart, IStringLocalizer<PatientText> T)
     : PatientPageModel(contexts)
 {
     public PatientQuestionnaire Form { get; private set; } = null!;
@@ -24,6 +26,9 @@ public sealed class QuestionnaireModel(PatientContextAccessor contexts, PatientQ
 
     /// <summary>The answers the form opens with, as FHIR JSON.</summary>
     public string ResponseJson { get; private set; } = "";
+
+    /// <summary>The first questions as plain controls with the same answers, shown until LHC-Forms takes over.</summary>
+    public QuestionnaireFirstPage FirstPage { get; private set; } = null!;
 
     public string? DraftId { get; private set; }
 
@@ -47,21 +52,24 @@ public sealed class QuestionnaireModel(PatientContextAccessor contexts, PatientQ
         var localized = QuestionnaireLocalizer.Localize(form.Questionnaire, PatientText.Language);
         Title = localized.Title ?? localized.Name ?? localized.Id ?? "";
         QuestionnaireJson = FhirSerializer.ToJson(localized);
+        QuestionnaireResponse opening;
         if (await responses.DraftAsync(Patient, form, cancellationToken) is { } draft)
         {
             DraftId = draft.Stored.Id;
             DraftVersion = draft.Stored.VersionId;
             DraftSaved = draft.Stored.LastUpdated;
-            QuestionnaireLocalizer.AlignAnswers(draft.Response, localized);
-            ResponseJson = FhirSerializer.ToJson(draft.Response);
+            opening = draft.Response;
         }
         else
         {
             var start = await responses.StartingPointAsync(Patient, form, cancellationToken);
             StartedFrom = formStart.Seal(Patient, form, CarriedIdentities.CarriedFrom(start));
-            QuestionnaireLocalizer.AlignAnswers(start, localized);
-            ResponseJson = FhirSerializer.ToJson(start);
+            opening = start;
         }
+
+        QuestionnaireLocalizer.AlignAnswers(opening, localized);
+        ResponseJson = FhirSerializer.ToJson(opening);
+        FirstPage = QuestionnaireFirstPage.Of(localized, opening, T["Yes"], T["No"]);
 
         return Page();
     }

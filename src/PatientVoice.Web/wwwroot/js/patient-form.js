@@ -1,6 +1,8 @@
 // The questionnaire page: renders the form with LHC-Forms, saves the answers as a draft every few seconds and when
 // the page is left (with a visible "saved" state), shows the help message when free text has danger words, and
 // saves before moving on (review, language switch).
+// The server drew the first questions as plain controls (#pv-first, ADR 0026) so that they are there before LHC-Forms:
+// whatever the patient answered there is carried into LHC-Forms, which then takes their place.
 (function () {
   'use strict';
   var host = document.getElementById('pv-form');
@@ -186,23 +188,161 @@
     }
   }
 
-  var options = { fhirVersion: 'R4' };
-  if (response && response.item && response.item.length) { options.questionnaireResponse = response; }
-  LForms.Util.addFormToPage(questionnaire, host, options).then(function () {
+  // --- The server-drawn first questions (#pv-first) --------------------------------------------------------------
+  var first = document.getElementById('pv-first');
+  var definitions = {};
+  (function index(items) {
+    (items || []).forEach(function (item) { definitions[item.linkId] = item; index(item.item); });
+  })(questionnaire.item);
+
+  // The controls of one question (not those of a group inside it: a question holds none).
+  function fieldsOf(question) { return Array.prototype.slice.call(question.querySelectorAll('input, textarea')); }
+
+  function answersIn(question) {
+    var type = question.dataset.type;
+    var definition = definitions[question.dataset.linkId] || {};
+    var answers = [];
+    fieldsOf(question).forEach(function (field) {
+      if (field.type === 'radio') {
+        if (!field.checked) { return; }
+        if (type === 'boolean') { answers.push({ valueBoolean: field.value === 'true' }); return; }
+        var option = (definition.answerOption || [])[parseInt(field.value, 10)];
+        if (option && option.valueCoding) { answers.push({ valueCoding: option.valueCoding }); }
+        else if (option && typeof option.valueString === 'string') { answers.push({ valueString: option.valueString }); }
+        return;
+      }
+      var value = field.value;
+      if (!value || !value.trim()) { return; }
+      if (type === 'date') { answers.push({ valueDate: value }); }
+      else if (type === 'integer') { if (/^-?\d+$/.test(value.trim())) { answers.push({ valueInteger: parseInt(value, 10) }); } }
+      else { answers.push({ valueString: value }); }
+    });
+    return answers;
+  }
+
+  // The response items of the drawn questions directly inside container, in page order.
+  function itemsIn(container) {
+    var items = [];
+    Array.prototype.forEach.call(container.children, function (child) {
+      if (!child.dataset || !child.dataset.linkId) { return; }
+      if (child.dataset.type === 'group') {
+        var inner = itemsIn(child);
+        if (inner.length) { items.push({ linkId: child.dataset.linkId, item: inner }); }
+        return;
+      }
+      var answers = answersIn(child);
+      if (answers.length) { items.push({ linkId: child.dataset.linkId, answer: answers }); }
+    });
+    return items;
+  }
+
+  // Whether the patient changed anything in the drawn questions.
+  function touched() {
+    return !!first && Array.prototype.some.call(first.querySelectorAll('input, textarea'), function (field) {
+      return field.type === 'radio' || field.type === 'checkbox' ? field.checked !== field.defaultChecked : field.value !== field.defaultValue;
+    });
+  }
+
+  // The response the page opened with, the drawn questions' items replaced by what their controls now hold.
+  function responseFromPage() {
+    if (!touched()) { return response; }
+    var drawn = (first.dataset.linkIds || '').split(' ').filter(Boolean);
+    var fromPage = itemsIn(first);
+    var merged = [];
+    (questionnaire.item || []).forEach(function (definition) {
+      var source = drawn.indexOf(definition.linkId) >= 0 ? fromPage : (response.item || []);
+      source.forEach(function (item) { if (item.linkId === definition.linkId) { merged.push(item); } });
+    });
+    var copy = JSON.parse(JSON.stringify(response));
+    copy.item = merged;
+    return copy;
+  }
+
+  // Where the patient was in the drawn questions: the question, which of its fields (or repetitions), the caret.
+  function focusInFirst() {
+    var active = document.activeElement;
+    var question = first && active && first.contains(active) && active.closest ? active.closest('[data-link-id]') : null;
+    if (!question) { return null; }
+    var linkId = question.dataset.linkId;
+    var same = Array.prototype.filter.call(first.querySelectorAll('[data-link-id]'), function (q) { return q.dataset.linkId === linkId; });
+    var fields = [];
+    same.forEach(function (q) { fields = fields.concat(fieldsOf(q).filter(function (f) { return f.type !== 'radio' && f.type !== 'hidden'; })); });
+    var index = active.type === 'radio' ? same.indexOf(question) : fields.indexOf(active);
+    var caret = null;
+    try { caret = typeof active.selectionStart === 'number' ? active.selectionStart : null; } catch (e) { caret = null; }
+    return { linkId: linkId, index: Math.max(0, index), caret: caret };
+  }
+
+  // The same place in LHC-Forms (its fields' ids start with the linkId and a slash).
+  function focusInForm(place) {
+    if (!place) { return; }
+    var fields = Array.prototype.filter.call(host.querySelectorAll('input:not([type=hidden]), textarea'), function (f) {
+      return f.id && f.id.indexOf(place.linkId + '/') === 0;
+    });
+    var target = fields[Math.min(fields.length - 1, place.index)];
+    if (!target) { return; }
+    target.focus();
+    if (place.caret !== null && typeof target.setSelectionRange === 'function') {
+      try { target.setSelectionRange(place.caret, place.caret); } catch (e) { /* not a text field */ }
+    }
+  }
+
+  // LHC-Forms' own styles, loaded without holding up the first paint (media="print"), apply from the moment it shows.
+  function lformsStyles() {
+    var link = document.getElementById('pv-lforms-styles');
+    if (!link) { return Promise.resolve(); }
+    return new Promise(function (resolve) {
+      if (link.sheet) { resolve(); return; }
+      link.addEventListener('load', function () { resolve(); });
+      link.addEventListener('error', function () { resolve(); });
+    });
+  }
+
+  // Renders LHC-Forms with the answers on the page; if the patient changed something while it rendered, again.
+  function hydrate(tries) {
+    var opening = responseFromPage();
+    var snapshot = JSON.stringify(opening.item || []);
+    var options = { fhirVersion: 'R4' };
+    if (opening.item && opening.item.length) { options.questionnaireResponse = opening; }
+    return Promise.all([LForms.Util.addFormToPage(questionnaire, host, options), lformsStyles()]).then(function () {
+      if (tries < 5 && JSON.stringify(responseFromPage().item || []) !== snapshot) { return hydrate(tries + 1); }
+      return opening;
+    });
+  }
+
+  var hydrated;
+  try { hydrated = hydrate(0); } catch (error) { hydrated = Promise.reject(error); }
+  hydrated.then(function (opening) {
+    // In one go: LHC-Forms' styles on, its form in, the drawn questions out, the focus where the patient was.
+    var place = focusInFirst();
+    var changed = opening !== response;
+    var styles = document.getElementById('pv-lforms-styles');
+    if (styles) { styles.media = 'all'; }
+    host.hidden = false;
+    if (first) { first.remove(); }
     ready = true;
-    // Only a change makes a draft: opening a questionnaire to look at it stores nothing.
-    lastSaved = answersOf(current());
-    checkSafety(freeText(response.item, []));
+    // Only a change makes a draft: opening a questionnaire to look at it stores nothing; what the patient answered
+    // before LHC-Forms was there is a change.
+    lastSaved = changed ? null : answersOf(current());
+    checkSafety(freeText(opening.item, []));
     startBooleansEmpty(host);
     tidyAddButtons();
     translate(host);
     new MutationObserver(function () { startBooleansEmpty(host); tidyAddButtons(); translate(host); })
       .observe(host, { childList: true, subtree: true, characterData: true, attributes: true, attributeFilter: ['aria-controls', 'aria-describedby', 'placeholder', 'title'] });
+    focusInForm(place);
     host.setAttribute('data-ready', 'true');
   }, function (error) {
     setState(host.dataset.textLoadingFailed, true);
     if (window.console) { console.error('LHC-Forms could not render the questionnaire', error); }
   });
+
+  // Danger words typed in the drawn questions show the help message at once too.
+  if (first) {
+    first.addEventListener('input', function (e) {
+      if (e.target && typeof e.target.value === 'string') { checkSafety([e.target.value]); }
+    });
+  }
 
   // After "add another", the person goes on in the new field, not wherever the page left focus.
   host.addEventListener('click', function (e) {
