@@ -64,7 +64,11 @@ public static class SubmissionVerification
             }
 
             var version = response.GetProperty("meta").GetProperty("versionId").GetString();
-            var provenances = await patientVoice.AllAsync($"Provenance?entity=QuestionnaireResponse/{id}", ct);
+            // The submission's own Provenance names the response as its source; a later submission's Provenance names it too,
+            // as the revision it follows (role "revision"): that one is not a second extraction of this response.
+            var provenances = (await patientVoice.AllAsync($"Provenance?entity=QuestionnaireResponse/{id}", ct))
+                .Where(p => IsSourceOf(p, id))
+                .ToList();
             if (provenances.Count == 0)
             {
                 Lost($"QuestionnaireResponse/{id}: no Provenance (not extracted)");
@@ -157,4 +161,11 @@ public static class SubmissionVerification
 
         return new VerificationResult(acknowledged.Select(a => a.ResponseId).Distinct(StringComparer.Ordinal).Count(), lost, duplicated, writtenBack, [.. problems]);
     }
+
+    private static bool IsSourceOf(JsonElement provenance, string responseId)
+        => provenance.TryGetProperty("entity", out var entities) && entities.EnumerateArray().Any(entity =>
+            entity.TryGetProperty("role", out var role) && role.GetString() == "source"
+            && entity.GetProperty("what").TryGetProperty("reference", out var what)
+            && what.GetString() is { } reference
+            && (reference == $"QuestionnaireResponse/{responseId}" || reference.StartsWith($"QuestionnaireResponse/{responseId}/_history/", StringComparison.Ordinal)));
 }
