@@ -1,0 +1,14 @@
+namespace PatientVoice.Testing.Portal;
+
+/// <summary>How a <see cref="PortalStack"/> runs PatientVoice beside the sandbox EHR.</summary>
+public sealed record PortalStackOptions
+{
+    /// <summary>How many PatientVoice instances (each its own process and port). More than one needs <see cref="PostgresConnectionString"/>.</summary>
+    public int Instances { get; init; } = 1;
+
+    /// <summary>Null: the embedded SQLite store (the one command). Else every instance uses this PostgreSQL database.</summary>
+    public string? PostgresConnectionString { get; init; }
+
+    /// <summary>More command-line configuration for every instance, e.g. <c>--EhrSync:Lease=00:00:05</c>.</summary>
+    public IReadOnlyList<string> AppArguments { get; init; } = [];
+}
