@@ -50,6 +50,8 @@ public static class ApplicationServiceCollectionExtensions
         services.AddSingleton<ClinicianFollowUpReader>();
         services.AddSingleton<CarriedIdentities>();
         services.AddSingleton<PatientGoals>();
+        // One-time links (docs/adr/0029): invitations stored as Tasks holding hashes only.
+        services.AddSingleton<Invitations.Invitations>();
         // Write-back to the EHR: an outbox filled by submissions, a worker delivering it (off unless EhrSync:Enabled).
         services.AddEhrSync(configuration);
         // Bulk Data $export: jobs queued in the store's outbox, one worker per instance writing ndjson files (section Export).

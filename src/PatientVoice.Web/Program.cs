@@ -18,6 +18,7 @@ using PatientVoice.Application.Validation;
 using PatientVoice.Application.Write;
 using PatientVoice.Web.FhirApi.Write;
 using PatientVoice.Web.Health;
+using PatientVoice.Web.Invitations;
 using PatientVoice.Web.Launch;
 using PatientVoice.Web.Localization;
 using PatientVoice.Web.Operations;
@@ -84,6 +85,8 @@ builder.Services.AddExceptionHandler<OperationOutcomeExceptionHandler>();
 builder.Services.AddProblemDetails();
 // Patient pages (Pages/Patient, Patients/): Razor Pages, localization, static LHC-Forms, safety terms.
 builder.Services.AddPatientPages();
+// One-time links (Pages/Invite, Invitations/; the rules in Application/Invitations): rate-limited, audited (docs/adr/0029).
+builder.Services.AddInvitationLinks(builder.Configuration);
 builder.Services.AddEndpointsApiExplorer();
 builder.Services.AddSwaggerGen(options => options.SwaggerDoc("v1", new OpenApiInfo
 {
@@ -104,6 +107,7 @@ app.UseRouting();
 app.UseSwagger();
 app.UseSwaggerUI();
 app.UseSmartFraming();
+app.UseRateLimiter();
 // CORS for the FHIR API's endpoints only (they carry the policy; FhirApiCors): answers preflights before authentication.
 app.UseCors();
 app.UseCookiePolicy();

@@ -26,7 +26,8 @@ internal static class Reflow
           const controls = all.filter(e => e.matches('a[href], button, input:not([type=hidden]), select, textarea, [tabindex]:not([tabindex="-1"]), [role=button], [role=combobox], [role=radio], [role=checkbox]'));
           const clipped = [];
           for (const c of controls) {
-            if (c.classList.contains('skip-link')) continue; // off-screen on purpose until it has the focus
+            // Off-screen on purpose until it has the focus: the patient layout's skip link and the site layout's (the one-time link's pages).
+            if (c.classList.contains('skip-link') || c.classList.contains('skip')) continue;
             const r = c.getBoundingClientRect();
             if (r.left < -0.5 || r.right > width + 0.5) { clipped.push(describe(c) + ' is outside the viewport'); continue; }
             for (let a = c.parentElement; a && a !== document.body; a = a.parentElement) {

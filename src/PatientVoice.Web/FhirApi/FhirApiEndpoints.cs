@@ -31,6 +31,7 @@ public static class FhirApiEndpoints
         ValidateOperation.Map(fhir);
         ExtractOperation.Map(fhir);
         PopulateOperation.Map(fhir);
+        InviteOperation.Map(fhir);
         ExportEndpoints.Map(fhir);
         Subscriptions.SubscriptionOperations.Map(fhir);
         HistoryEndpoints.Map(fhir);

@@ -68,6 +68,12 @@ public sealed partial class EhrFhirClient(IHttpClientFactory httpClients, SmartS
 
     private async Task<(HttpStatusCode Status, Resource? Resource)> GetAsync(SmartSession session, string relative, string resourceType, CancellationToken cancellationToken)
     {
+        // A one-time link's session holds no EHR token: nothing is read from the EHR through a link (docs/adr/0029).
+        if (session.IsLink)
+        {
+            throw new EhrRequestException(EhrRequestFailure.NotGranted, "A one-time link's session does not read from the EHR; not asked.");
+        }
+
         var token = await tokens.GetAccessTokenAsync(session.Id, cancellationToken);
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(SmartUrls.NormalizeBase(session.FhirBaseUrl) + "/" + relative));
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);

@@ -163,7 +163,8 @@ public sealed class SmartLaunchHandler(
         return LaunchResult.Redirect(LaunchDestinations.For(session));
     }
 
-    private static async Task SignInAsync(HttpContext http, SmartSession session)
+    /// <summary>Signs the browser into <paramref name="session"/> (a SMART launch's session and a one-time link's alike).</summary>
+    internal static async Task SignInAsync(HttpContext http, SmartSession session)
     {
         var identity = new ClaimsIdentity(SmartSessionPolicies.CookieScheme, SmartSessionClaims.SessionId, SmartSessionClaims.Role);
         identity.AddClaim(new Claim(SmartSessionClaims.SessionId, session.Id));

@@ -53,6 +53,21 @@ public sealed record SmartSession
     /// <summary>The scopes granted (space-separated).</summary>
     public string Scope { get; init; } = "";
 
+    /// <summary>
+    /// The invitation (its Task id) of a session opened by a one-time link instead of a SMART launch (docs/adr/0029):
+    /// no EHR token, one patient, one questionnaire, and only what the link wrote; null for a SMART launch.
+    /// </summary>
+    public string? Invitation { get; init; }
+
+    /// <summary>The canonical URL of the one questionnaire a link session may open.</summary>
+    public string? InvitationQuestionnaire { get; init; }
+
+    /// <summary>The patient's preferred language as the invitation gave it (<c>en</c>, <c>es</c>); a SMART launch reads it from the EHR.</summary>
+    public string? PreferredLanguage { get; init; }
+
+    /// <summary>Opened by a one-time link (<see cref="Invitation"/>).</summary>
+    public bool IsLink => Invitation is not null;
+
     public SessionRole Role => FhirUser switch
     {
         not null when FhirUser.StartsWith("RelatedPerson/", StringComparison.Ordinal) => SessionRole.RelatedPerson,

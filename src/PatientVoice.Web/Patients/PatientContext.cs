@@ -11,6 +11,9 @@ public sealed record PatientContext(SmartSession Session, string PatientReferenc
     /// <summary>Who makes a change from this page, as the use cases take it.</summary>
     public PatientVoice.Application.Actor Actor => new(PatientReference, UserReference);
 
+    /// <summary>Opened by a one-time link (docs/adr/0029): one questionnaire, only what the link wrote, nothing from the EHR.</summary>
+    public bool IsLink => Session.IsLink;
+
     /// <summary>A family member (RelatedPerson) is filling this in for the patient.</summary>
     public bool IsFamilyMember => UserReference.StartsWith("RelatedPerson/", StringComparison.Ordinal);
 

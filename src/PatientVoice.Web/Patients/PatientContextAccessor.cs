@@ -21,6 +21,15 @@ public sealed partial class PatientContextAccessor(ISmartSessionAccessor session
         if (session?.PatientReference is { } patient && session.Role != SessionRole.Practitioner)
         {
             var user = session.FhirUser is { Length: > 0 } fhirUser ? fhirUser : patient;
+            if (session.IsLink)
+            {
+                // A one-time link reads nothing from the EHR (docs/adr/0029): no names, the language the invitation gave.
+                context = new PatientContext(session, patient, user, null, null);
+                http.Items[PreferredLanguageKey] = session.PreferredLanguage;
+                http.Items[Key] = context;
+                return context;
+            }
+
             var patientResource = await ReadAsync(session, patient, cancellationToken) as Patient;
             var userResource = user == patient ? patientResource : await ReadAsync(session, user, cancellationToken);
             context = new PatientContext(session, patient, user, NameOf(patientResource), NameOf(userResource))

@@ -4,6 +4,7 @@ using Hl7.Fhir.Model;
 using PatientVoice.Fhir.Errors;
 using PatientVoice.Storage;
 using PatientVoice.Application.Submit;
+using PatientVoice.Application.Invitations;
 
 namespace PatientVoice.Web.Patients;
 
@@ -20,6 +21,7 @@ public sealed partial class PatientResponses(
     SubmissionService submissions,
     PatientFormPopulation population,
     CarriedIdentities identities,
+    Application.Invitations.Invitations invitations,
     TimeProvider time,
     ILogger<PatientResponses> logger)
 {
@@ -28,12 +30,12 @@ public sealed partial class PatientResponses(
 
     /// <summary>Every response about the patient, newest first.</summary>
     public async Task<IReadOnlyList<(QuestionnaireResponse Response, StoredResource Stored)>> AllAsync(PatientContext context, CancellationToken cancellationToken)
-        => await records.SearchStoredAsync<QuestionnaireResponse>([new("subject", context.PatientReference), RecordReader.NewestFirst], RecordReader.DefaultCount, cancellationToken);
+        => Visible(context, await records.SearchStoredAsync<QuestionnaireResponse>([new("subject", context.PatientReference), RecordReader.NewestFirst], RecordReader.DefaultCount, cancellationToken));
 
     /// <summary>The newest draft of <paramref name="questionnaire"/> (any version of it), or null.</summary>
     public async Task<(QuestionnaireResponse Response, StoredResource Stored)?> DraftAsync(PatientContext context, PatientQuestionnaire questionnaire, CancellationToken cancellationToken)
     {
-        var drafts = await records.SearchStoredAsync<QuestionnaireResponse>([new("subject", context.PatientReference), new("status", "in-progress"), RecordReader.NewestFirst], RecordReader.DefaultCount, cancellationToken);
+        var drafts = Visible(context, await records.SearchStoredAsync<QuestionnaireResponse>([new("subject", context.PatientReference), new("status", "in-progress"), RecordReader.NewestFirst], RecordReader.DefaultCount, cancellationToken));
         return drafts.FirstOrDefault(d => PatientQuestionnaires.UrlOf(d.Resource.Questionnaire) == questionnaire.Questionnaire.Url) is { Resource: not null } found ? found : null;
     }
 
@@ -50,7 +52,15 @@ public sealed partial class PatientResponses(
     /// </summary>
     public async Task<QuestionnaireResponse> StartingPointAsync(PatientContext context, PatientQuestionnaire questionnaire, CancellationToken cancellationToken)
     {
-        var start = await population.PopulateAsync(context, questionnaire, cancellationToken);
+        // A one-time link reads back only what it wrote: its form opens empty, nothing carried forward (docs/adr/0029).
+        var start = context.IsLink
+            ? new QuestionnaireResponse
+            {
+                Status = QuestionnaireResponse.QuestionnaireResponseStatus.InProgress,
+                Questionnaire = questionnaire.Canonical,
+                Subject = new ResourceReference(context.PatientReference),
+            }
+            : await population.PopulateAsync(context, questionnaire, cancellationToken);
         SetRespondent(start, questionnaire.Questionnaire, context);
         return start;
     }
@@ -92,6 +102,12 @@ public sealed partial class PatientResponses(
         var outcome = await submissions.SubmitAsync(response, new SubmitTarget.Update(id, version), cancellationToken);
         var flagged = ReviewFlag.IsFlagged(response);
         LogSubmitted(outcome.Stored.Id, outcome.Stored.VersionId, flagged);
+        if (context.Session.Invitation is { } invitation)
+        {
+            // The link is spent by its first submission.
+            await invitations.CompleteAsync(invitation, outcome.Stored.Id, cancellationToken);
+        }
+
         return (outcome.Stored, flagged);
     }
 
@@ -99,13 +115,21 @@ public sealed partial class PatientResponses(
     public async Task<QuestionnaireResponse> RequireOwnAsync(PatientContext context, string id, CancellationToken cancellationToken)
     {
         if (await records.ReadStoredAsync<QuestionnaireResponse>(id, cancellationToken) is { Resource: var response }
-            && response.Subject?.Reference == context.PatientReference)
+            && response.Subject?.Reference == context.PatientReference && WrittenHere(context, response))
         {
             return response;
         }
 
         throw new KeyNotFoundException("No such response for this patient.");
     }
+
+    // A link session sees only the responses its invitation wrote; a launched patient sees all of theirs.
+    private static IReadOnlyList<(QuestionnaireResponse Resource, StoredResource Stored)> Visible(PatientContext context, IReadOnlyList<(QuestionnaireResponse Resource, StoredResource Stored)> found)
+        => context.IsLink ? found.Where(f => WrittenHere(context, f.Resource)).ToList() : found;
+
+    private static bool WrittenHere(PatientContext context, QuestionnaireResponse response)
+        => context.Session.Invitation is not { } invitation
+           || response.Meta?.Tag.Any(t => t.System == InvitationTask.ResponseTagSystem && t.Code == invitation) == true;
 
     private async Task CheckIdentitiesAsync(PatientContext context, PatientQuestionnaire questionnaire, QuestionnaireResponse response, CancellationToken cancellationToken)
     {
@@ -133,6 +157,12 @@ public sealed partial class PatientResponses(
             AuthoredElement = new FhirDateTime(time.GetUtcNow()),
             Item = fromForm.Item.Select(i => (QuestionnaireResponse.ItemComponent)i.DeepCopy()).ToList(),
         };
+        if (context.Session.Invitation is { } invitation)
+        {
+            // "What this link wrote": the link's scope reads back only responses carrying its invitation.
+            response.Meta = new Meta { Tag = [new Coding(InvitationTask.ResponseTagSystem, invitation)] };
+        }
+
         if (context.Session.Encounter is { Length: > 0 } encounter)
         {
             response.Encounter = new ResourceReference("Encounter/" + encounter);

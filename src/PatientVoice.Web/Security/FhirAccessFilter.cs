@@ -62,6 +62,7 @@ public sealed class FhirAccessFilter(IFhirAccessPolicy policy, AuditTrail audit,
     {
         _ when interaction.StartsWith("extract-", StringComparison.Ordinal) => "QuestionnaireResponse",
         "export-group" => "Group",
+        _ when interaction.StartsWith("invite", StringComparison.Ordinal) => "Task",
         _ when interaction.StartsWith("subscription-", StringComparison.Ordinal) => "Subscription",
         _ => null,
     };

@@ -53,6 +53,9 @@ public sealed record FhirInteractionRule(bool Open, SmartInteractions Letters, S
         ["export-cancel"] = TokenOnly,
         ["export-file"] = TokenOnly,
         // Subscriptions (R4 backport): a subscription's status and its past events are read like the subscription.
+        // One-time links (docs/adr/0029): Task letters here; the operation itself also requires the system/ context.
+        ["invite"] = new(false, C, SmartInteractions.None, false, true),
+        ["invite-revoke"] = new(false, U, SmartInteractions.None, true, true),
         ["subscription-status"] = new(false, R, SmartInteractions.None, true, false),
         ["subscription-status-type"] = new(false, R, SmartInteractions.None, false, false),
         ["subscription-events"] = new(false, R, SmartInteractions.None, true, false),

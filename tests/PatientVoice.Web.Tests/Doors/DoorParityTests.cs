@@ -273,6 +273,10 @@ public sealed class DoorParityTests(WriteBackServerFixture server) : IClassFixtu
             ["DELETE /fhir/$export-status/{id}"] = [],
             // Subscriptions: $events by POST reads a subscription's past notifications; it writes nothing.
             ["POST /fhir/Subscription/{id}/$events"] = [],
+            // One-time links (docs/adr/0029): $invite creates an invitation Task and $revoke-invitation updates it; neither
+            // writes a response. What a link's patient answers goes through the patient pages' door (PatientPageDoorTests).
+            ["POST /fhir/Patient/{patient}/$invite"] = [],
+            ["POST /fhir/Task/{id}/$revoke-invitation"] = [],
         };
         var sources = (IEnumerable<Microsoft.AspNetCore.Routing.EndpointDataSource>)server.Services.GetService(typeof(IEnumerable<Microsoft.AspNetCore.Routing.EndpointDataSource>))!;
         var writes = sources.SelectMany(s => s.Endpoints).OfType<Microsoft.AspNetCore.Routing.RouteEndpoint>()

@@ -26,7 +26,43 @@ public abstract class PatientPageModel(PatientContextAccessor contexts) : PageMo
         }
 
         Patient = found;
+        if (found.IsLink && await LinkScopeAsync(context, found) is { } refused)
+        {
+            context.Result = refused;
+            return;
+        }
+
         await next();
+    }
+
+    // What a one-time link may do (docs/adr/0029): its one questionnaire, while the invitation is usable (its review and
+    // form), and the confirmation afterwards; the home page leads to that form; nothing else.
+    private async Task<IActionResult?> LinkScopeAsync(PageHandlerExecutingContext context, PatientContext found)
+    {
+        var page = context.ActionDescriptor.ViewEnginePath;
+        var services = HttpContext.RequestServices;
+        var invitation = await services.GetRequiredService<Application.Invitations.Invitations>().ReadAsync(found.Session.Invitation!, HttpContext.RequestAborted);
+        var usable = invitation is not null && invitation.IsUsableAt(services.GetRequiredService<TimeProvider>().GetUtcNow());
+        var questionnaire = await services.GetRequiredService<Application.Validation.QuestionnaireLookup>().FindAsync(found.Session.InvitationQuestionnaire ?? "", HttpContext.RequestAborted);
+        if (invitation is null || questionnaire?.Id is not { } questionnaireId)
+        {
+            return RedirectToPage("/Patient/Error", new { reason = "not-found" });
+        }
+
+        if (page == "/Patient/Index")
+        {
+            return usable ? Redirect("/patient/questionnaire/" + Uri.EscapeDataString(questionnaireId)) : RedirectToPage("/Patient/Error", new { reason = "not-found" });
+        }
+
+        var id = context.RouteData.Values["id"] as string;
+        var sameForm = id == questionnaireId || (id is not null && PatientQuestionnaires.Base + id == invitation.Questionnaire);
+        return page switch
+        {
+            "/Patient/Questionnaire" or "/Patient/Review" when sameForm && usable => null,
+            "/Patient/Sent" when sameForm => null,
+            "/Patient/Language" => null,
+            _ => RedirectToPage("/Patient/Error", new { reason = "not-found" }),
+        };
     }
 
     /// <summary>A page for a resource that is not this patient's, or not there: the error page, not a stack trace.</summary>
