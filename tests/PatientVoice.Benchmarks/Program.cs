@@ -27,6 +27,9 @@ const string Usage = """
     screenshots [--out docs/screenshots]
         The README's pictures: a patient's journey at 320 px (home, form, review, sent) and the clinician's page
         opened from the clinic list, taken in Debian's chromium against the sandbox EHR and PatientVoice.
+    startup [--runs 5] [--server-dll PATH] [--Section:Key=value ...]
+        Launch the server (a fresh SQLite file) and POST a Goal every 20 ms from the moment the port is bound until one
+        is accepted: launch to first 201, per run and median. --server-dll: another build of PatientVoice.Web.dll.
     validation [iterations]
         Cold and warm profile validation time per resource, in this process.
     """;
@@ -52,6 +55,7 @@ return args[0] switch
     "create" => await CreateBenchmark.RunAsync(options),
     "submit" => await CreateBenchmark.RunAsync(options, submissions: true),
     "search" => await SearchBenchmark.RunAsync(options),
+    "startup" => await StartupBenchmark.RunAsync(options),
     "export" => await ExportBenchmark.RunAsync(options),
     "clinician-summary" => await ClinicianSummaryBenchmark.RunAsync(options),
     "patient-form" => await PatientFormBenchmark.RunAsync(options),
