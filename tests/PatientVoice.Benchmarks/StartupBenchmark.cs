@@ -34,6 +34,7 @@ internal static class StartupBenchmark
             var bound = server.TimeToReady;
             var sinceBound = Stopwatch.StartNew();
             using var http = LoopbackClient.Create(server.BaseAddress, 1);
+            http.Timeout = Timeout.InfiniteTimeSpan; // before this change the first write waited minutes for the warm-up on this machine
             var attempts = 0;
             while (true)
             {
