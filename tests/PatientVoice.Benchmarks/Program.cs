@@ -33,6 +33,9 @@ const string Usage = """
         save drafts and submit; clinicians launch, read the summary, acknowledge, record agenda outcomes; integrators search
         the FHIR API with a system token. Per-step latency percentiles and errors, then every acknowledged submission checked:
         stored once, extracted once, written back to the EHR once. Exit code 1 on any error, lost or duplicated submission.
+    startup [--runs 5] [--server-dll PATH] [--Section:Key=value ...]
+        Launch the server (a fresh SQLite file) and POST a Goal every 20 ms from the moment the port is bound until one
+        is accepted: launch to first 201, per run and median. --server-dll: another build of PatientVoice.Web.dll.
     validation [iterations]
         Cold and warm profile validation time per resource, in this process.
     """;
@@ -58,6 +61,7 @@ return args[0] switch
     "create" => await CreateBenchmark.RunAsync(options),
     "submit" => await CreateBenchmark.RunAsync(options, submissions: true),
     "search" => await SearchBenchmark.RunAsync(options),
+    "startup" => await StartupBenchmark.RunAsync(options),
     "export" => await ExportBenchmark.RunAsync(options),
     "clinician-summary" => await ClinicianSummaryBenchmark.RunAsync(options),
     "patient-form" => await PatientFormBenchmark.RunAsync(options),

@@ -6,8 +6,11 @@ public sealed class ConformanceOptions
     /// <summary>The profiles/ folder (a FHIR NPM package). Default: the copy beside the binaries.</summary>
     public string ProfilesDirectory { get; set; } = Path.Combine(AppContext.BaseDirectory, "profiles");
 
-    /// <summary>The R4 core specification.zip. Default: the copy Hl7.Fhir.Specification.Data.R4 puts beside the binaries.</summary>
-    public string SpecificationZipPath { get; set; } = Path.Combine(AppContext.BaseDirectory, "specification.zip");
+    /// <summary>
+    /// profiles/ compiled at build time (snapshots generated, with the R4 core conformance resources):
+    /// tools/PatientVoice.Fhir.PackageBuilder writes it, PatientVoice.Fhir's build copies it beside the binaries.
+    /// </summary>
+    public string CompiledPackagePath { get; set; } = Path.Combine(AppContext.BaseDirectory, CompiledPackageFormat.FileName);
 
     /// <summary>
     /// The profiles a resource of our types is validated against when it does not name them itself.

@@ -16,16 +16,17 @@ using PatientVoice.Fhir.Errors;
 namespace PatientVoice.Fhir.Validation;
 
 /// <summary>
-/// Validates resources against R4 core and our profiles with Firely.Fhir.Validation. One per process: building
-/// it reads the core specification and generates snapshots (seconds), so it is built once, warmed in the
-/// background by <see cref="WarmUpAsync"/>, and every validation waits for that warm-up rather than skipping.
-/// Thread-safe.
+/// Validates resources against R4 core and our profiles with Firely.Fhir.Validation. One per process. Building it
+/// only opens the package compiled at build time (our profiles with their snapshots, the R4 core conformance resources:
+/// <see cref="ConformanceResolver"/>), milliseconds; each profile and datatype is compiled to the SDK's schema the first
+/// time a validation needs it and kept. <see cref="WarmUpAsync"/> compiles what our examples and questionnaires use
+/// ahead of time, in the background; validations never wait for it. Thread-safe.
 /// </summary>
 public sealed partial class ProfileValidator
 {
     private readonly ConformanceOptions _options;
     private readonly ILogger<ProfileValidator> _logger;
-    private readonly Lazy<Task<Engine>> _ready;
+    private readonly Lazy<Engine> _engine;
     private readonly Lazy<Task> _warm;
     private readonly ConcurrentDictionary<string, bool> _resolvable = new(StringComparer.Ordinal);
 
@@ -47,50 +48,45 @@ public sealed partial class ProfileValidator
         _options = options.Value;
         _logger = logger;
         Package = package;
-        _ready = new Lazy<Task<Engine>>(() => Task.Run(Build), LazyThreadSafetyMode.ExecutionAndPublication);
-        _warm = new Lazy<Task>(
-            async () =>
-            {
-                var engine = await _ready.Value.ConfigureAwait(false);
-                await Task.Run(() => WarmWithSamples(engine)).ConfigureAwait(false);
-            },
-            LazyThreadSafetyMode.ExecutionAndPublication);
+        _engine = new Lazy<Engine>(Build, LazyThreadSafetyMode.ExecutionAndPublication);
+        _warm = new Lazy<Task>(() => Task.Run(() => WarmWithSamples(_engine.Value)), LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     public ConformancePackage Package { get; }
 
-    /// <summary>True once the validator is built and warm; validations then take milliseconds.</summary>
+    /// <summary>True once the validator is built (the compiled package is open): validations run from then on.</summary>
+    public bool IsReady => _engine.IsValueCreated;
+
+    /// <summary>True once <see cref="WarmUpAsync"/> has compiled what our examples and questionnaires use.</summary>
     public bool IsWarm => _warm.IsValueCreated && _warm.Value.IsCompletedSuccessfully;
 
+    /// <summary>Builds the validator now (milliseconds; it would otherwise be built by the first validation). Throws if the compiled package is missing or stale.</summary>
+    public void EnsureReady() => _ = _engine.Value;
+
     /// <summary>
-    /// Builds and warms the validator (once; later calls return the same task); start it at start-up. Two stages: building
-    /// (core spec read, our profiles compiled), after which validations proceed; then warming with realistic samples (our
-    /// examples and questionnaires) so the datatypes and extensions they use are compiled before real requests need them.
+    /// Compiles the schemas our examples and questionnaires need (once; later calls return the same task), so that the first
+    /// request of each kind does not pay for it. Nothing waits for this: a validation that arrives first compiles what it needs itself.
     /// </summary>
     public Task WarmUpAsync(CancellationToken cancellationToken = default) => _warm.Value.WaitAsync(cancellationToken);
 
     /// <summary>
     /// Validates against R4 core, the profiles in meta.profile (minus the ignored ones), <paramref name="profiles"/>,
     /// and — when <paramref name="useDefaultProfiles"/> — our default profiles for the resource (see
-    /// <see cref="ConformanceOptions.DefaultProfiles"/>). Waits for the warm-up if it has not finished.
+    /// <see cref="ConformanceOptions.DefaultProfiles"/>).
     /// </summary>
-    public async Task<ValidationReport> ValidateAsync(
+    public Task<ValidationReport> ValidateAsync(
         Resource resource,
         IEnumerable<string>? profiles = null,
         bool useDefaultProfiles = true,
         CancellationToken cancellationToken = default)
     {
-        _ = _warm.Value;
-        var engine = await _ready.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
-        return Run(engine, resource, profiles, useDefaultProfiles);
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(Run(_engine.Value, resource, profiles, useDefaultProfiles));
     }
 
-    /// <summary>The synchronous form of <see cref="ValidateAsync"/>; blocks until the warm-up has finished.</summary>
+    /// <summary>The synchronous form of <see cref="ValidateAsync"/>.</summary>
     public ValidationReport Validate(Resource resource, IEnumerable<string>? profiles = null, bool useDefaultProfiles = true)
-    {
-        _ = _warm.Value;
-        return Run(_ready.Value.GetAwaiter().GetResult(), resource, profiles, useDefaultProfiles);
-    }
+        => Run(_engine.Value, resource, profiles, useDefaultProfiles);
 
     /// <summary>The profiles a resource is held to by default.</summary>
     public IReadOnlyList<string> DefaultProfilesFor(Resource resource) =>
@@ -168,7 +164,7 @@ public sealed partial class ProfileValidator
     private Engine Build()
     {
         var clock = Stopwatch.StartNew();
-        var resolver = ConformanceResolver.Create(Package, _options.SpecificationZipPath);
+        var resolver = ConformanceResolver.Create(Package, _options.CompiledPackagePath);
         var settings = new ValidationSettings
         {
             // One compiler (and symbol table) for the process: left unset, each validation run builds its own.
@@ -179,17 +175,6 @@ public sealed partial class ProfileValidator
                 .ToArray(),
         };
         var engine = new Engine(new Validator(resolver, new LocalTerminologyService(resolver.AsAsync()), null, settings), resolver);
-
-        // Compile every one of our profiles now; WarmWithSamples then covers the datatypes and extensions real instances use.
-        foreach (var profile in Package.Profiles)
-        {
-            var type = profile.Type is null ? null : ModelInfo.GetTypeForFhirType(profile.Type);
-            if (type is not null && Activator.CreateInstance(type) is Resource blank)
-            {
-                engine.Validator.Validate(blank, profile.Url);
-            }
-        }
-
         LogBuilt(_logger, clock.ElapsedMilliseconds, Package.Profiles.Count());
         return engine;
     }
@@ -211,7 +196,7 @@ public sealed partial class ProfileValidator
     [GeneratedRegex(@"^Missing required member: '([A-Za-z0-9_\[\]]+)'")]
     private static partial Regex MissingMember();
 
-    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "FHIR validator built in {ElapsedMs} ms ({ProfileCount} profiles); validating")]
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "FHIR validator built in {ElapsedMs} ms ({ProfileCount} profiles, compiled package); validating")]
     private static partial void LogBuilt(ILogger logger, long elapsedMs, int profileCount);
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "FHIR validator warmed with {SampleCount} samples in {ElapsedMs} ms")]

@@ -3,13 +3,15 @@ using Microsoft.Extensions.Hosting;
 namespace PatientVoice.Fhir.Validation;
 
 /// <summary>
-/// Starts warming the <see cref="ProfileValidator"/> when the host starts, without holding up start-up: requests that
-/// arrive before it is warm wait inside <see cref="ProfileValidator.ValidateAsync"/>.
+/// When the host starts: builds the <see cref="ProfileValidator"/> (it opens the compiled package; milliseconds, and a
+/// missing or stale package stops start-up here rather than failing the first write), then compiles ahead of time, in
+/// the background, what our examples and questionnaires use. Requests never wait for that second part.
 /// </summary>
 public sealed class ProfileValidatorWarmUp(ProfileValidator validator) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
+        validator.EnsureReady();
         _ = validator.WarmUpAsync(CancellationToken.None);
         return Task.CompletedTask;
     }

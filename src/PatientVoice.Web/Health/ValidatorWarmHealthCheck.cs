@@ -4,13 +4,14 @@ using PatientVoice.Fhir.Validation;
 namespace PatientVoice.Web.Health;
 
 /// <summary>
-/// Ready once the validator is warm. Before that, writes wait for it (they are never let through
-/// unvalidated), so a load balancer should hold traffic back until this says Healthy.
+/// Ready once the validator is built: it opens the FHIR package compiled at build time, which the host does while it
+/// starts (milliseconds), so this is Healthy as soon as requests are served. Writes never wait for the background
+/// warm-up; the first write of a kind compiles the schemas it needs.
 /// </summary>
 public sealed class ValidatorWarmHealthCheck(ProfileValidator validator) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-        => Task.FromResult(validator.IsWarm
-            ? HealthCheckResult.Healthy("The validator is warm.")
-            : HealthCheckResult.Unhealthy("The validator is still warming up; writes would wait."));
+        => Task.FromResult(validator.IsReady
+            ? HealthCheckResult.Healthy(validator.IsWarm ? "The validator is ready and warm." : "The validator is ready (warming up in the background).")
+            : HealthCheckResult.Unhealthy("The validator is not built yet."));
 }
