@@ -7,7 +7,7 @@ using PatientVoice.Testing;
 namespace PatientVoice.Fhir.Tests;
 
 /// <summary>
-/// The FHIR package compiled at build time (profiles-compiled.zip, ADR 0030): what the validator loads instead of
+/// The FHIR package compiled at build time (profiles-compiled.zip, ADR 0028): what the validator loads instead of
 /// generating snapshots at start-up. It must say exactly what profiles/ says today.
 /// </summary>
 public sealed class CompiledPackageTests
