@@ -25,9 +25,10 @@ public sealed class CompiledPackageResolver : IAsyncResourceResolver, IDisposabl
     private readonly Lock _read = new();
     private readonly FrozenDictionary<string, string> _byCanonical;
 
-    private CompiledPackageResolver(ZipArchive zip, FrozenDictionary<string, string> byCanonical, string sourceHash)
+    private CompiledPackageResolver(ZipArchive zip, FrozenDictionary<string, string> byCanonical, IReadOnlyCollection<string> canonicals, string sourceHash)
     {
         _zip = zip;
+        Canonicals = canonicals;
         _byCanonical = byCanonical;
         SourceHash = sourceHash;
     }
@@ -37,6 +38,9 @@ public sealed class CompiledPackageResolver : IAsyncResourceResolver, IDisposabl
 
     /// <summary>How many conformance resources the package holds.</summary>
     public int Count => _byCanonical.Count(e => !e.Key.Contains('|', StringComparison.Ordinal));
+
+    /// <summary>The canonical URL of every conformance resource the package holds, as the resource states it.</summary>
+    public IReadOnlyCollection<string> Canonicals { get; }
 
     public static CompiledPackageResolver Open(string path)
     {
@@ -67,7 +71,7 @@ public sealed class CompiledPackageResolver : IAsyncResourceResolver, IDisposabl
                 }
             }
 
-            return new CompiledPackageResolver(zip, byCanonical.ToFrozenDictionary(StringComparer.Ordinal), index.SourceHash);
+            return new CompiledPackageResolver(zip, byCanonical.ToFrozenDictionary(StringComparer.Ordinal), [.. index.Resources.Select(e => e.Url)], index.SourceHash);
         }
         catch
         {
