@@ -11,4 +11,7 @@ public sealed record PortalStackOptions
 
     /// <summary>More command-line configuration for every instance, e.g. <c>--EhrSync:Lease=00:00:05</c>.</summary>
     public IReadOnlyList<string> AppArguments { get; init; } = [];
+
+    /// <summary>A folder where each process's whole output is kept (sandbox.log, patientvoice-1.log, …); null to keep only the last lines.</summary>
+    public string? LogDirectory { get; init; }
 }
