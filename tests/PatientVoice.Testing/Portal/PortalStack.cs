@@ -144,6 +144,11 @@ public sealed class PortalStack : IAsyncDisposable
             ["Logging__LogLevel__Default"] = "Warning",
             ["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information",
         };
+        foreach (var (key, value) in options.AppEnvironment)
+        {
+            environment[key] = value;
+        }
+
         if (options.PostgresConnectionString is { } postgres)
         {
             environment["Storage__Provider"] = "Postgres";
