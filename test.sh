@@ -26,6 +26,15 @@ if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql
 fi
 
+# libfaketime: the clock-jump test moves one server process's wall clock (tests/PatientVoice.Testing/ShiftedClock.cs).
+if [ ! -e /usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1 ]; then
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y faketime
+  else
+    sudo apt-get update && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y faketime
+  fi
+fi
+
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 

@@ -36,6 +36,7 @@ internal static class MixedLoadBenchmark
             Instances = instances,
             PostgresConnectionString = server is null ? null : await server.CreateDatabaseAsync("load"),
             AppArguments = args.ServerArguments,
+            LogDirectory = args.String("logs") is { } logs ? Directory.CreateDirectory(logs).FullName : null,
         };
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"starting the sandbox EHR and {instances} PatientVoice instance(s) on {(postgres ? "PostgreSQL" : "SQLite")}…"));

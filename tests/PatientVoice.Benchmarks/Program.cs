@@ -27,12 +27,13 @@ const string Usage = """
     screenshots [--out docs/screenshots]
         The README's pictures: a patient's journey at 320 px (home, form, review, sent) and the clinician's page
         opened from the clinic list, taken in Debian's chromium against the sandbox EHR and PatientVoice.
-    load [--users 16] [--seconds 60] [--instances 1] [--store sqlite|postgres] [--patients N --clinicians N --integrators N] [--draft-every-ms 3000] [--drafts 3] [--think-ms 2000] [--verify-seconds 180] [--Section:Key=value ...]
+    load [--users 16] [--seconds 60] [--instances 1] [--store sqlite|postgres] [--patients N --clinicians N --integrators N] [--draft-every-ms 3000] [--drafts 3] [--think-ms 2000] [--verify-seconds 180] [--logs DIR] [--Section:Key=value ...]
         The mixed load of issue 17 over HTTP against the sandbox EHR and PatientVoice (the one command's set-up; --instances 2
         --store postgres: two instances on one throwaway PostgreSQL, users spread across both): patients launch from the portal,
         save drafts and submit; clinicians launch, read the summary, acknowledge, record agenda outcomes; integrators search
         the FHIR API with a system token. Per-step latency percentiles and errors, then every acknowledged submission checked:
         stored once, extracted once, written back to the EHR once. Exit code 1 on any error, lost or duplicated submission.
+        --logs DIR: every process's whole output kept there (sandbox.log, patientvoice-N.log) to read failures afterwards.
     startup [--runs 5] [--server-dll PATH] [--Section:Key=value ...]
         Launch the server (a fresh SQLite file) and POST a Goal every 20 ms from the moment the port is bound until one
         is accepted: launch to first 201, per run and median. --server-dll: another build of PatientVoice.Web.dll.

@@ -50,6 +50,31 @@ public sealed class AxeUnderPolicyTests(PortalFixture fixture)
     }
 
     [Fact]
+    public async Task The_operator_write_back_page_has_no_wcag_22_aa_violations_under_the_site_policy()
+    {
+        var page = await fixture.NewPageAsync();
+        try
+        {
+            var violations = new List<string>();
+            foreach (var path in new[] { "/operator/ehr-sync", "/operator/ehr-sync?state=completed", "/operator/ehr-sync?state=failed" })
+            {
+                var response = await page.GotoAsync(new Uri(fixture.Stack.AppUrl, path).AbsoluteUri);
+                Assert.Equal(200, response!.Status);
+                Assert.Contains("style-src 'self'", await response.HeaderValueAsync("content-security-policy") ?? "", StringComparison.Ordinal);
+                // Its stylesheet loaded under that policy (no inline style left): the body's margin is the sheet's 1.5rem.
+                Assert.Equal("24px", await page.EvaluateAsync<string>("() => getComputedStyle(document.body).marginTop"));
+                violations.AddRange(await Axe.ViolationsAsync(page, path));
+            }
+
+            Assert.True(violations.Count == 0, string.Join('\n', violations));
+        }
+        finally
+        {
+            await page.Context.CloseAsync();
+        }
+    }
+
+    [Fact]
     public async Task A_browser_context_that_bypasses_the_policy_is_refused_by_the_axe_check()
     {
         var context = await fixture.NewBypassingContextAsync();

@@ -24,8 +24,11 @@ public sealed class HostProcess : IAsyncDisposable
     private Uri? _baseAddress;
     private bool _disposed;
 
-    private HostProcess(Process process, Uri? baseAddress, int outputLines)
+    private readonly StreamWriter? _log;
+
+    private HostProcess(Process process, Uri? baseAddress, int outputLines, string? logFile)
     {
+        _log = logFile is null ? null : new StreamWriter(logFile, append: true) { AutoFlush = true };
         _process = process;
         _name = Path.GetFileNameWithoutExtension(process.StartInfo.ArgumentList[0]);
         _baseAddress = baseAddress;
@@ -105,7 +108,7 @@ public sealed class HostProcess : IAsyncDisposable
         }
 
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        var host = new HostProcess(process, options.Port is > 0 ? new Uri(urls!) : null, options.OutputLines);
+        var host = new HostProcess(process, options.Port is > 0 ? new Uri(urls!) : null, options.OutputLines, options.LogFile);
         process.OutputDataReceived += (_, e) => host.OnOutput(e.Data);
         process.ErrorDataReceived += (_, e) => host.OnOutput(e.Data);
         if (options.Port == 0)
@@ -211,6 +214,10 @@ public sealed class HostProcess : IAsyncDisposable
         finally
         {
             _process.Dispose();
+            lock (_output)
+            {
+                _log?.Dispose();
+            }
         }
     }
 
@@ -227,6 +234,7 @@ public sealed class HostProcess : IAsyncDisposable
 
         lock (_output)
         {
+            _log?.WriteLine(line);
             _output.Enqueue(line);
             if (_output.Count > _outputLines)
             {

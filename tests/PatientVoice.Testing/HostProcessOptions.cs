@@ -33,4 +33,7 @@ public sealed record HostProcessOptions(string Dll)
 
     /// <summary>How many of its last output lines (stdout and stderr together) are kept, for assertions and failure messages.</summary>
     public int OutputLines { get; init; } = 60;
+
+    /// <summary>A file every output line is also appended to, for a long run whose failures must be read afterwards; null for none.</summary>
+    public string? LogFile { get; init; }
 }

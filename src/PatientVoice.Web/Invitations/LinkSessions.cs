@@ -42,23 +42,19 @@ public sealed class LinkSessions(SmartSessionStore sessions, AuditTrail audit, T
     {
         var method = http.Request.Method;
         var patient = invitation?.PatientReference["Patient/".Length..];
-        http.Response.OnCompleted(() =>
-        {
-            audit.Record(new AuditRecord(
-                time.GetUtcNow(),
-                HttpMethods.IsGet(method) ? AuditRecord.PageView : AuditRecord.PageChange,
-                method,
-                invitation is null ? null : "Task",
-                invitation?.Id,
-                null,
-                http.Response.StatusCode,
-                LinkIssuer.ToString(),
-                AuditClient,
-                null,
-                invitation?.PatientReference,
-                patient,
-                [$"{method} /i ({what})"]));
-            return Task.CompletedTask;
-        });
+        http.Response.OnCompleted(() => audit.RecordAsync(new AuditRecord(
+            time.GetUtcNow(),
+            HttpMethods.IsGet(method) ? AuditRecord.PageView : AuditRecord.PageChange,
+            method,
+            invitation is null ? null : "Task",
+            invitation?.Id,
+            null,
+            http.Response.StatusCode,
+            LinkIssuer.ToString(),
+            AuditClient,
+            null,
+            invitation?.PatientReference,
+            patient,
+            [$"{method} /i ({what})"])).AsTask());
     }
 }

@@ -34,24 +34,20 @@ public sealed partial class PageAuditFilter(ISmartSessionAccessor sessions, Audi
         var patient = session?.Patient ?? (http.Request.Query["patient"].ToString() is { } chosen && FhirId().IsMatch(chosen) ? chosen : null);
         var handler = context.HandlerMethod?.Name;
         var method = http.Request.Method;
-        http.Response.OnCompleted(() =>
-        {
-            audit.Record(new AuditRecord(
-                time.GetUtcNow(),
-                HttpMethods.IsGet(method) || HttpMethods.IsHead(method) ? AuditRecord.PageView : AuditRecord.PageChange,
-                method,
-                null,
-                null,
-                null,
-                http.Response.StatusCode,
-                session?.FhirBaseUrl.ToString(),
-                ClientId,
-                null,
-                session?.FhirUser,
-                patient,
-                [string.IsNullOrEmpty(handler) ? $"{method} {page}" : $"{method} {page} ({handler})"]));
-            return Task.CompletedTask;
-        });
+        http.Response.OnCompleted(() => audit.RecordAsync(new AuditRecord(
+            time.GetUtcNow(),
+            HttpMethods.IsGet(method) || HttpMethods.IsHead(method) ? AuditRecord.PageView : AuditRecord.PageChange,
+            method,
+            null,
+            null,
+            null,
+            http.Response.StatusCode,
+            session?.FhirBaseUrl.ToString(),
+            ClientId,
+            null,
+            session?.FhirUser,
+            patient,
+            [string.IsNullOrEmpty(handler) ? $"{method} {page}" : $"{method} {page} ({handler})"])).AsTask());
         await next();
     }
 

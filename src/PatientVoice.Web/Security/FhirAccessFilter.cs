@@ -26,11 +26,7 @@ public sealed class FhirAccessFilter(IFhirAccessPolicy policy, AuditTrail audit,
             http.Features.Set(new AuditEntries(entries));
             var type = values["type"] as string ?? FixedType(interaction);
             var id = values["id"] as string;
-            http.Response.OnCompleted(() =>
-            {
-                audit.Record(Describe(http, time.GetUtcNow(), interaction, type, id, entries));
-                return Task.CompletedTask;
-            });
+            http.Response.OnCompleted(() => audit.RecordAsync(Describe(http, time.GetUtcNow(), interaction, type, id, entries)).AsTask());
         }
 
         await policy.AuthorizeAsync(new FhirAccessRequest(http, interaction, values["type"] as string ?? FixedType(interaction), values["id"] as string), http.RequestAborted);

@@ -149,7 +149,7 @@ public static class FhirApiSecurity
             RequireSignedTokens = true,
             ValidateIssuerSigningKey = true,
             ValidAlgorithms = Algorithms,
-            ClockSkew = TimeSpan.FromSeconds(60),
+            ClockSkew = issuer.ClockSkew,
             NameClaimType = "sub",
         };
 

@@ -36,4 +36,11 @@ public sealed class TrustedIssuerOptions
 
     /// <summary>Its token endpoint, advertised in our smart-configuration and CapabilityStatement (optional).</summary>
     public string? TokenEndpoint { get; set; }
+
+    /// <summary>
+    /// Tolerance on its tokens' <c>exp</c> and <c>nbf</c> for clocks that disagree: ours stepped by NTP, or the issuer's
+    /// off by minutes. Five minutes (the .NET default) keeps its tokens accepted through a five-minute step either way
+    /// (ClockJumpTests); an expired token is still refused at most that long after its <c>exp</c>.
+    /// </summary>
+    public TimeSpan ClockSkew { get; set; } = TimeSpan.FromMinutes(5);
 }

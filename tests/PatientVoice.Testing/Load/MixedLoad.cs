@@ -10,8 +10,10 @@ namespace PatientVoice.Testing.Load;
 public static class MixedLoad
 {
     /// <param name="completedResponses">Per form id, a completed QuestionnaireResponse (JSON) whose answers the patients give.</param>
+    /// <param name="cancellationToken">Ends the run early (as the end of <see cref="MixedLoadOptions.Duration"/> does).</param>
+    /// <param name="duringLoad">Runs beside the users, e.g. a fault injected once the recorder shows the load under way; the run's stop token.</param>
     public static async Task<LoadRecorder> RunAsync(MixedLoadTarget target, MixedLoadOptions options, IReadOnlyDictionary<string, string> completedResponses,
-        CancellationToken cancellationToken, Func<CancellationToken, Task>? duringLoad = null)
+        CancellationToken cancellationToken, Func<LoadRecorder, CancellationToken, Task>? duringLoad = null)
     {
         var recorder = new LoadRecorder();
         var items = completedResponses.ToDictionary(r => r.Key, r => JsonNode.Parse(r.Value)!["item"]!.AsArray(), StringComparer.Ordinal);
@@ -36,7 +38,7 @@ public static class MixedLoad
 
         if (duringLoad is not null)
         {
-            users.Add(duringLoad(stop.Token));
+            users.Add(duringLoad(recorder, stop.Token));
         }
 
         await Task.WhenAll(users);

@@ -82,12 +82,13 @@ public sealed class PortalStack : IAsyncDisposable
                 Port = ehrPort,
                 ReadyPath = "/fhir/.well-known/smart-configuration",
                 Environment = sandboxEnvironment,
+                LogFile = options.LogDirectory is null ? null : Path.Combine(options.LogDirectory, "sandbox.log"),
             });
             // Write-back on, as the one command runs it: the sandbox keeps a key pair for PatientVoice's backend client.
             var backendKey = Path.Combine(data.Path, "sandbox", "patientvoice-backend-key.pem");
             for (var i = 0; i < appUrls.Count; i++)
             {
-                apps.Add(await StartAppAsync(options, data, ehrUrl, appUrls[i], appPorts[i], backendKey));
+                apps.Add(await StartAppAsync(options, data, ehrUrl, appUrls[i], appPorts[i], backendKey, i + 1));
             }
 
             return new PortalStack(data, sandbox, apps, backendKey);
@@ -109,7 +110,7 @@ public sealed class PortalStack : IAsyncDisposable
         }
     }
 
-    private static Task<HostProcess> StartAppAsync(PortalStackOptions options, ScratchDirectory data, string ehrUrl, string appUrl, int appPort, string backendKey)
+    private static Task<HostProcess> StartAppAsync(PortalStackOptions options, ScratchDirectory data, string ehrUrl, string appUrl, int appPort, string backendKey, int instance)
     {
         var environment = new Dictionary<string, string>
         {
@@ -143,6 +144,11 @@ public sealed class PortalStack : IAsyncDisposable
             ["Logging__LogLevel__Default"] = "Warning",
             ["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information",
         };
+        foreach (var (key, value) in options.AppEnvironment)
+        {
+            environment[key] = value;
+        }
+
         if (options.PostgresConnectionString is { } postgres)
         {
             environment["Storage__Provider"] = "Postgres";
@@ -156,6 +162,7 @@ public sealed class PortalStack : IAsyncDisposable
             ReadyTimeout = TimeSpan.FromSeconds(300),
             Environment = environment,
             OutputLines = 200,
+            LogFile = options.LogDirectory is null ? null : Path.Combine(options.LogDirectory, $"patientvoice-{instance}.log"),
             Arguments = ["--contentRoot", Path.Combine(RepositoryPaths.Root, "src", "PatientVoice.Web"), .. options.AppArguments],
         });
     }

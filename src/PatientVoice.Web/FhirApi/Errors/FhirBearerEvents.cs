@@ -41,9 +41,13 @@ public static partial class FhirBearerEvents
         http.Response.Headers.WWWAuthenticate = sent
             ? $"Bearer realm=\"{Realm}\", error=\"invalid_token\", error_description=\"{reason}\""
             : $"Bearer realm=\"{Realm}\"";
-        http.RequestServices.GetService<AuditTrail>()?.Record(new AuditRecord(
-            DateTimeOffset.UtcNow, "authenticate", http.Request.Method, null, null, null, StatusCodes.Status401Unauthorized,
-            null, null, null, null, null, [http.Request.Path.Value ?? string.Empty]));
+        if (http.RequestServices.GetService<AuditTrail>() is { } audit)
+        {
+            await audit.RecordAsync(new AuditRecord(
+                DateTimeOffset.UtcNow, "authenticate", http.Request.Method, null, null, null, StatusCodes.Status401Unauthorized,
+                null, null, null, null, null, [http.Request.Path.Value ?? string.Empty]));
+        }
+
         await FhirResult.Of(StatusCodes.Status401Unauthorized, OperationOutcomeExceptionHandler.Outcome(OperationOutcome.IssueType.Login,
             $"{reason} The FHIR API needs a bearer access token from a trusted issuer, with this API as its audience; see {FhirRequest.BaseUrl(http.Request)}/.well-known/smart-configuration.")).ExecuteAsync(http);
     }

@@ -31,6 +31,7 @@ public sealed class EhrSyncModel(IOutbox outbox, IOptions<EhrSyncOptions> option
             return NotFound();
         }
 
+        SitePageContentSecurityPolicy.Apply(HttpContext);
         Filter = Enum.TryParse<OutboxState>(state, ignoreCase: true, out var parsed) ? parsed : null;
         Entries = await outbox.ListAsync(EhrSyncMessage.Topic, Filter, Shown, cancellationToken);
         return Page();

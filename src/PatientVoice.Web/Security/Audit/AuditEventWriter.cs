@@ -1,10 +1,11 @@
 using PatientVoice.Storage;
+using PatientVoice.Storage.Faults;
 
 namespace PatientVoice.Web.Security.Audit;
 
 /// <summary>
 /// Stores the audit trail: takes what requests enqueued on <see cref="AuditTrail"/> and writes it as
-/// AuditEvents, as many as are waiting (up to <see cref="BatchSize"/>) in one transaction, so a busy server
+/// AuditEvents, as many as are waiting (up to <see cref="BatchSize"/>) in one transaction (a batch the store cannot take for now is retried, never dropped while the server runs), so a busy server
 /// pays one commit per batch rather than one per request: after the first record of a batch it waits
 /// <see cref="BatchWindow"/> for more. On shutdown it stores what is still waiting.
 /// </summary>
@@ -15,6 +16,12 @@ public sealed partial class AuditEventWriter(AuditTrail trail, IResourceStore st
     /// <summary>How long a batch gathers after its first record (an audit event is stored this much later at most, plus the write).</summary>
     public static readonly TimeSpan BatchWindow = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>The longest wait between attempts to store a batch the store refused (e.g. a database restarting).</summary>
+    public static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(5);
+
+    // At shutdown a batch the store keeps refusing is tried this often, then given up (and logged as lost).
+    private const int AttemptsAtShutdown = 3;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var reader = trail.Reader;
@@ -24,21 +31,23 @@ public sealed partial class AuditEventWriter(AuditTrail trail, IResourceStore st
             while (await reader.WaitToReadAsync(stoppingToken))
             {
                 await Task.Delay(BatchWindow, stoppingToken);
-                await DrainAsync(batch, stoppingToken);
+                await DrainAsync(batch, shuttingDown: false, stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            // Shutting down: store what is still queued.
-            await DrainAsync(batch, CancellationToken.None);
+            // Shutting down: store what is still queued, the batch that was being retried first.
+            await DrainAsync(batch, shuttingDown: true, CancellationToken.None);
         }
     }
 
-    private async Task DrainAsync(List<AuditRecord> batch, CancellationToken cancellationToken)
+    // Stores everything queued, a batch per transaction. A batch the store refuses is kept and tried again (with a
+    // growing pause, while requests wait on the full queue: AuditTrail's back-pressure) rather than dropped.
+    private async Task DrainAsync(List<AuditRecord> batch, bool shuttingDown, CancellationToken cancellationToken)
     {
+        var attempts = 0;
         while (true)
         {
-            batch.Clear();
             while (batch.Count < BatchSize && trail.Reader.TryRead(out var record))
             {
                 batch.Add(record);
@@ -59,14 +68,32 @@ public sealed partial class AuditEventWriter(AuditTrail trail, IResourceStore st
                 }
 
                 await session.CommitAsync(cancellationToken);
+                batch.Clear();
+                attempts = 0;
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                LogWriteFailed(batch.Count, e.GetType().Name);
+                attempts++;
+                if (StoreFailure.Classify(e) is null || (shuttingDown && attempts >= AttemptsAtShutdown))
+                {
+                    // Not the store being away or full (a defect in the records themselves: trying again cannot help),
+                    // or the server is stopping: give the batch up, loudly.
+                    LogLost(batch.Count, e.GetType().Name, attempts);
+                    batch.Clear();
+                    attempts = 0;
+                    continue;
+                }
+
+                var delay = TimeSpan.FromMilliseconds(Math.Min(MaxRetryDelay.TotalMilliseconds, 100 * Math.Pow(2, attempts - 1)));
+                LogWriteFailed(batch.Count, e.GetType().Name, delay.TotalMilliseconds);
+                await Task.Delay(delay, cancellationToken);
             }
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Storing {Count} audit events failed ({ExceptionType}); they are lost")]
-    private partial void LogWriteFailed(int count, string exceptionType);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Storing {Count} audit events failed ({ExceptionType}); trying again in {DelayMs} ms")]
+    private partial void LogWriteFailed(int count, string exceptionType, double delayMs);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Storing {Count} audit events failed ({ExceptionType}, attempt {Attempts}) and cannot be retried; they are lost")]
+    private partial void LogLost(int count, string exceptionType, int attempts);
 }

@@ -3,9 +3,10 @@ using System.Threading.Channels;
 namespace PatientVoice.Web.Security.Audit;
 
 /// <summary>
-/// The hand-off between requests and <see cref="AuditEventWriter"/>: a request enqueues its record and moves
-/// on (no database work on the request path); the writer stores them in batches. Bounded, so a store that
-/// cannot keep up is noticed (a warning per dropped record) rather than filling memory.
+/// The hand-off between requests and <see cref="AuditEventWriter"/>: a request enqueues its record once its response
+/// is sent (no database work before the answer); the writer stores them in batches. Bounded with back-pressure, never
+/// dropping: when <see cref="Capacity"/> records wait (a store that cannot keep up), the request's completion waits for
+/// room, so a client on that connection slows down instead of an audit record being lost.
 /// </summary>
 public sealed partial class AuditTrail(ILogger<AuditTrail> logger)
 {
@@ -17,16 +18,32 @@ public sealed partial class AuditTrail(ILogger<AuditTrail> logger)
         FullMode = BoundedChannelFullMode.Wait,
     });
 
+    private int _full;
+
     internal ChannelReader<AuditRecord> Reader => _records.Reader;
 
-    public void Record(AuditRecord record)
+    /// <summary>Enqueues the record; when the backlog is full, completes once there is room for it.</summary>
+    public ValueTask RecordAsync(AuditRecord record)
     {
-        if (!_records.Writer.TryWrite(record))
+        if (_records.Writer.TryWrite(record))
         {
-            LogDropped(record.Interaction, record.ResourceType ?? "-", record.Status);
+            return ValueTask.CompletedTask;
         }
+
+        return WaitForRoomAsync(record);
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Audit backlog full ({Capacity} records): the record of {Interaction} on {ResourceType} ({Status}) was dropped")]
-    private partial void LogDropped(string interaction, string resourceType, int status, int capacity = Capacity);
+    private async ValueTask WaitForRoomAsync(AuditRecord record)
+    {
+        if (Interlocked.Exchange(ref _full, 1) == 0)
+        {
+            LogFull(record.Interaction, record.ResourceType ?? "-");
+        }
+
+        await _records.Writer.WriteAsync(record);
+        Interlocked.Exchange(ref _full, 0);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Audit backlog full ({Capacity} records): requests wait for the audit writer (first waiting: {Interaction} on {ResourceType})")]
+    private partial void LogFull(string interaction, string resourceType, int capacity = Capacity);
 }
