@@ -65,7 +65,7 @@ public sealed partial class StaffAssistedAnsweringTests(LaunchFixture fixture)
         var (status, _, location) = await staff.GetAsync(path);
 
         Assert.Equal(HttpStatusCode.Redirect, status);
-        Assert.Contains("/patient/error", location!.OriginalString, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal("/session/denied", location!.OriginalString);
         var (home, _, back) = await staff.GetAsync("/patient");
         Assert.Equal(HttpStatusCode.Redirect, home);
         Assert.Equal("/clinician", back!.OriginalString);

@@ -72,12 +72,13 @@ public abstract class PatientPageModel(PatientContextAccessor contexts) : PageMo
     }
 
     // What staff answering with the patient may do (docs/adr/0030): a form, its review and the sent page, and the page
-    // language; the patient's home leads back to the clinician's view; the patient's other pages are not theirs to read.
+    // language; the patient's home leads back to the clinician's view; the patient's other pages are denied them.
     private IActionResult? StaffScope(PageHandlerExecutingContext context) => context.ActionDescriptor.ViewEnginePath switch
     {
         "/Patient/Questionnaire" or "/Patient/Review" or "/Patient/Sent" or "/Patient/Language" => null,
         "/Patient/Index" => Redirect("/clinician"),
-        _ => RedirectToPage("/Patient/Error", new { reason = "not-found" }),
+        // The patient's own pages (goals, my copy, preferences, conditions): a practitioner's session is turned away.
+        _ => Redirect("/session/denied"),
     };
 
     /// <summary>A page for a resource that is not this patient's, or not there: the error page, not a stack trace.</summary>
