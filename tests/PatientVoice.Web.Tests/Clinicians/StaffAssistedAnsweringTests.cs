@@ -53,6 +53,22 @@ public sealed partial class StaffAssistedAnsweringTests(LaunchFixture fixture)
         Assert.DoesNotContain("Practitioner/ma-rivera", view, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_staff_typed_response_sent_through_the_api_without_a_name_is_shown_with_the_name_the_ehr_gives()
+    {
+        // The API door: the same shape (author the staff member, source the patient), no display; the EHR names them.
+        using var fhir = new HttpClient { BaseAddress = new Uri(fixture.AppUrl, "/fhir/") };
+        fhir.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", FhirServerFixture.Token(PatientVoice.Testing.TestTokens.AllAccess));
+        fhir.DefaultRequestHeaders.Accept.Add(new System.Net.Http.Headers.MediaTypeWithQualityHeaderValue("application/fhir+json"));
+        var submitted = await new PatientSubmissions(fhir, "Patient/linda-johnson").SubmitAsync("my-care-preferences", DateTimeOffset.UtcNow, author: "Practitioner/ma-rivera");
+        Assert.Null(submitted.Author.Display);
+
+        using var clinician = await PatientBrowser.SignInAsStaffAsync(fixture, "linda-johnson", "dr-nguyen");
+        var (_, view, _) = await clinician.GetAsync("/clinician");
+
+        Assert.Contains("Answered with help from Alex Rivera", WebUtility.HtmlDecode(view), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("/patient/goals")]
     [InlineData("/patient/my-copy")]
