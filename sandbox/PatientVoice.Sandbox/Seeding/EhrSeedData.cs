@@ -12,9 +12,9 @@ internal sealed record SeedFamilyMember(string Id, string Given, string Family, 
     public string DisplayName => $"{Given} {Family}";
 }
 
-internal sealed record SeedPractitioner(string Id, string Given, string Family, string Role)
+internal sealed record SeedPractitioner(string Id, string Given, string Family, string Role, string? Prefix = "Dr.")
 {
-    public string DisplayName => $"Dr. {Given} {Family}";
+    public string DisplayName => Prefix is null ? $"{Given} {Family}" : $"{Prefix} {Given} {Family}";
 }
 
 /// <summary>
@@ -61,6 +61,8 @@ internal static class EhrSeedData
         new("dr-patel", "Priya", "Patel", "neurologist"),
         new("dr-nguyen", "Minh", "Nguyen", "general practitioner"),
         new("dr-silva", "Beatriz", "Silva", "cardiologist"),
+        // Staff who answer with patients (issue 18): reads the questions aloud or interprets, types the patient's words.
+        new("ma-rivera", "Alex", "Rivera", "medical assistant and Spanish interpreter", Prefix: null),
     ];
 
     public static string PatientName(string patientId) => Patients.First(p => p.Id == patientId).DisplayName;

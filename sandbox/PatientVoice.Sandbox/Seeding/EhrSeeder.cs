@@ -39,7 +39,7 @@ internal sealed partial class EhrSeeder(IResourceStore store, TimeProvider clock
             {
                 Id = p.Id,
                 Active = true,
-                Name = [new HumanName { Given = [p.Given], Family = p.Family, Prefix = ["Dr."] }],
+                Name = [new HumanName { Given = [p.Given], Family = p.Family, Prefix = p.Prefix is null ? [] : [p.Prefix] }],
             };
         }
 

@@ -13,6 +13,7 @@ namespace PatientVoice.Application.Submit;
 /// questionnaires' responses must name their version (invariant pv-qr-1 of our response profile refuses them).</item>
 /// <item>The safety flag (<see cref="ReviewFlag"/>, docs/adr/0013): set or cleared from the free text of a submitted
 /// response; never taken from the client, so a draft carries none.</item>
+/// <item>A submission typed by staff records the patient's words: its source is its subject (<see cref="StaffEntry"/>).</item>
 /// </list>
 /// </summary>
 public sealed class ResponseRules(QuestionnaireLookup questionnaires, SafetyTerms safetyTerms)
@@ -29,6 +30,11 @@ public sealed class ResponseRules(QuestionnaireLookup questionnaires, SafetyTerm
     public async Task<bool> ApplyAsync(QuestionnaireResponse response, CancellationToken cancellationToken)
     {
         await PinQuestionnaireAsync(response, cancellationToken);
+        if (IsSubmission(response))
+        {
+            StaffEntry.Check(response);
+        }
+
         return IsSubmission(response) ? ReviewFlag.Apply(response, safetyTerms) : ReviewFlag.Clear(response);
     }
 

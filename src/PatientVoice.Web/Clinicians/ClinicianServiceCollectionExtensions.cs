@@ -11,6 +11,8 @@ public static class ClinicianServiceCollectionExtensions
     {
         services.AddSingleton<ClinicListReader>();
         services.AddSingleton<SmartStyle>();
+        // One-time links made from the clinician page: an adapter over the Invitations use case (docs/adr/0029).
+        services.AddScoped<Invitations.ClinicInvitations>();
         services.AddHttpClient(SmartStyle.HttpClientName)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
         services.TryAddSingleton(TimeProvider.System);

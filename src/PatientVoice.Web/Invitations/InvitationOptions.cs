@@ -12,4 +12,7 @@ public sealed class InvitationOptions
     public int BirthDateAttempts { get; set; } = 5;
 
     public TimeSpan BirthDateWindow { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>The clinic's name the clinician page offers for a new link (the person can change it); none: they type it.</summary>
+    public string? ClinicName { get; set; }
 }

@@ -49,7 +49,7 @@ public static class SmartLaunchServiceCollectionExtensions
             .Configure<Microsoft.Extensions.Options.IOptions<SmartLaunchOptions>>((o, launch) => o.ExpireTimeSpan = launch.Value.SessionIdleTimeout);
         services.AddAuthorizationBuilder()
             .AddPolicy(SmartSessionPolicies.Patient, p => p.AddAuthenticationSchemes(SmartSessionPolicies.CookieScheme).RequireAuthenticatedUser()
-                .RequireClaim(SmartSessionClaims.Role, nameof(SessionRole.Patient), nameof(SessionRole.RelatedPerson))
+                .RequireClaim(SmartSessionClaims.Role, nameof(SessionRole.Patient), nameof(SessionRole.RelatedPerson), nameof(SessionRole.Practitioner))
                 .RequireClaim(SmartSessionClaims.Patient))
             .AddPolicy(SmartSessionPolicies.Clinician, p => p.AddAuthenticationSchemes(SmartSessionPolicies.CookieScheme).RequireAuthenticatedUser()
                 .RequireClaim(SmartSessionClaims.Role, nameof(SessionRole.Practitioner)))

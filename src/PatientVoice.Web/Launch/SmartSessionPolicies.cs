@@ -9,7 +9,10 @@ public static class SmartSessionPolicies
     /// <summary>The cookie authentication scheme of page sessions.</summary>
     public const string CookieScheme = "SmartSession";
 
-    /// <summary>A patient, or a family member acting for them (a patient is in context).</summary>
+    /// <summary>
+    /// A patient, a family member acting for them, or a staff member answering with them (a practitioner launched with
+    /// the patient in context; the pages let staff reach the form only: docs/adr/0030). A patient is in context.
+    /// </summary>
     public const string Patient = "PatientSession";
 
     /// <summary>A practitioner launched from the EHR.</summary>

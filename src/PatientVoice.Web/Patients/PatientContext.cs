@@ -4,7 +4,7 @@ namespace PatientVoice.Web.Patients;
 
 /// <summary>
 /// Who a patient page is for and who is using it: the patient in context and the signed-in user (the patient, or a
-/// family member acting for them), with their names as the EHR gives them (null when the EHR could not say).
+/// family member acting for them, or a staff member typing with them), with their names as the EHR gives them (null when the EHR could not say).
 /// </summary>
 public sealed record PatientContext(SmartSession Session, string PatientReference, string UserReference, string? PatientName, string? UserName)
 {
@@ -13,6 +13,12 @@ public sealed record PatientContext(SmartSession Session, string PatientReferenc
 
     /// <summary>Opened by a one-time link (docs/adr/0029): one questionnaire, only what the link wrote, nothing from the EHR.</summary>
     public bool IsLink => Session.IsLink;
+
+    /// <summary>
+    /// A staff member launched from the EHR (a Practitioner or PractitionerRole) is typing the patient's words with them,
+    /// for the patient in their launch context only (docs/adr/0030): the form, its review and the sent page, nothing else.
+    /// </summary>
+    public bool IsStaff => Session.Role == SessionRole.Practitioner;
 
     /// <summary>A family member (RelatedPerson) is filling this in for the patient.</summary>
     public bool IsFamilyMember => UserReference.StartsWith("RelatedPerson/", StringComparison.Ordinal);

@@ -18,7 +18,9 @@ public sealed partial class PatientContextAccessor(ISmartSessionAccessor session
 
         var session = await sessions.GetAsync(http, cancellationToken);
         PatientContext? context = null;
-        if (session?.PatientReference is { } patient && session.Role != SessionRole.Practitioner)
+        // A practitioner's session serves the patient pages only for the patient of its launch context (Session.Patient, never
+        // one chosen on the clinic list): staff answering with the patient (docs/adr/0030); the pages narrow it further.
+        if (session?.PatientReference is { } patient)
         {
             var user = session.FhirUser is { Length: > 0 } fhirUser ? fhirUser : patient;
             if (session.IsLink)
@@ -67,6 +69,7 @@ public sealed partial class PatientContextAccessor(ISmartSessionAccessor session
         {
             Patient p => p.Name.FirstOrDefault(),
             RelatedPerson r => r.Name.FirstOrDefault(),
+            Practitioner p => p.Name.FirstOrDefault(n => n.Use == HumanName.NameUse.Official) ?? p.Name.FirstOrDefault(),
             _ => null,
         };
         if (name is null)

@@ -72,6 +72,19 @@ public sealed partial class PatientFormPopulation(
         }
 
         var declared = Declared(questionnaire);
+        // Only what the session's launch asked the EHR for: staff answering with the patient hold a clinician's launch,
+        // which reads no encounters or conditions (EhrReadTypes.Clinician); their form opens without them.
+        var readable = context.IsStaff ? EhrReadTypes.Clinician : EhrReadTypes.Patient;
+        if (!readable.Contains("Encounter"))
+        {
+            declared.Remove(LaunchContextNames.Encounter);
+        }
+
+        if (!readable.Contains("Condition"))
+        {
+            declared.Remove(LaunchContextNames.Conditions);
+        }
+
         if (declared.Contains(LaunchContextNames.Encounter) && context.Session.Encounter is { Length: > 0 } encounterId
             && await ReadAsync(context, $"Encounter/{encounterId}", cancellationToken) is Encounter encounter)
         {

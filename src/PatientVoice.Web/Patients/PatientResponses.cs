@@ -27,6 +27,7 @@ public sealed partial class PatientResponses(
 {
     private const string RespondentLinkId = "respondent";
     private const string RespondentSystem = "http://patientvoice.example.org/fhir/CodeSystem/pv-respondent";
+    private const string StaffHelpCode = "self-with-staff-help";
 
     /// <summary>Every response about the patient, newest first.</summary>
     public async Task<IReadOnlyList<(QuestionnaireResponse Response, StoredResource Stored)>> AllAsync(PatientContext context, CancellationToken cancellationToken)
@@ -152,8 +153,9 @@ public sealed partial class PatientResponses(
             Status = status,
             Questionnaire = questionnaire.Canonical,
             Subject = new ResourceReference(context.PatientReference),
-            Author = new ResourceReference(context.UserReference),
-            Source = new ResourceReference(context.UserReference),
+            // Staff typing with the patient (docs/adr/0030): the staff member entered it, the patient's own words are its source.
+            Author = new ResourceReference(context.UserReference) { Display = context.IsStaff ? context.UserName : null },
+            Source = new ResourceReference(context.IsStaff ? context.PatientReference : context.UserReference),
             AuthoredElement = new FhirDateTime(time.GetUtcNow()),
             Item = fromForm.Item.Select(i => (QuestionnaireResponse.ItemComponent)i.DeepCopy()).ToList(),
         };
@@ -180,9 +182,9 @@ public sealed partial class PatientResponses(
             return;
         }
 
-        var code = context.IsFamilyMember ? "family-or-friend" : "self";
+        var code = context.IsStaff ? StaffHelpCode : context.IsFamilyMember ? "family-or-friend" : "self";
         var carried = response.Item.FirstOrDefault(i => i.LinkId == RespondentLinkId)?.Answer.FirstOrDefault()?.Value as Coding;
-        if (carried is not null && (carried.Code == "family-or-friend") == context.IsFamilyMember)
+        if (carried is not null && (context.IsStaff ? carried.Code == StaffHelpCode : (carried.Code == "family-or-friend") == context.IsFamilyMember))
         {
             return;
         }

@@ -185,6 +185,7 @@ public sealed class CompartmentResourceStore(IResourceStore inner, IHttpContextA
                 throw new ResourceNotFoundException($"{type}/{resource.Id} is not known.");
             }
 
+            StaffAttribution.Check(grant, resource);
             if (!store.Compartment.Contains(resource, reach))
             {
                 throw new AccessDeniedException(PatientCompartment.ParameterFor(type) is { } parameter

@@ -52,6 +52,24 @@ public sealed class DoorParityTests(WriteBackServerFixture server) : IClassFixtu
         Assert.Equal(2, actual.Goals.Count);
         Assert.Equal(1, actual.OutboxMessages);
         Assert.Equal(byFamilyMember ? "RelatedPerson" : "Patient", actual.AnsweredBy);
+        Assert.Equal("none", actual.EnteredBy);
+    }
+
+    [Theory]
+    [MemberData(nameof(Doors))]
+    public async Task A_response_typed_by_staff_names_the_patient_as_author_and_the_staff_member_as_enterer_through_every_door(string door)
+    {
+        // Staff answering with the patient (docs/adr/0030): author the staff member who typed, source the patient.
+        var expected = await StoredAsync(await SubmitAsync("POST", TypedByStaff(NewResponse(dangerWords: true, byFamilyMember: false))));
+
+        var actual = await StoredAsync(await SubmitAsync(door, TypedByStaff(NewResponse(dangerWords: true, byFamilyMember: false))));
+
+        Assert.Equal(expected with { Patient = "", ResponseId = "" }, actual with { Patient = "", ResponseId = "" });
+        Assert.True(actual.Flagged);
+        Assert.Equal(2, actual.Goals.Count);
+        Assert.Equal(1, actual.OutboxMessages);
+        Assert.Equal("Patient", actual.AnsweredBy);
+        Assert.Equal("Practitioner", actual.EnteredBy);
     }
 
     [Theory]
@@ -402,10 +420,10 @@ public sealed class DoorParityTests(WriteBackServerFixture server) : IClassFixtu
     // --- what a door stored ------------------------------------------------------------------------------------------
 
     /// <summary>What one submission left in the store, in terms that do not depend on ids or times.</summary>
-    private sealed record Stored(string ResponseId, string Patient, bool Flagged, IReadOnlyList<string> Goals, int Provenances, string AnsweredBy, int Observations, int Notes, int OutboxMessages)
+    private sealed record Stored(string ResponseId, string Patient, bool Flagged, IReadOnlyList<string> Goals, int Provenances, string AnsweredBy, int Observations, int Notes, int OutboxMessages, string EnteredBy)
     {
         public bool Equals(Stored? other) => other is not null && ResponseId == other.ResponseId && Patient == other.Patient && Flagged == other.Flagged
-            && Goals.SequenceEqual(other.Goals) && Provenances == other.Provenances && AnsweredBy == other.AnsweredBy && Observations == other.Observations
+            && Goals.SequenceEqual(other.Goals) && Provenances == other.Provenances && AnsweredBy == other.AnsweredBy && EnteredBy == other.EnteredBy && Observations == other.Observations
             && Notes == other.Notes && OutboxMessages == other.OutboxMessages;
 
         public override int GetHashCode() => HashCode.Combine(ResponseId, Flagged, Goals.Count, Provenances, OutboxMessages);
@@ -421,9 +439,10 @@ public sealed class DoorParityTests(WriteBackServerFixture server) : IClassFixtu
         var notes = await SearchAsync<DocumentReference>($"DocumentReference?subject={patient}");
         var tasks = await SearchAsync<Hl7.Fhir.Model.Task>($"Task?focus=QuestionnaireResponse/{responseId}&code={EhrSyncTask.KindSystem}|{EhrSyncTask.Kind}");
         var author = provenances.FirstOrDefault()?.Agent.FirstOrDefault()?.Who?.Reference?.Split('/')[0] ?? "none";
+        var enterer = provenances.FirstOrDefault()?.Agent.FirstOrDefault(a => a.Type?.Coding.Any(c => c.Code == "enterer") == true)?.Who?.Reference?.Split('/')[0] ?? "none";
         return new Stored(responseId, patient, ReviewFlag.IsFlagged(response),
             goals.Select(g => $"{g.Description.Text}: {Hl7.Fhir.Utility.EnumUtility.GetLiteral(g.LifecycleStatus)}").Order(StringComparer.Ordinal).ToList(),
-            provenances.Count, author, observations.Count, notes.Count, tasks.Count);
+            provenances.Count, author, observations.Count, notes.Count, tasks.Count, enterer);
     }
 
     private async Task<T> ReadAsync<T>(string path) where T : Resource
@@ -452,6 +471,13 @@ public sealed class DoorParityTests(WriteBackServerFixture server) : IClassFixtu
             Answer(response, "goal-why", "Some days I want to die");
         }
 
+        return response;
+    }
+
+    private static QuestionnaireResponse TypedByStaff(QuestionnaireResponse response)
+    {
+        response.Author = new ResourceReference("Practitioner/ma-door");
+        response.Source = new ResourceReference(response.Subject.Reference);
         return response;
     }
 

@@ -58,6 +58,18 @@ public sealed class EhrReadScopeTests(LaunchFixture fixture)
             await OkAsync(clinician, "/clinician/clinic?all=true");
         }
 
+        // A staff member answering with the patient (docs/adr/0030): the patient's forms on a clinician's launch.
+        using (var staff = new TestBrowser())
+        {
+            var launch = await fixture.EhrLaunchAsync(new { patient = "maria-garcia", encounter = "enc-maria-garcia", user = "ma-rivera" });
+            using var signedIn = await fixture.LaunchAsync(staff, $"/launch/clinician?iss={fixture.Iss}&launch={launch}", "ma-rivera");
+            sessions.Add(await SessionIdAsync(staff));
+            foreach (var path in PatientPaths.Where(p => p.StartsWith("/patient/questionnaire/", StringComparison.Ordinal)))
+            {
+                await OkAsync(staff, path);
+            }
+        }
+
         using (var clinician = new TestBrowser())
         {
             using var signedIn = await fixture.LaunchAsync(clinician, "/launch/standalone?role=clinician", "dr-silva");

@@ -75,7 +75,11 @@ public sealed class SessionTests(LaunchFixture fixture)
         Assert.True(await Allowed(Session("Patient", "p"), SmartSessionPolicies.Patient));
         Assert.True(await Allowed(Session("RelatedPerson", "p"), SmartSessionPolicies.Patient));
         Assert.False(await Allowed(Session("Patient", "p"), SmartSessionPolicies.Clinician));
-        Assert.False(await Allowed(Session("Practitioner", "p"), SmartSessionPolicies.Patient));
+        // Staff answering with the patient of their launch (docs/adr/0030): admitted, and the pages narrow them to the forms
+        // (StaffAssistedAnsweringTests); without a patient in the launch, never.
+        Assert.True(await Allowed(Session("Practitioner", "p"), SmartSessionPolicies.Patient));
+        Assert.False(await Allowed(Session("Practitioner", null), SmartSessionPolicies.Patient));
+        Assert.False(await Allowed(Session("Patient", null), SmartSessionPolicies.Patient));
         Assert.True(await Allowed(Session("Practitioner", null), SmartSessionPolicies.Clinician));
         Assert.False(await Allowed(new ClaimsPrincipal(new ClaimsIdentity()), SmartSessionPolicies.Patient));
     }

@@ -25,6 +25,16 @@ internal sealed partial class PatientBrowser : IDisposable
         return browser;
     }
 
+    /// <summary>A staff member launched from the EHR with <paramref name="patient"/> in context (a clinician launch), on the clinician page.</summary>
+    public static async Task<PatientBrowser> SignInAsStaffAsync(LaunchFixture fixture, string patient, string staff)
+    {
+        var browser = new PatientBrowser(fixture);
+        var launch = await fixture.EhrLaunchAsync(new { patient, user = staff });
+        using var signedIn = await fixture.LaunchAsync(browser.Browser, $"/launch/clinician?iss={fixture.Iss}&launch={launch}", staff);
+        Assert.Equal("/clinician", signedIn.RedirectLocation().OriginalString);
+        return browser;
+    }
+
     public async Task<(HttpStatusCode Status, string Html, Uri? Location)> GetAsync(string path)
     {
         using var response = await Browser.GetAsync(new Uri(_fixture.AppUrl, path).AbsoluteUri);

@@ -51,6 +51,40 @@ public sealed record ClinicianSummary
 
     /// <summary>Count of worries written for this visit.</summary>
     public int WorryCount => Visit.Worries.Count;
+
+    /// <summary>
+    /// The staff members who typed for the patient in what this summary shows (their references, in order of first
+    /// appearance), so that a page can name them ("Answered with help from Alex Rivera") from the EHR.
+    /// </summary>
+    public IReadOnlyList<string> Helpers => Authorships().Select(a => a.HelpedBy).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+
+    private IEnumerable<Authorship> Authorships()
+    {
+        foreach (var flag in SafetyFlags)
+        {
+            yield return flag.Authorship;
+        }
+
+        if (Agenda is { } agenda)
+        {
+            yield return agenda.Authorship;
+        }
+
+        foreach (var words in Visit.Hopes.Concat(Visit.Worries).Concat(Visit.ClinicianShouldKnow).Concat(Visit.Changes))
+        {
+            yield return words.Authorship;
+        }
+
+        foreach (var item in SelfKnowledge.SelectMany(c => c.Items).Concat(CarePreferences))
+        {
+            yield return item.Authorship;
+        }
+
+        foreach (var goal in Goals)
+        {
+            yield return goal.Authorship;
+        }
+    }
 }
 
 /// <summary>A safety concern raised from what the patient wrote, with their words.</summary>

@@ -16,11 +16,15 @@ internal static class SubmissionAuthorship
         {
             var author = provenance.Agent.FirstOrDefault(a => a.Type?.Coding.Any(c => c.Code == "author") == true) ?? provenance.Agent.FirstOrDefault();
             var who = author?.Who?.Reference;
-            var helped = provenance.Agent.Any(a => a.Type?.Coding.Any(c => c.Code == "enterer") == true);
+            var enterer = provenance.Agent.FirstOrDefault(a => a.Type?.Coding.Any(c => c.Code == "enterer") == true);
             var by = who?.StartsWith("RelatedPerson/", StringComparison.Ordinal) == true ? WrittenBy.FamilyMember
-                : helped ? WrittenBy.PatientHelpedByStaff
+                : enterer is not null ? WrittenBy.PatientHelpedByStaff
                 : WrittenBy.Patient;
-            return new Authorship(by, who, when);
+            return new Authorship(by, who, when)
+            {
+                HelpedBy = by == WrittenBy.PatientHelpedByStaff ? enterer?.Who?.Reference : null,
+                HelpedByDisplay = by == WrittenBy.PatientHelpedByStaff ? enterer?.Who?.Display : null,
+            };
         }
 
         var context = ExtractionContext.For(EnsureId(response));
@@ -30,7 +34,11 @@ internal static class SubmissionAuthorship
             Respondent.PatientHelpedByStaff => WrittenBy.PatientHelpedByStaff,
             _ => WrittenBy.Patient,
         };
-        return new Authorship(fromResponse, context.Author.Reference, when);
+        return new Authorship(fromResponse, context.Author.Reference, when)
+        {
+            HelpedBy = fromResponse == WrittenBy.PatientHelpedByStaff ? context.StaffHelper?.Reference : null,
+            HelpedByDisplay = fromResponse == WrittenBy.PatientHelpedByStaff ? context.StaffHelper?.Display : null,
+        };
     }
 
     /// <summary>Who expressed a goal that no submission of ours produced (an integrator's): from <c>expressedBy</c>.</summary>

@@ -9,6 +9,9 @@ namespace PatientVoice.Web.Clinicians.Presentation;
 /// </summary>
 public sealed record PatientBanner(string Id, string? Name, string? BirthDate, string? Gender, string? RecordNumber = null)
 {
+    /// <summary>The patient's preferred language as the EHR records it (<c>en</c>, <c>es</c>), or null.</summary>
+    public string? PreferredLanguage { get; init; }
+
     /// <summary>Reads the patient from the EHR; an unreachable EHR still gives a banner with the id (never a failed page).</summary>
     public static async Task<PatientBanner> ReadAsync(IEhrFhirClient ehr, SmartSession session, string patientId, CancellationToken cancellationToken)
     {
@@ -21,7 +24,10 @@ public sealed record PatientBanner(string Id, string? Name, string? BirthDate, s
                 var text = name?.Text ?? string.Join(' ', (name?.Given ?? []).Append(name?.Family).Where(s => !string.IsNullOrWhiteSpace(s)));
                 var record = patient.Identifier.FirstOrDefault(i => i.Type?.Coding.Any(c => c.Code == "MR") == true) ?? patient.Identifier.FirstOrDefault();
                 return new PatientBanner(patientId, string.IsNullOrWhiteSpace(text) ? null : text, patient.BirthDate,
-                    patient.Gender is { } g ? Hl7.Fhir.Utility.EnumUtility.GetLiteral(g) : null, record?.Value);
+                    patient.Gender is { } g ? Hl7.Fhir.Utility.EnumUtility.GetLiteral(g) : null, record?.Value)
+                {
+                    PreferredLanguage = Patients.PreferredLanguage.Of(patient),
+                };
             }
         }
         catch (Exception) when (!cancellationToken.IsCancellationRequested)

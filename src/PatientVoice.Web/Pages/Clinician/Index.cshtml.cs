@@ -5,6 +5,9 @@ using PatientVoice.Web.Clinicians.Presentation;
 using PatientVoice.Application.Clinicians.Review;
 using PatientVoice.Application.Clinicians.Summary;
 using PatientVoice.Web.Launch;
+using Microsoft.Extensions.Localization;
+using PatientVoice.Web.Clinicians.Invitations;
+using PatientVoice.Web.Patients;
 
 namespace PatientVoice.Web.Pages.Clinician;
 
@@ -19,9 +22,18 @@ public sealed class IndexModel(
     ClinicianSummaryReader summaries,
     ReadAcknowledgements acknowledgements,
     AgendaOutcomeRecorder agendaOutcomes,
-    GoalAgreement goals) : ClinicianPageModel
+    GoalAgreement goals,
+    CareTeamNames names,
+    ClinicInvitations invitations,
+    IStringLocalizer<PatientText> T) : ClinicianPageModel
 {
     public ClinicianSummary Summary { get; private set; } = new() { Patient = string.Empty };
+
+    /// <summary>The names of the staff who typed for the patient, by reference ("Answered with help from Alex Rivera").</summary>
+    public IReadOnlyDictionary<string, string?> HelperNames { get; private set; } = new Dictionary<string, string?>();
+
+    /// <summary>The one-time links of this patient, and a link just made (its URL and message: shown once, never stored).</summary>
+    public ClinicInvitations.View Invitations { get; private set; } = ClinicInvitations.View.Empty;
 
     public PatientBanner? Banner { get; private set; }
 
@@ -47,12 +59,52 @@ public sealed class IndexModel(
             return RedirectToPage("/Clinician/Clinic");
         }
 
+        await LoadAsync(patient, null, cancellationToken);
+        return Page();
+    }
+
+    private async Task LoadAsync(string patient, ClinicInvitations.Created? created, CancellationToken cancellationToken)
+    {
         Summary = await summaries.ReadAsync("Patient/" + patient, cancellationToken);
         NoteText = CopyToNoteText.For(Summary);
         // Always: a clinician with several patients open must never read one patient's words under another's name.
         Banner = await PatientBanner.ReadAsync(ehr, Session!, patient, cancellationToken);
+        var helpers = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var helper in Summary.Helpers)
+        {
+            // Names, not record ids: the EHR's Practitioner (or what the record itself calls them).
+            helpers[helper] = await names.NameAsync(Session!, helper, cancellationToken);
+        }
 
+        HelperNames = helpers;
+        Invitations = await invitations.ViewAsync("Patient/" + patient, Banner, created, cancellationToken);
+    }
+
+    /// <summary>Makes a one-time link for this patient (the same use case as <c>Patient/$invite</c>) and shows it once.</summary>
+    public async Task<IActionResult> OnPostInviteAsync(string? visitDate, string? clinic, string? language, string? check, CancellationToken cancellationToken)
+    {
+        if (PatientId is not { } patient)
+        {
+            return RedirectToPage("/Clinician/Clinic");
+        }
+
+        var banner = await PatientBanner.ReadAsync(ehr, Session!, patient, cancellationToken);
+        var created = await invitations.CreateAsync(Request, "Patient/" + patient, banner, Session!.FhirUser, visitDate, clinic, language, check, cancellationToken);
+        await LoadAsync(patient, created, cancellationToken);
         return Page();
+    }
+
+    /// <summary>Cancels one of this patient's links.</summary>
+    public async Task<IActionResult> OnPostRevokeAsync(string? invitationId, CancellationToken cancellationToken)
+    {
+        if (PatientId is not { } patient)
+        {
+            return RedirectToPage("/Clinician/Clinic");
+        }
+
+        return await invitations.RevokeAsync("Patient/" + patient, invitationId, cancellationToken)
+            ? Back(done: "revoked")
+            : Back(problem: "invitation-not-found");
     }
 
     public async Task<IActionResult> OnPostAcknowledgeAsync(CancellationToken cancellationToken) =>
@@ -118,6 +170,7 @@ public sealed class IndexModel(
         "read" => "Recorded: you have read this. The patient will see that their clinician has read it.",
         "agenda" => "Recorded. The patient will see what became of this topic.",
         "goal" => "Recorded: you and the patient agreed this goal.",
+        "revoked" => T["InviteRevoked"],
         _ => null,
     };
 
@@ -128,6 +181,7 @@ public sealed class IndexModel(
         "ended" => "This goal has ended, so it cannot be agreed.",
         "no-user" => "The EHR did not say who you are, so nothing can be recorded in your name.",
         "invalid" => "That could not be recorded. Please try again.",
+        "invitation-not-found" => T["InviteNotFound"],
         _ => null,
     };
 }

@@ -32,6 +32,12 @@ public abstract class PatientPageModel(PatientContextAccessor contexts) : PageMo
             return;
         }
 
+        if (found.IsStaff && StaffScope(context) is { } elsewhere)
+        {
+            context.Result = elsewhere;
+            return;
+        }
+
         await next();
     }
 
@@ -64,6 +70,16 @@ public abstract class PatientPageModel(PatientContextAccessor contexts) : PageMo
             _ => RedirectToPage("/Patient/Error", new { reason = "not-found" }),
         };
     }
+
+    // What staff answering with the patient may do (docs/adr/0030): a form, its review and the sent page, and the page
+    // language; the patient's home leads back to the clinician's view; the patient's other pages are denied them.
+    private IActionResult? StaffScope(PageHandlerExecutingContext context) => context.ActionDescriptor.ViewEnginePath switch
+    {
+        "/Patient/Questionnaire" or "/Patient/Review" or "/Patient/Sent" or "/Patient/Language" => null,
+        "/Patient/Index" => Redirect("/clinician"),
+        // The patient's own pages (goals, my copy, preferences, conditions): a practitioner's session is turned away.
+        _ => Redirect("/session/denied"),
+    };
 
     /// <summary>A page for a resource that is not this patient's, or not there: the error page, not a stack trace.</summary>
     protected IActionResult NotThePatients() => RedirectToPage("/Patient/Error", new { reason = "not-found" });
