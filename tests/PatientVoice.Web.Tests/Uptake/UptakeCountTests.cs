@@ -44,6 +44,18 @@ public sealed class UptakeCountTests(UptakeServerFixture server) : IClassFixture
         Assert.Equal(0, report.Group.Single(g => g.Code!.Coding[0].Code == "invited").Population[0].Count);
     }
 
+    [Fact]
+    public async System.Threading.Tasks.Task The_clinic_page_shows_nothing_without_a_clinicians_ehr_launch()
+    {
+        using var browser = server.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        browser.DefaultRequestHeaders.Authorization = new("Bearer", FhirServerFixture.Token("system/*.read"));
+
+        using var page = await browser.GetAsync("/clinician/uptake");
+
+        Assert.NotEqual(System.Net.HttpStatusCode.OK, page.StatusCode);
+        Assert.DoesNotContain("<table", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
     private static Dictionary<string, int?> Strata(MeasureReport.GroupComponent group, string code)
         => group.Stratifier.Single(s => s.Code[0].Coding[0].Code == code).Stratum.ToDictionary(s => s.Value!.Coding[0].Code ?? "", s => s.Population[0].Count);
 
