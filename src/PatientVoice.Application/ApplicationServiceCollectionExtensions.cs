@@ -9,6 +9,7 @@ using PatientVoice.Application.Export;
 using PatientVoice.Application.Submit;
 using PatientVoice.Application.Subscriptions;
 using PatientVoice.Application.Transactions;
+using PatientVoice.Application.Uptake;
 using PatientVoice.Application.Validation;
 using PatientVoice.Application.Write;
 using PatientVoice.Fhir.Questionnaires.Extract;
@@ -52,6 +53,8 @@ public static class ApplicationServiceCollectionExtensions
         services.AddSingleton<PatientGoals>();
         // One-time links (docs/adr/0029): invitations stored as Tasks holding hashes only.
         services.AddSingleton<Invitations.Invitations>();
+        // Who is being reached (docs/adr/0031): uptake per week for the clinic page and Measure/$evaluate-measure.
+        services.AddUptake(configuration);
         // Write-back to the EHR: an outbox filled by submissions, a worker delivering it (off unless EhrSync:Enabled).
         services.AddEhrSync(configuration);
         // Bulk Data $export: jobs queued in the store's outbox, one worker per instance writing ndjson files (section Export).

@@ -28,6 +28,7 @@ public sealed class PatientVoiceEnvironmentTests
         Assert.Equal("patientvoice-backend", environment["EhrSync__ClientId"]);
         Assert.Equal(keys.PatientVoiceBackend.KeyId, environment["EhrSync__KeyId"]);
         Assert.Contains("-----BEGIN PRIVATE KEY-----", File.ReadAllText(environment["EhrSync__PrivateKeyPath"]), StringComparison.Ordinal);
+        Assert.Equal("true", environment["Uptake__ReadDemographicsFromEhr"]);
         Assert.Equal("http://127.0.0.1:6100", environment["CdsHooks__Clients__0__Issuer"]);
         Assert.Equal("http://127.0.0.1:6100/cds-hooks/jwks", environment["CdsHooks__Clients__0__JwksUrl"]);
     }

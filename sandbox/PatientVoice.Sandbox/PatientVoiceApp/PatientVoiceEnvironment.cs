@@ -40,6 +40,8 @@ public static class PatientVoiceEnvironment
             ["EhrSync__ClientId"] = options.PatientVoiceBackendClientId,
             ["EhrSync__PrivateKeyPath"] = keys.PatientVoiceBackend.Path,
             ["EhrSync__KeyId"] = keys.PatientVoiceBackend.KeyId,
+            // The uptake report's race and ethnicity: read from this EHR with the same client (system/Patient.rs).
+            ["Uptake__ReadDemographicsFromEhr"] = "true",
 
             // CDS Hooks: this EHR signs its requests (iss = its URL) with the keys it publishes here.
             ["CdsHooks__Clients__0__Issuer"] = ehr,

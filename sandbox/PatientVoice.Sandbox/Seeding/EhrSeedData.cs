@@ -49,6 +49,25 @@ internal static class EhrSeedData
             "Fibromyalgia-type widespread pain with fatigue. Duloxetine 60 mg, partial benefit. Paced activity plan agreed; she wants to return to dance classes."),
     ];
 
+    /// <summary>
+    /// US Core race (OMB categories; two for more than one race) and ethnicity per patient, invented like the rest;
+    /// some left unrecorded, as in real records. Codes: CDC Race &amp; Ethnicity (urn:oid:2.16.840.1.113883.6.238).
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, (string[] Races, string? Ethnicity)> RaceAndEthnicity = new Dictionary<string, (string[], string?)>
+    {
+        ["maria-garcia"] = (["2106-3"], "2135-2"),
+        ["james-okafor"] = (["2054-5"], "2186-5"),
+        ["ana-torres"] = (["2106-3"], "2135-2"),
+        ["robert-chen"] = (["2028-9"], "2186-5"),
+        ["linda-johnson"] = (["2106-3"], "2186-5"),
+        ["carlos-mendoza"] = ([], "2135-2"),
+        ["grace-williams"] = (["2054-5", "2106-3"], "2186-5"),
+        ["ahmed-hassan"] = (["2106-3"], "2186-5"),
+        ["rosa-hernandez"] = (["1002-5"], "2135-2"),
+        ["thomas-mueller"] = (["2106-3"], "2186-5"),
+        ["aisha-bello"] = (["2054-5"], null),
+    };
+
     public static readonly IReadOnlyList<SeedFamilyMember> FamilyMembers =
     [
         new("lucia-garcia", "Lucía", "García", "maria-garcia", "daughter", "DAU"),

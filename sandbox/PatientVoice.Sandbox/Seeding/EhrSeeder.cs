@@ -75,6 +75,7 @@ internal sealed partial class EhrSeeder(IResourceStore store, TimeProvider clock
                     },
                 ],
                 GeneralPractitioner = [clinicianRef],
+                Extension = RaceAndEthnicity(p.Id),
             };
             yield return new Condition
             {
@@ -150,4 +151,39 @@ internal sealed partial class EhrSeeder(IResourceStore store, TimeProvider clock
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Seeded the sandbox EHR with {Count} resources")]
     private static partial void LogSeeded(ILogger logger, int count);
+    private static readonly Dictionary<string, string> OmbNames = new()
+    {
+        ["1002-5"] = "American Indian or Alaska Native", ["2028-9"] = "Asian", ["2054-5"] = "Black or African American",
+        ["2076-8"] = "Native Hawaiian or Other Pacific Islander", ["2106-3"] = "White",
+        ["2135-2"] = "Hispanic or Latino", ["2186-5"] = "Not Hispanic or Latino",
+    };
+
+    // The US Core race and ethnicity extensions (ombCategory codings and the required text), when recorded.
+    private static List<Extension> RaceAndEthnicity(string patientId)
+    {
+        const string cdc = "urn:oid:2.16.840.1.113883.6.238";
+        var extensions = new List<Extension>();
+        if (!EhrSeedData.RaceAndEthnicity.TryGetValue(patientId, out var recorded))
+        {
+            return extensions;
+        }
+
+        if (recorded.Races.Length > 0)
+        {
+            var race = new Extension { Url = "http://hl7.org/fhir/us/core/StructureDefinition/us-core-race" };
+            race.Extension.AddRange(recorded.Races.Select(r => new Extension("ombCategory", new Coding(cdc, r, OmbNames[r]))));
+            race.Extension.Add(new Extension("text", new FhirString(string.Join(", ", recorded.Races.Select(r => OmbNames[r])))));
+            extensions.Add(race);
+        }
+
+        if (recorded.Ethnicity is { } ethnicity)
+        {
+            var extension = new Extension { Url = "http://hl7.org/fhir/us/core/StructureDefinition/us-core-ethnicity" };
+            extension.Extension.Add(new Extension("ombCategory", new Coding(cdc, ethnicity, OmbNames[ethnicity])));
+            extension.Extension.Add(new Extension("text", new FhirString(OmbNames[ethnicity])));
+            extensions.Add(extension);
+        }
+
+        return extensions;
+    }
 }

@@ -32,6 +32,7 @@ public static class FhirApiEndpoints
         ExtractOperation.Map(fhir);
         PopulateOperation.Map(fhir);
         InviteOperation.Map(fhir);
+        EvaluateMeasureOperation.Map(fhir);
         ExportEndpoints.Map(fhir);
         Subscriptions.SubscriptionOperations.Map(fhir);
         HistoryEndpoints.Map(fhir);

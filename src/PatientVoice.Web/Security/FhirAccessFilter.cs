@@ -60,6 +60,7 @@ public sealed class FhirAccessFilter(IFhirAccessPolicy policy, AuditTrail audit,
         "export-group" => "Group",
         _ when interaction.StartsWith("invite", StringComparison.Ordinal) => "Task",
         _ when interaction.StartsWith("subscription-", StringComparison.Ordinal) => "Subscription",
+        _ when interaction.StartsWith("measure-", StringComparison.Ordinal) => "MeasureReport",
         _ => null,
     };
 

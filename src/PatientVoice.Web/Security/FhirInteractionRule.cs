@@ -56,6 +56,9 @@ public sealed record FhirInteractionRule(bool Open, SmartInteractions Letters, S
         // One-time links (docs/adr/0029): Task letters here; the operation itself also requires the system/ context.
         ["invite"] = new(false, C, SmartInteractions.None, false, true),
         ["invite-revoke"] = new(false, U, SmartInteractions.None, true, true),
+        // Who is being reached (docs/adr/0031): read letters on MeasureReport here; the operation also requires the system/ context.
+        ["measure-read"] = new(false, R, SmartInteractions.None, false, false),
+        ["measure-evaluate"] = new(false, R, SmartInteractions.None, false, false),
         ["subscription-status"] = new(false, R, SmartInteractions.None, true, false),
         ["subscription-status-type"] = new(false, R, SmartInteractions.None, false, false),
         ["subscription-events"] = new(false, R, SmartInteractions.None, true, false),

@@ -141,6 +141,8 @@ public sealed class PortalStack : IAsyncDisposable
             ["EhrSync__PrivateKeyPath"] = backendKey,
             ["EhrSync__KeyId"] = KeyIdOf(backendKey),
             ["EhrSync__PollInterval"] = "00:00:00.500",
+            // The uptake report reads race and ethnicity from the sandbox with the same client (as the sandbox's own run does).
+            ["Uptake__ReadDemographicsFromEhr"] = "true",
             ["Logging__LogLevel__Default"] = "Warning",
             ["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information",
         };

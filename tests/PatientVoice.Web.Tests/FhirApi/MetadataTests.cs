@@ -19,7 +19,9 @@ public sealed class MetadataTests(FhirServerFixture server)
         Assert.Contains("application/fhir+xml", statement.Format);
         var rest = Assert.Single(statement.Rest);
         // Patient is listed for Patient/$export only: patients are the EHR's, this server stores none.
-        Assert.Equal([.. SupportedResourceTypes.All, "Patient"], rest.Resource.Select(r => r.Type));
+        // Patient (only for Patient/$export) and Measure (only the uptake Measure, read and $evaluate-measure, docs/adr/0031).
+        Assert.Equal([.. SupportedResourceTypes.All, "Patient", "Measure"], rest.Resource.Select(r => r.Type));
+        Assert.Equal([CapabilityStatement.TypeRestfulInteraction.Read], rest.Resource.Single(r => r.Type == "Measure").Interaction.Select(i => i.Code));
         Assert.Empty(rest.Resource.Single(r => r.Type == "Patient").Interaction);
         var goal = rest.Resource.Single(r => r.Type == "Goal");
         Assert.Contains(goal.Interaction, i => i.Code == CapabilityStatement.TypeRestfulInteraction.HistoryInstance);

@@ -128,6 +128,17 @@ public sealed class CapabilityStatementBuilder(SearchParameterRegistry searchPar
             Operation = [new CapabilityStatement.OperationComponent { Name = "export", Definition = PatientExportOperation }],
         });
 
+        // Who is being reached (docs/adr/0031): one Measure, read and evaluated (summary counts, a system/ scope).
+        rest.Resource.Add(new CapabilityStatement.ResourceComponent
+        {
+            Type = "Measure",
+            Documentation = $"Only {Application.Uptake.UptakeMeasureDefinition.Url} (id {Application.Uptake.UptakeMeasureDefinition.Id}): uptake per week. "
+                + "GET Measure/patientvoice-uptake/$evaluate-measure?periodStart=YYYY-MM-DD&periodEnd=YYYY-MM-DD answers a summary MeasureReport; "
+                + "counts from 1 to 10 (and their complements) carry the data-absent-reason 'masked' instead of a value. Needs system/MeasureReport.rs.",
+            Interaction = [new CapabilityStatement.ResourceInteractionComponent { Code = CapabilityStatement.TypeRestfulInteraction.Read }],
+            Operation = [new CapabilityStatement.OperationComponent { Name = "evaluate-measure", Definition = "http://hl7.org/fhir/OperationDefinition/Measure-evaluate-measure" }],
+        });
+
         return new CapabilityStatement
         {
             Instantiates = [BulkDataCapabilityStatement, BackportServer],
