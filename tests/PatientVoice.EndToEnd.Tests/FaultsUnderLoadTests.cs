@@ -135,7 +135,8 @@ public sealed class FaultsUnderLoadTests
         });
 
         Assert.NotNull(killed);
-        var report = recorder.Report(ShortLoad.Duration);
+        // The report carries both instances' last log lines, so that a failure (e.g. a 500) can be read from the test's output.
+        var report = recorder.Report(ShortLoad.Duration) + $"\ninstance 0:\n{stack.Apps[0].RecentOutput}\ninstance 1:\n{stack.Apps[1].RecentOutput}";
         Assert.True(recorder.Acknowledged.Count(a => a.Instance == 1 && a.At < killed) >= 2, $"killed {killed:O}\n{report}");
         Assert.True(recorder.Acknowledged.Count(a => a.Instance == 0 && a.At > killed) >= 3, $"killed {killed:O}\n{report}");
         // Nothing the survivor served failed; only requests to the dead instance did, from the kill on.

@@ -45,7 +45,10 @@ public sealed class ShiftedClock : IDisposable
     public async Task JumpToAsync(TimeSpan offset)
     {
         var seconds = (long)offset.TotalSeconds;
-        await File.WriteAllTextAsync(_file, (seconds >= 0 ? "+" : "") + seconds.ToString(CultureInfo.InvariantCulture));
+        // Written beside it and renamed over it, so libfaketime never reads a half-written (empty) offset.
+        var next = _file + ".next";
+        await File.WriteAllTextAsync(next, (seconds >= 0 ? "+" : "") + seconds.ToString(CultureInfo.InvariantCulture));
+        File.Move(next, _file, overwrite: true);
         Offset = offset;
         await Task.Delay(TimeSpan.FromSeconds(CacheSeconds + 0.5));
     }

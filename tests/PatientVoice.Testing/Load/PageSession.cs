@@ -11,7 +11,7 @@ namespace PatientVoice.Testing.Load;
 /// </summary>
 public sealed partial class PageSession(HttpClient http, LoadRecorder recorder, int instance)
 {
-    private readonly Dictionary<string, Dictionary<string, string>> _cookies = new(StringComparer.OrdinalIgnoreCase);
+    private readonly CookieJar _cookies = new();
 
     /// <summary>Which PatientVoice instance this user is sent to (a load balancer's sticky session).</summary>
     public int Instance => instance;
@@ -50,19 +50,9 @@ public sealed partial class PageSession(HttpClient http, LoadRecorder recorder, 
                 request.Headers.TryAddWithoutValidation(name, value);
             }
 
-            if (_cookies.TryGetValue(url.Authority, out var jar) && jar.Count > 0)
-            {
-                request.Headers.Add("Cookie", string.Join("; ", jar.Select(c => $"{c.Key}={c.Value}")));
-            }
-
+            _cookies.AddTo(request);
             using var response = await http.SendAsync(request, cancellationToken);
-            if (response.Headers.TryGetValues("Set-Cookie", out var setCookies))
-            {
-                foreach (var header in setCookies)
-                {
-                    Store(url.Authority, header);
-                }
-            }
+            _cookies.Take(url, response);
 
             var body = await response.Content.ReadAsStringAsync(cancellationToken);
             if (response.StatusCode is HttpStatusCode.Redirect or HttpStatusCode.Found or HttpStatusCode.SeeOther or HttpStatusCode.MovedPermanently
@@ -79,30 +69,6 @@ public sealed partial class PageSession(HttpClient http, LoadRecorder recorder, 
         }
 
         throw new HttpRequestException($"More than 10 redirects from {url.AbsolutePath}.");
-    }
-
-    private void Store(string authority, string header)
-    {
-        var parts = header.Split(';', StringSplitOptions.TrimEntries);
-        var equals = parts[0].IndexOf('=', StringComparison.Ordinal);
-        var (name, value) = (parts[0][..equals], parts[0][(equals + 1)..]);
-        var expired = parts.Skip(1).Any(p => p.Equals("max-age=0", StringComparison.OrdinalIgnoreCase)
-            || (p.StartsWith("expires=", StringComparison.OrdinalIgnoreCase)
-                && DateTimeOffset.TryParse(p["expires=".Length..], System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at)
-                && at < DateTimeOffset.UtcNow));
-        if (!_cookies.TryGetValue(authority, out var jar))
-        {
-            _cookies[authority] = jar = new Dictionary<string, string>(StringComparer.Ordinal);
-        }
-
-        if (expired || value.Length == 0)
-        {
-            jar.Remove(name);
-        }
-        else
-        {
-            jar[name] = value;
-        }
     }
 }
 
