@@ -86,9 +86,12 @@ public abstract class SqlResourceStore : IResourceStore, IOutbox, IStoreProbe
     }
 
     public Task<bool> RescheduleAsync(OutboxClaim claim, DateTimeOffset dueAt, string reason, CancellationToken cancellationToken)
-        => RunOutboxChangeAsync(
-            (connection, transaction) => OutboxCommands.RescheduleAsync(connection, transaction, _dialect, claim, dueAt, reason, cancellationToken),
+    {
+        var now = StoreClock.Now(Time);
+        return RunOutboxChangeAsync(
+            (connection, transaction) => OutboxCommands.RescheduleAsync(connection, transaction, _dialect, claim, now, dueAt, reason, cancellationToken),
             cancellationToken);
+    }
 
     public Task<bool> FailAsync(OutboxClaim claim, string reason, CancellationToken cancellationToken)
     {
@@ -116,9 +119,12 @@ public abstract class SqlResourceStore : IResourceStore, IOutbox, IStoreProbe
     }
 
     public Task<bool> ReleaseAsync(OutboxClaim claim, DateTimeOffset dueAt, CancellationToken cancellationToken)
-        => RunOutboxChangeAsync(
-            (connection, transaction) => OutboxCommands.ReleaseAsync(connection, transaction, _dialect, claim, dueAt, cancellationToken),
+    {
+        var now = StoreClock.Now(Time);
+        return RunOutboxChangeAsync(
+            (connection, transaction) => OutboxCommands.ReleaseAsync(connection, transaction, _dialect, claim, now, dueAt, cancellationToken),
             cancellationToken);
+    }
 
     public async Task<long> ReadSequenceAsync(string sequence, CancellationToken cancellationToken)
     {

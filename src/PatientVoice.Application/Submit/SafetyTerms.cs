@@ -18,7 +18,11 @@ public sealed class SafetyTerms
         Terms = terms;
         var alternatives = terms.Values.SelectMany(t => t).Select(Fold).Distinct(StringComparer.Ordinal)
             .OrderByDescending(t => t.Length).Select(Regex.Escape);
-        _pattern = new Regex(@"(?<![a-z0-9])(?:" + string.Join('|', alternatives) + @")(?![a-z0-9])", RegexOptions.CultureInvariant | RegexOptions.Compiled, TimeSpan.FromSeconds(1));
+        // No match timeout: the pattern is our own list of literal words (escaped) between two one-character
+        // look-arounds, so a match costs at most the text's length times the longest term, whatever a patient types.
+        // A wall-clock limit adds no protection to such a pattern and fails on a machine that is only busy: a thread
+        // descheduled for a second mid-match threw RegexMatchTimeoutException, and the submission answered 500.
+        _pattern = new Regex(@"(?<![a-z0-9])(?:" + string.Join('|', alternatives) + @")(?![a-z0-9])", RegexOptions.CultureInvariant | RegexOptions.Compiled, Regex.InfiniteMatchTimeout);
     }
 
     /// <summary>Every term by language (<c>en</c>, <c>es</c>), as written in the file.</summary>
@@ -44,7 +48,7 @@ public sealed class SafetyTerms
         var builder = new StringBuilder(text.Length);
         foreach (var c in text.ToLowerInvariant())
         {
-            builder.Append(c switch
+            var folded = c switch
             {
                 'á' or 'à' or 'â' or 'ä' => 'a',
                 'é' or 'è' or 'ê' or 'ë' => 'e',
@@ -56,9 +60,15 @@ public sealed class SafetyTerms
                 '\u2019' or '\u2018' or '`' => '\'',
                 _ when char.IsWhiteSpace(c) => ' ',
                 _ => c,
-            });
+            };
+
+            // Runs of white space become one space.
+            if (folded != ' ' || builder.Length == 0 || builder[^1] != ' ')
+            {
+                builder.Append(folded);
+            }
         }
 
-        return Regex.Replace(builder.ToString(), " {2,}", " ", RegexOptions.None, TimeSpan.FromSeconds(1));
+        return builder.ToString();
     }
 }

@@ -16,14 +16,20 @@ internal static class OutboxCommands
         var parameters = new SqlParameterList(dialect);
         var at = parameters.Add(now.ToUnixTimeMilliseconds());
         await using var command = parameters.CreateCommand(connection, transaction, $"""
-            INSERT INTO outbox (topic, key, payload, state, attempts, enqueued_at, due_at)
-            VALUES ({parameters.Add(message.Topic)}, {parameters.Add(message.Key)}, {parameters.Add(message.Payload)}, 0, 0, {at}, {at})
+            INSERT INTO outbox (topic, key, payload, state, attempts, enqueued_at, due_at, scheduled_at)
+            VALUES ({parameters.Add(message.Topic)}, {parameters.Add(message.Key)}, {parameters.Add(message.Payload)}, 0, 0, {at}, {at}, {at})
             ON CONFLICT (topic, key) DO NOTHING
             """);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <summary>Leases up to <paramref name="maxCount"/> due messages of <paramref name="topic"/> until <paramref name="leaseUntil"/>.</summary>
+    /// <summary>
+    /// Leases up to <paramref name="maxCount"/> due messages of <paramref name="topic"/> until <paramref name="leaseUntil"/>.
+    /// Due: its due time has come, or it was scheduled at a time still ahead of <paramref name="now"/> (the scheduling
+    /// clock was ahead of this one, or this one stepped back): a wait measured on a clock that has since moved back
+    /// would otherwise last as long as the jump. Such a message goes early, which at-least-once delivery allows.
+    /// Leases are left to run out by this clock (taking one early would put two workers on one message).
+    /// </summary>
     public static async Task<IReadOnlyList<OutboxClaim>> ClaimAsync(
         DbConnection connection, DbTransaction? transaction, SqlDialect dialect, string topic, int maxCount, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken)
     {
@@ -33,7 +39,8 @@ internal static class OutboxCommands
             UPDATE outbox SET attempts = attempts + 1, lease_until = {parameters.Add(leaseUntil.ToUnixTimeMilliseconds())}, lease_token = {parameters.Add(Guid.NewGuid().ToString("N"))} || '-' || id
             WHERE id IN (
                 SELECT id FROM outbox
-                WHERE topic = {parameters.Add(topic)} AND state = 0 AND due_at <= {at} AND (lease_until IS NULL OR lease_until <= {at})
+                WHERE topic = {parameters.Add(topic)} AND state = 0 AND (due_at <= {at} OR COALESCE(scheduled_at, enqueued_at) > {at})
+                  AND (lease_until IS NULL OR lease_until <= {at})
                 ORDER BY due_at, id LIMIT {parameters.Add(maxCount)}
                 {dialect.LockRowsSkippingLocked})
             RETURNING {OutboxRows.ClaimColumns}
@@ -61,14 +68,14 @@ internal static class OutboxCommands
         return value is null or DBNull ? 0 : Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    public static Task<bool> ReleaseAsync(DbConnection connection, DbTransaction? transaction, SqlDialect dialect, OutboxClaim claim, DateTimeOffset dueAt, CancellationToken cancellationToken)
-        => FinishAsync(connection, transaction, dialect, claim, p => $"due_at = {p.Add(dueAt.ToUnixTimeMilliseconds())}, attempts = attempts - 1", cancellationToken);
+    public static Task<bool> ReleaseAsync(DbConnection connection, DbTransaction? transaction, SqlDialect dialect, OutboxClaim claim, DateTimeOffset now, DateTimeOffset dueAt, CancellationToken cancellationToken)
+        => FinishAsync(connection, transaction, dialect, claim, p => $"due_at = {p.Add(dueAt.ToUnixTimeMilliseconds())}, scheduled_at = {p.Add(now.ToUnixTimeMilliseconds())}, attempts = attempts - 1", cancellationToken);
 
     public static Task<bool> CompleteAsync(DbConnection connection, DbTransaction? transaction, SqlDialect dialect, OutboxClaim claim, DateTimeOffset now, CancellationToken cancellationToken)
         => FinishAsync(connection, transaction, dialect, claim, p => $"state = 1, finished_at = {p.Add(now.ToUnixTimeMilliseconds())}, last_error = NULL", cancellationToken);
 
-    public static Task<bool> RescheduleAsync(DbConnection connection, DbTransaction? transaction, SqlDialect dialect, OutboxClaim claim, DateTimeOffset dueAt, string reason, CancellationToken cancellationToken)
-        => FinishAsync(connection, transaction, dialect, claim, p => $"due_at = {p.Add(dueAt.ToUnixTimeMilliseconds())}, last_error = {p.Add(reason)}", cancellationToken);
+    public static Task<bool> RescheduleAsync(DbConnection connection, DbTransaction? transaction, SqlDialect dialect, OutboxClaim claim, DateTimeOffset now, DateTimeOffset dueAt, string reason, CancellationToken cancellationToken)
+        => FinishAsync(connection, transaction, dialect, claim, p => $"due_at = {p.Add(dueAt.ToUnixTimeMilliseconds())}, scheduled_at = {p.Add(now.ToUnixTimeMilliseconds())}, last_error = {p.Add(reason)}", cancellationToken);
 
     public static Task<bool> FailAsync(DbConnection connection, DbTransaction? transaction, SqlDialect dialect, OutboxClaim claim, DateTimeOffset now, string reason, CancellationToken cancellationToken)
         => FinishAsync(connection, transaction, dialect, claim, p => $"state = 2, finished_at = {p.Add(now.ToUnixTimeMilliseconds())}, last_error = {p.Add(reason)}", cancellationToken);

@@ -17,6 +17,8 @@ internal static class PostgresSchema
         (2, "outbox", Outbox),
         (3, "keyset pages of one type in creation order", "CREATE INDEX ix_resource_type_pk ON resource (resource_type, pk);"),
         (4, "outbox sequences", OutboxSequence),
+        // When a message's due time was set, by the clock that set it (SqliteSchema says why).
+        (5, "outbox schedules keep the clock they were made by", "ALTER TABLE outbox ADD COLUMN scheduled_at bigint;"),
     ];
 
     public const string MigrationTable = """

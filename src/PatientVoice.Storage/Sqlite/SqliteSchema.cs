@@ -15,6 +15,7 @@ internal static class SqliteSchema
         (2, "outbox", Outbox),
         (3, "keyset pages of one type in creation order", ResourceTypePk),
         (4, "outbox sequences", OutboxSequence),
+        (5, "outbox schedules keep the clock they were made by", OutboxScheduledAt),
     ];
 
     /// <summary>The schema version this build writes and reads.</summary>
@@ -67,6 +68,14 @@ internal static class SqliteSchema
     // Keyset pages of one type in creation order (pk > cursor ORDER BY pk): without it a page of a large type sorts
     // the whole type (a Bulk Data export of 600,000 Observations paid ~0.1 s a page).
     private const string ResourceTypePk = "CREATE INDEX IF NOT EXISTS ix_resource_type_pk ON resource (resource_type, pk);";
+
+    /// <summary>
+    /// When a message's due time was set, by the clock of the process that set it (enqueue, reschedule, release). A claim
+    /// whose own clock is behind that takes the message as due: the wait was measured from a clock that was ahead (or
+    /// ours has stepped back since), so keeping it would park the message for the length of the clock's jump.
+    /// NULL on rows from before version 5: their enqueued_at stands in.
+    /// </summary>
+    private const string OutboxScheduledAt = "ALTER TABLE outbox ADD COLUMN scheduled_at INTEGER;";
 
     /// <summary>Counters taken inside write transactions (a subscription's event numbers).</summary>
     private const string OutboxSequence = """

@@ -140,6 +140,7 @@ public sealed class PostgresResourceStoreTests : ResourceStoreContract
     {
         var services = new ServiceCollection()
             .AddLogging()
+            .AddSingleton<TimeProvider>(Clock)
             .AddPostgresResourceStore(o => o.ConnectionString = _connectionString)
             .BuildServiceProvider();
         lock (_services)

@@ -129,6 +129,50 @@ public abstract partial class ResourceStoreContract
     }
 
     [Fact]
+    public async Task A_retry_scheduled_while_the_clock_was_ahead_is_due_as_soon_as_the_clock_steps_back()
+    {
+        Clock.StepTo(TimeSpan.FromMinutes(5));
+        await EnqueueAsync("ahead", "{}");
+        var claim = Assert.Single(await Outbox.ClaimDueAsync(Topic, 10, LongLease, default));
+        Assert.True(await Outbox.RescheduleAsync(claim, Clock.GetUtcNow().AddMinutes(1), "503 from the EHR", default));
+        Assert.Empty(await Outbox.ClaimDueAsync(Topic, 10, LongLease, default));
+
+        // Back to true time: the minute was measured from a clock five minutes ahead; waiting for it would park the
+        // message for six. It goes now (early, which at-least-once delivery allows).
+        Clock.StepTo(TimeSpan.Zero);
+        var again = Assert.Single(await Outbox.ClaimDueAsync(Topic, 10, LongLease, default));
+        Assert.Equal(2, again.Attempt);
+    }
+
+    [Fact]
+    public async Task A_message_enqueued_before_the_clock_stepped_back_is_claimed_while_the_clock_is_behind()
+    {
+        await EnqueueAsync("before-the-step", "{}");
+        await EnqueueAsync("released", "{}");
+        var released = Assert.Single(await Outbox.ClaimDueAsync(Topic, 1, LongLease, default));
+        Assert.True(await Outbox.ReleaseAsync(released, Clock.GetUtcNow().AddSeconds(1), default));
+
+        Clock.StepTo(TimeSpan.FromMinutes(-5));
+
+        var claims = await Outbox.ClaimDueAsync(Topic, 10, LongLease, default);
+        Assert.Equal(["before-the-step", "released"], claims.Select(c => c.Key).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_lease_taken_while_the_clock_was_ahead_is_not_taken_over_before_it_runs_out_by_the_clock_that_reads_it()
+    {
+        await EnqueueAsync("held", "{}");
+        Clock.StepTo(TimeSpan.FromMinutes(5));
+        Assert.Single(await Outbox.ClaimDueAsync(Topic, 10, TimeSpan.FromMinutes(1), default));
+
+        // Taking a lease early would put two workers on one message; a crashed worker's lease runs out late instead.
+        Clock.StepTo(TimeSpan.Zero);
+        Assert.Empty(await Outbox.ClaimDueAsync(Topic, 10, LongLease, default));
+        Clock.StepTo(TimeSpan.FromMinutes(6.5));
+        Assert.Single(await Outbox.ClaimDueAsync(Topic, 10, LongLease, default));
+    }
+
+    [Fact]
     public async Task A_failed_message_is_never_claimed_again_and_keeps_the_reason()
     {
         await EnqueueAsync("refused", "{}");

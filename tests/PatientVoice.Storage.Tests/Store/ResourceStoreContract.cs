@@ -13,6 +13,9 @@ public abstract partial class ResourceStoreContract : IAsyncLifetime
 
     protected IResourceStore Store => _store ?? throw new InvalidOperationException("The store is not initialized.");
 
+    /// <summary>The store's clock (each adapter registers it as the store's <see cref="TimeProvider"/>): true time unless a test steps it.</summary>
+    protected SteppedClock Clock { get; } = new();
+
     /// <summary>A new, empty, initialized store.</summary>
     protected abstract Task<IResourceStore> CreateStoreAsync();
 

@@ -13,6 +13,7 @@ public sealed class SqliteResourceStoreTests : ResourceStoreContract
     {
         _services = new ServiceCollection()
             .AddLogging()
+            .AddSingleton<TimeProvider>(Clock)
             .AddSqliteResourceStore(o => o.Path = Path.Combine(_directory, "store.db"))
             .BuildServiceProvider();
         var store = _services.GetRequiredService<IResourceStore>();

@@ -31,8 +31,8 @@ public sealed class SqliteSchemaVersionTests : IDisposable
             await session.CommitAsync(default);
         }
 
-        // What a file written before versions were kept looks like: version 0, the last two steps missing.
-        await ExecuteAsync("DROP TABLE outbox_sequence; DROP INDEX ix_resource_type_pk; PRAGMA user_version = 0;");
+        // What a file written before versions were kept looks like: version 0, the steps after the outbox missing.
+        await ExecuteAsync("DROP TABLE outbox_sequence; DROP INDEX ix_resource_type_pk; ALTER TABLE outbox DROP COLUMN scheduled_at; PRAGMA user_version = 0;");
 
         var migrated = await OpenStoreAsync();
 
@@ -40,6 +40,7 @@ public sealed class SqliteSchemaVersionTests : IDisposable
         Assert.NotNull(await migrated.ReadAsync("Goal", "kept", default));
         Assert.Equal(1L, await ScalarAsync("SELECT COUNT(*) FROM sqlite_master WHERE name IN ('outbox_sequence') AND type = 'table'"));
         Assert.Equal(1L, await ScalarAsync("SELECT COUNT(*) FROM sqlite_master WHERE name = 'ix_resource_type_pk'"));
+        Assert.Equal(1L, await ScalarAsync("SELECT COUNT(*) FROM pragma_table_info('outbox') WHERE name = 'scheduled_at'"));
     }
 
     [Fact]

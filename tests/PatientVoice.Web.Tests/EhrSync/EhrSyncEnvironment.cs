@@ -114,7 +114,14 @@ internal sealed class EhrSyncEnvironment : IAsyncDisposable
             response.Source = new ResourceReference($"Patient/{patient}");
         }
 
-        return await FhirJson.ReadAsync<QuestionnaireResponse>(await client.PostAsync("QuestionnaireResponse", FhirJson.Content(response)));
+        using var answer = await client.PostAsync("QuestionnaireResponse", FhirJson.Content(response));
+        if (!answer.IsSuccessStatusCode)
+        {
+            // The server's own account of the failure (ids, types and stack traces only; no answers are logged).
+            throw new Xunit.Sdk.XunitException($"POST QuestionnaireResponse answered {(int)answer.StatusCode}: {await answer.Content.ReadAsStringAsync()}\n{PatientVoice.RecentOutput}");
+        }
+
+        return await FhirJson.ReadAsync<QuestionnaireResponse>(answer);
     }
 
     /// <summary>Waits until the write-back Task of this response version reaches <paramref name="businessStatus"/> (or fails the test with the Task as it stands).</summary>
