@@ -35,6 +35,19 @@ internal sealed partial class PatientBrowser : IDisposable
         return browser;
     }
 
+    /// <summary>
+    /// Someone who received a one-time link (docs/adr/0029) opens it on a device of their own: no portal, no EHR, a
+    /// session made by the link (a kiosk link: no check). Fails unless the link leads to its form.
+    /// </summary>
+    public static async Task<PatientBrowser> OpenLinkAsync(LaunchFixture fixture, Uri link)
+    {
+        ArgumentNullException.ThrowIfNull(link);
+        var browser = new PatientBrowser(fixture);
+        using var opened = await browser.Browser.GetAsync(link.AbsoluteUri);
+        Assert.StartsWith("/patient/questionnaire/", opened.RedirectLocation().OriginalString, StringComparison.Ordinal);
+        return browser;
+    }
+
     public async Task<(HttpStatusCode Status, string Html, Uri? Location)> GetAsync(string path)
     {
         using var response = await Browser.GetAsync(new Uri(_fixture.AppUrl, path).AbsoluteUri);
