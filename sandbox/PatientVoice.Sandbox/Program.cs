@@ -12,6 +12,7 @@ using PatientVoice.Sandbox.Faults;
 using PatientVoice.Sandbox.CdsHooks;
 using PatientVoice.Sandbox.Keys;
 using PatientVoice.Sandbox.Launcher;
+using PatientVoice.Sandbox.Messages;
 using PatientVoice.Sandbox.PatientVoiceApp;
 using PatientVoice.Sandbox.Subscriber;
 using PatientVoice.Sandbox.Users;
@@ -64,6 +65,8 @@ builder.Services.AddHttpClient(CdsHooksClient.HttpClientName, c => c.Timeout = T
 // The EHR as a subscriber to PatientVoice's notifications (Sandbox:SubscribeToPatientVoice): open charts refresh.
 builder.Services.AddSingleton<PatientVoiceActivity>();
 builder.Services.AddSingleton<PatientVoiceApi>();
+builder.Services.AddSingleton<ClinicOutbox>();
+builder.Services.AddSingleton<PatientVoiceInvitations>();
 builder.Services.AddHttpClient(PatientVoiceApi.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10));
 builder.Services.AddHostedService<PatientVoiceSubscriber>();
 builder.Services.AddExceptionHandler<EhrOperationOutcomeHandler>();

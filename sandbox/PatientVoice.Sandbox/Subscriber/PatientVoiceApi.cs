@@ -18,7 +18,7 @@ public sealed class SubscriberTokenException(string message) : Exception(message
 public sealed class PatientVoiceApi(IHttpClientFactory factory, IOptions<SandboxOptions> options, SandboxKeys keys, TimeProvider clock)
 {
     public const string HttpClientName = "patientvoice-api";
-    public const string Scopes = "system/Subscription.cruds system/QuestionnaireResponse.rs system/Questionnaire.rs";
+    public const string Scopes = "system/Subscription.cruds system/QuestionnaireResponse.rs system/Questionnaire.rs system/Task.c";
 
     private readonly SemaphoreSlim _gate = new(1, 1);
     private (string Token, DateTimeOffset Expires)? _token;

@@ -3,8 +3,11 @@ using Microsoft.Extensions.Logging;
 using PatientVoice.Application.Interactions;
 using PatientVoice.Application.ReadModels;
 using PatientVoice.Application.Validation;
+using PatientVoice.Application.Write;
 using PatientVoice.Fhir.Conformance;
 using PatientVoice.Fhir.Errors;
+using PatientVoice.Fhir.Serialization;
+using PatientVoice.Storage;
 using FhirTask = Hl7.Fhir.Model.Task;
 
 namespace PatientVoice.Application.Invitations;
@@ -12,10 +15,10 @@ namespace PatientVoice.Application.Invitations;
 /// <summary>
 /// The one-time link use case (docs/adr/0029), the same for every door (the clinician pages, <c>Patient/$invite</c>):
 /// create an invitation for one patient and one visit, find it by its token, check the date of birth, mark it opened,
-/// close it on the first submission, revoke it. The rules live here once: the token's strength, what is stored (hashes
+/// close it in the transaction of its first submission, revoke it. The rules live here once: the token's strength, what is stored (hashes
 /// only), when a link expires (after the visit day) and which states let it in.
 /// </summary>
-public sealed partial class Invitations(RecordReader records, ResourceWrites writes, QuestionnaireLookup questionnaires, TimeProvider time, ILogger<Invitations> logger)
+public sealed partial class Invitations(RecordReader records, ResourceWrites writes, ResourceWriter writer, QuestionnaireLookup questionnaires, TimeProvider time, ILogger<Invitations> logger)
 {
     /// <summary>The form a link opens when the inviter names none.</summary>
     public const string DefaultQuestionnaire = "http://patientvoice.example.org/fhir/Questionnaire/before-your-visit";
@@ -157,20 +160,34 @@ public sealed partial class Invitations(RecordReader records, ResourceWrites wri
     }
 
     /// <summary>
-    /// Closes the invitation after its response was submitted (the link is then spent); <paramref name="responseId"/>
-    /// becomes the Task's output. Called by the patient pages right after the submission use case.
+    /// Closes the invitation INSIDE the transaction that stores its response (<paramref name="session"/>): the Task is
+    /// read there (the store keeps concurrent writers out of it until the commit), must still let the link in, and is
+    /// written completed with <paramref name="responseId"/> as its output at the version read. A link that was spent,
+    /// revoked or expired meanwhile — by a second device, a second tab, the clinic — throws
+    /// <see cref="InvitationClosedException"/>, which rolls the whole submission back: one submission per link, and no
+    /// submission without its Task completed.
     /// </summary>
-    public async Task<Invitation?> CompleteAsync(string invitationId, string responseId, CancellationToken cancellationToken)
+    public async Task CompleteWithinAsync(IResourceWriteSession session, string invitationId, string responseId, CancellationToken cancellationToken)
     {
-        if (await ReadAsync(invitationId, cancellationToken) is not { } invitation || invitation.StoredState is InvitationState.Submitted or InvitationState.Revoked)
+        ArgumentNullException.ThrowIfNull(session);
+        var now = time.GetUtcNow();
+        var stored = await session.ReadAsync("Task", invitationId, cancellationToken);
+        var task = stored is { IsDeleted: false, Json: { } json } ? FhirSerializer.Parse<FhirTask>(json) : null;
+        var invitation = task is null ? null : InvitationTask.FromTask(task, stored!.VersionId);
+        if (invitation is null || !invitation.IsUsableAt(now))
         {
-            return null;
+            var state = invitation?.StateAt(now) ?? InvitationState.Revoked;
+            LogClosedRefused(invitationId, state.ToString());
+            throw new InvitationClosedException(state);
         }
 
         var done = invitation with { StoredState = InvitationState.Submitted, Response = "QuestionnaireResponse/" + responseId };
-        var written = await WriteAsync(done, InvitationTask.ToTask(done), cancellationToken);
+        var completed = InvitationTask.ToTask(done);
+        completed.Id = invitationId;
+        completed.ExecutionPeriod = task!.ExecutionPeriod;
+        var prepared = await writer.PrepareAsync(completed, cancellationToken);
+        await writer.UpdateAsync(session, "Task", invitationId, prepared, stored!.VersionId, cancellationToken);
         LogCompleted(invitationId);
-        return written;
     }
 
     /// <summary>Revokes the link (a submitted one stays submitted); null when there is no such invitation.</summary>
@@ -215,4 +232,7 @@ public sealed partial class Invitations(RecordReader records, ResourceWrites wri
 
     [LoggerMessage(EventId = 7003, Level = LogLevel.Information, Message = "Invitation revoked: Task/{Id}")]
     private partial void LogRevoked(string id);
+
+    [LoggerMessage(EventId = 7004, Level = LogLevel.Warning, Message = "A submission through the link of Task/{Id} was refused: the invitation is {State}; nothing stored")]
+    private partial void LogClosedRefused(string id, string state);
 }

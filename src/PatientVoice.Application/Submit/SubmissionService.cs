@@ -35,7 +35,16 @@ public sealed partial class SubmissionService(
     public static bool IsSubmission(Resource resource) => ResponseRules.IsSubmission(resource);
 
     /// <summary>Stores a submitted response as <paramref name="target"/> asks, with what it yields.</summary>
-    public async Task<WriteOutcome> SubmitAsync(QuestionnaireResponse response, SubmitTarget target, CancellationToken cancellationToken)
+    public Task<WriteOutcome> SubmitAsync(QuestionnaireResponse response, SubmitTarget target, CancellationToken cancellationToken)
+        => SubmitAsync(response, target, null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="SubmitAsync(QuestionnaireResponse, SubmitTarget, CancellationToken)"/>; <paramref name="settles"/>,
+    /// when given, writes more in the submission's own transaction once the response is written (it is given the stored
+    /// response): what the submission settles stands or falls with it — a one-time link's invitation completed with
+    /// this response as its output (docs/adr/0029). When it throws, nothing of the submission is stored.
+    /// </summary>
+    public async Task<WriteOutcome> SubmitAsync(QuestionnaireResponse response, SubmitTarget target, Func<IResourceWriteSession, StoredResource, Task>? settles, CancellationToken cancellationToken)
     {
         var plan = await PlanAsync(response, target, cancellationToken);
         if (plan.Existing is { } existing)
@@ -49,8 +58,14 @@ public sealed partial class SubmissionService(
         try
         {
             // The write-back to the EHR is queued in the same transaction: stored submissions, and only they, get delivered.
-            written = await transactions.RunAsync(entries, null, cancellationToken,
-                (session, outcomes) => EnqueueAsync(session, outcomes, response, cancellationToken));
+            written = await transactions.RunAsync(entries, null, cancellationToken, async (session, outcomes) =>
+            {
+                await EnqueueAsync(session, outcomes, response, cancellationToken);
+                if (settles is not null)
+                {
+                    await settles(session, outcomes[0].Stored ?? throw new InvalidOperationException("The submitted response was not written."));
+                }
+            });
         }
         catch (BundleEntryFailedException failure) when (failure.Index == 0)
         {

@@ -91,7 +91,10 @@ public sealed partial class PatientResponses(
         return stored;
     }
 
-    /// <summary>Submits the draft <paramref name="id"/> at <paramref name="version"/>; says whether it was flagged for prompt attention.</summary>
+    /// <summary>
+    /// Submits the draft <paramref name="id"/> at <paramref name="version"/>; says whether it was flagged for prompt attention.
+    /// <see cref="InvitationClosedException"/> (nothing stored) when the session's link was spent, revoked or expired meanwhile.
+    /// </summary>
     public async Task<(StoredResource Stored, bool Flagged)> SubmitAsync(PatientContext context, PatientQuestionnaire questionnaire, string id, int version, CancellationToken cancellationToken)
     {
         var draft = await RequireOwnAsync(context, id, cancellationToken);
@@ -100,15 +103,14 @@ public sealed partial class PatientResponses(
         // The draft was stored by the server (SaveDraftAsync): what it says it was carried forward from stands. The
         // server's rules (the carried goals' ids checked again, the safety flag) are applied by the submission itself, as for every door.
         CarriedIdentities.SetCarriedFrom(response, CarriedIdentities.CarriedFrom(draft));
-        var outcome = await submissions.SubmitAsync(response, new SubmitTarget.Update(id, version), cancellationToken);
+        // Through a one-time link, the invitation is completed in the submission's own transaction: the first submission
+        // spends the link, a second one (another device, another tab) is refused with nothing stored (docs/adr/0029).
+        var outcome = context.Session.Invitation is { } invitation
+            ? await submissions.SubmitAsync(response, new SubmitTarget.Update(id, version),
+                (session, stored) => invitations.CompleteWithinAsync(session, invitation, stored.Id, cancellationToken), cancellationToken)
+            : await submissions.SubmitAsync(response, new SubmitTarget.Update(id, version), cancellationToken);
         var flagged = ReviewFlag.IsFlagged(response);
         LogSubmitted(outcome.Stored.Id, outcome.Stored.VersionId, flagged);
-        if (context.Session.Invitation is { } invitation)
-        {
-            // The link is spent by its first submission.
-            await invitations.CompleteAsync(invitation, outcome.Stored.Id, cancellationToken);
-        }
-
         return (outcome.Stored, flagged);
     }
 

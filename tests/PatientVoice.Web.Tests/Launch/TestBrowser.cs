@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using PatientVoice.Testing;
 
 namespace PatientVoice.Web.Tests.Launch;
@@ -10,9 +11,41 @@ namespace PatientVoice.Web.Tests.Launch;
 /// </summary>
 internal sealed class TestBrowser : IDisposable
 {
-    // Minutes, not the default 100 s: the first write of a run waits for the validator to warm up on a busy machine.
-    private readonly HttpClient _http = new(new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false, UseProxy = false }) { Timeout = TimeSpan.FromMinutes(5) };
+    private readonly HttpClient _http;
     private readonly CookieJar _cookies = new();
+
+    /// <param name="source">
+    /// The loopback address the browser connects from (127.0.0.1 when null): a device of its own as the server sees it,
+    /// e.g. so the one-time link's per-address look-up limit counts this browser apart from the other tests' ones.
+    /// </param>
+    public TestBrowser(IPAddress? source = null)
+    {
+        var handler = new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false, UseProxy = false };
+        if (source is not null)
+        {
+            handler.ConnectCallback = async (context, cancellationToken) =>
+            {
+                var socket = new Socket(source.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                try
+                {
+                    socket.Bind(new IPEndPoint(source, 0));
+                    await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
+                    return new NetworkStream(socket, ownsSocket: true);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            };
+        }
+
+        // Minutes, not the default 100 s: the first write of a run waits for the validator to warm up on a busy machine.
+        _http = new HttpClient(handler) { Timeout = TimeSpan.FromMinutes(5) };
+    }
+
+    /// <summary>A loopback address of its own (127.x.y.z), for <see cref="TestBrowser(IPAddress)"/>.</summary>
+    public static IPAddress NewLoopbackAddress() => new([127, (byte)Random.Shared.Next(1, 255), (byte)Random.Shared.Next(1, 255), (byte)Random.Shared.Next(2, 255)]);
 
     public string? AcceptLanguage { get; set; }
 

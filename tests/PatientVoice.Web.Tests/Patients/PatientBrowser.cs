@@ -13,9 +13,13 @@ internal sealed partial class PatientBrowser : IDisposable
 {
     private readonly LaunchFixture _fixture;
 
-    private PatientBrowser(LaunchFixture fixture) => _fixture = fixture;
+    private PatientBrowser(LaunchFixture fixture, System.Net.IPAddress? source = null)
+    {
+        _fixture = fixture;
+        Browser = new TestBrowser(source);
+    }
 
-    public TestBrowser Browser { get; } = new();
+    public TestBrowser Browser { get; }
 
     public static async Task<PatientBrowser> SignInAsync(LaunchFixture fixture, string patient, string user)
     {
@@ -32,6 +36,20 @@ internal sealed partial class PatientBrowser : IDisposable
         var launch = await fixture.EhrLaunchAsync(new { patient, user = staff });
         using var signedIn = await fixture.LaunchAsync(browser.Browser, $"/launch/clinician?iss={fixture.Iss}&launch={launch}", staff);
         Assert.Equal("/clinician", signedIn.RedirectLocation().OriginalString);
+        return browser;
+    }
+
+    /// <summary>
+    /// Someone who received a one-time link (docs/adr/0029) opens it on a device of their own: no portal, no EHR, a
+    /// session made by the link (a kiosk link: no check), connecting from an address of its own (the link's look-ups
+    /// are limited per address). Fails unless the link leads to its form.
+    /// </summary>
+    public static async Task<PatientBrowser> OpenLinkAsync(LaunchFixture fixture, Uri link)
+    {
+        ArgumentNullException.ThrowIfNull(link);
+        var browser = new PatientBrowser(fixture, TestBrowser.NewLoopbackAddress());
+        using var opened = await browser.Browser.GetAsync(link.AbsoluteUri);
+        Assert.StartsWith("/patient/questionnaire/", opened.RedirectLocation().OriginalString, StringComparison.Ordinal);
         return browser;
     }
 

@@ -57,7 +57,7 @@ public abstract class PatientPageModel(PatientContextAccessor contexts) : PageMo
 
         if (page == "/Patient/Index")
         {
-            return usable ? Redirect("/patient/questionnaire/" + Uri.EscapeDataString(questionnaireId)) : RedirectToPage("/Patient/Error", new { reason = "not-found" });
+            return usable ? Redirect("/patient/questionnaire/" + Uri.EscapeDataString(questionnaireId)) : Redirect(Invite.ClosedModel.Path);
         }
 
         var id = context.RouteData.Values["id"] as string;
@@ -65,6 +65,8 @@ public abstract class PatientPageModel(PatientContextAccessor contexts) : PageMo
         return page switch
         {
             "/Patient/Questionnaire" or "/Patient/Review" when sameForm && usable => null,
+            // Spent (here or on another device), revoked or expired: the link's own plain page, 410, nothing stored.
+            "/Patient/Questionnaire" or "/Patient/Review" when sameForm => Redirect(Invite.ClosedModel.Path),
             "/Patient/Sent" when sameForm => null,
             "/Patient/Language" => null,
             _ => RedirectToPage("/Patient/Error", new { reason = "not-found" }),

@@ -53,6 +53,16 @@ public sealed class ReviewModel(PatientContextAccessor contexts, PatientQuestion
             var (stored, _) = await responses.SubmitAsync(Patient, form, DraftId, DraftVersion, cancellationToken);
             return RedirectToPage("/Patient/Sent", new { id, response = stored.Id });
         }
+        catch (Application.Invitations.InvitationClosedException)
+        {
+            // A one-time link spent meanwhile (another device or tab sent first), revoked or expired: nothing was stored.
+            return Redirect(Invite.ClosedModel.Path);
+        }
+        catch (PreconditionFailedException) when (Patient.IsLink)
+        {
+            // The draft moved on: through a link, most likely sent from another tab; the link's page says where it stands.
+            return RedirectToPage("/Patient/Questionnaire", new { id });
+        }
         catch (PreconditionFailedException)
         {
             Problems = [T["ChangedElsewhere"]];
