@@ -21,7 +21,9 @@ public sealed class SafetyTerms
         // No match timeout: the pattern is our own list of literal words (escaped) between two one-character
         // look-arounds, so a match costs at most the text's length times the longest term, whatever a patient types.
         // A wall-clock limit adds no protection to such a pattern and fails on a machine that is only busy: a thread
-        // descheduled for a second mid-match threw RegexMatchTimeoutException, and the submission answered 500.
+        // descheduled for a second mid-match threw RegexMatchTimeoutException, and the submission answered 500. Measured
+        // with the old pattern and its 1 s limit, 64 threads matching an ordinary answer on this 2-core machine at load
+        // average 39-54 (a full test run beside it): 159 timeouts in 1.26 million matches in 60 s.
         _pattern = new Regex(@"(?<![a-z0-9])(?:" + string.Join('|', alternatives) + @")(?![a-z0-9])", RegexOptions.CultureInvariant | RegexOptions.Compiled, Regex.InfiniteMatchTimeout);
     }
 
