@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using Hl7.Fhir.Model;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using PatientVoice.Fhir;
 using PatientVoice.Fhir.Conformance;
@@ -13,11 +14,9 @@ using PatientVoice.Storage;
 using PatientVoice.Storage.Indexing;
 using PatientVoice.Storage.Search;
 using PatientVoice.Testing;
-using PatientVoice.Web.Clinicians;
 using PatientVoice.Web.Clinicians.Presentation;
 using PatientVoice.Application.Clinicians.Summary;
-using PatientVoice.Application.Write;
-using PatientVoice.Web.FhirApi.Write;
+using PatientVoice.Application;
 
 namespace PatientVoice.Benchmarks;
 
@@ -55,8 +54,9 @@ internal static class ClinicianSummaryBenchmark
         services.AddFhirConformance(_ => { });
         services.AddSingleton(sp => new SearchParameterRegistry().AddDefinitions(sp.GetRequiredService<ConformancePackage>().SearchParameters));
         services.AddSqliteResourceStore(o => o.Path = database);
-        services.AddSingleton<ResourceWriter>();
-        services.AddClinicians();
+        // The summary is a use case of the application core (since issue 13), registered with the others as Program.cs does.
+        services.AddMemoryCache(options => options.SizeLimit = 1000);
+        services.AddPatientVoiceApplication(new ConfigurationBuilder().Build());
         await using var provider = services.BuildServiceProvider();
         var reader = provider.GetRequiredService<ClinicianSummaryReader>();
 

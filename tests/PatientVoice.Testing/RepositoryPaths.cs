@@ -23,6 +23,12 @@ public static class RepositoryPaths
     /// </summary>
     public static string SandboxAssembly { get; } = Path.Combine(SandboxProject, "bin", BuildConfiguration(), "net10.0", "PatientVoice.Sandbox.dll");
 
+    /// <summary>
+    /// The load generators' build output (tests/PatientVoice.Benchmarks) for the configuration these binaries were built
+    /// with; a test project that runs it references it (ReferenceOutputAssembly="false") so that it is built first.
+    /// </summary>
+    public static string BenchmarksAssembly { get; } = Path.Combine(Root, "tests", "PatientVoice.Benchmarks", "bin", BuildConfiguration(), "net10.0", "PatientVoice.Benchmarks.dll");
+
     private static string BuildConfiguration()
         => new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent?.Name ?? "Debug";
 

@@ -1,0 +1,196 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Xunit.Abstractions;
+
+namespace PatientVoice.EndToEnd.Tests.BenchmarkSmoke;
+
+/// <summary>
+/// The benchmarks that load the server over HTTP or time the validator (docs/benchmarks.md), each run once as its documented
+/// command with tiny parameters, so that CI sees at once when one stops working. They check what a reader of the benchmark
+/// relies on — exit code 0, the result line and table row in their documented shape, plausible figures — never how fast:
+/// speed is measured by the benchmarks, not asserted by tests.
+/// </summary>
+[Collection(BenchmarkSmokeCollection.Name)]
+public sealed partial class ServerBenchmarkSmokeTests(ITestOutputHelper log)
+{
+    [Fact]
+    public async Task Create_reports_creates_per_second_and_latency_percentiles_with_no_failed_request()
+    {
+        var run = await BenchmarkRun.RunAsync(log, "create", "--clients", "2", "--seconds", "2", "--warmup", "1");
+
+        AssertCreateLoop(run, clients: 2, seconds: 2);
+    }
+
+    [Fact]
+    public async Task Submit_reports_submissions_per_second_and_latency_percentiles_with_no_failed_request()
+    {
+        // A longer warm-up than create: the first submissions on a fresh server are slow (with 1 s, a loaded machine
+        // finished one in the window).
+        var run = await BenchmarkRun.RunAsync(log, "submit", "--clients", "2", "--seconds", "2", "--warmup", "3");
+
+        AssertCreateLoop(run, clients: 2, seconds: 2);
+    }
+
+    [Fact]
+    public async Task Search_answers_every_request_with_the_patients_goals_and_reports_latency_percentiles()
+    {
+        // 1,000 resources over 50 patients: 6 Goals each.
+        var run = await BenchmarkRun.RunAsync(log, "search", "--resources", "1000", "--patients", "50", "--requests", "50", "--warmup-requests", "10");
+
+        AssertSearch(run);
+    }
+
+    [Fact]
+    public async Task Search_on_a_throwaway_postgresql_cluster_loads_the_data_set_and_answers_with_the_patients_goals()
+    {
+        var run = await BenchmarkRun.RunAsync(log, "search", "--resources", "1000", "--patients", "50", "--requests", "50", "--warmup-requests", "10", "--Storage:Provider=Postgres");
+
+        Assert.Contains(run.Output, l => l.StartsWith("PostgreSQL: a throwaway cluster on 127.0.0.1:", StringComparison.Ordinal));
+        run.Line("loading 1,000 resources over 50 patients into PostgreSQL");
+        AssertSearch(run);
+    }
+
+    [Fact]
+    public async Task Export_writes_every_loaded_resource_and_reports_throughput_and_server_memory()
+    {
+        var run = await BenchmarkRun.RunAsync(log, "export", "--resources", "1000", "--patients", "50");
+
+        Assert.True(run.ExitCode == 0, run.Transcript);
+        Assert.DoesNotContain(run.Output, l => l.StartsWith("WARNING", StringComparison.Ordinal));
+        var exported = Exported().Match(run.Line("exported "));
+        Assert.True(exported.Success, run.Transcript);
+        var row = run.ResultRow(); // | store | resources | seconds | resources/s | RSS before | peak | growth |
+        Assert.True(row.Count == 7, run.Transcript);
+        Assert.Equal("SQLite", row[0]);
+        // Every resource loaded, and what the server stores of its own beside them (e.g. the Questionnaires it seeds).
+        Assert.True(BenchmarkRun.Number(row[1]) >= 1000, run.Transcript);
+        Assert.Equal(exported.Groups["resources"].Value, row[1]);
+        Assert.True(BenchmarkRun.Number(row[2]) > 0 && BenchmarkRun.Number(row[3]) > 0, run.Transcript);
+        var (before, peak) = (BenchmarkRun.Number(row[4]), BenchmarkRun.Number(row[5]));
+        Assert.True(before > 0 && peak >= before, $"RSS before {before} MiB, peak {peak} MiB\n{run.Transcript}");
+    }
+
+    [Fact]
+    public async Task Startup_reports_launch_to_the_first_accepted_goal()
+    {
+        var run = await BenchmarkRun.RunAsync(log, "startup", "--runs", "1");
+
+        Assert.True(run.ExitCode == 0, run.Transcript);
+        var match = StartupRun().Match(run.Line("run 1: "));
+        Assert.True(match.Success, run.Transcript);
+        var (bound, accepted) = (BenchmarkRun.Number(match.Groups["bound"].Value), BenchmarkRun.Number(match.Groups["accepted"].Value));
+        Assert.True(bound > 0 && accepted >= bound, $"port bound {bound} ms, first 201 {accepted} ms\n{run.Transcript}");
+        var row = run.ResultRow(); // | runs | port bound (median) | first 201 (median) (min-max) | that request (median) |
+        Assert.True(row.Count == 4, run.Transcript);
+        Assert.Equal(1, BenchmarkRun.Number(row[0]));
+        Assert.Equal(bound, BenchmarkRun.Number(row[1]));
+        Assert.StartsWith(accepted.ToString(CultureInfo.InvariantCulture) + " (", row[2], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Clinician_summary_builds_the_summary_of_the_submitted_months_and_reports_latency_percentiles()
+    {
+        var run = await BenchmarkRun.RunAsync(log, "clinician-summary", "--months", "3", "--other-patients", "5", "--iterations", "5", "--warmup", "1");
+
+        // Exit code 1 is the benchmark's documented verdict on its target (p95 > 300 ms), a speed, which a test does not judge.
+        Assert.True(run.ExitCode == 0 || (run.ExitCode == 1 && BenchmarkRun.Number(run.ResultRow()[4]) > 300), run.Transcript);
+        var summary = ClinicianSummary().Match(run.Line("summary of Patient/five-years: "));
+        Assert.True(summary.Success, run.Transcript);
+        Assert.True(int.Parse(summary.Groups["forms"].Value, CultureInfo.InvariantCulture) > 0, run.Transcript);
+        Assert.True(int.Parse(summary.Groups["goals"].Value, CultureInfo.InvariantCulture) > 0, run.Transcript);
+        PrintedLatencies.Parse(run.Line("clinician summary, 3 months of submissions, 5 builds after 1 warm-up: ")).AssertPlausible(5);
+        var row = run.ResultRow(); // | months | forms | builds | p50 | p95 | p99 | max |
+        Assert.True(row.Count == 7, run.Transcript);
+        Assert.Equal([3, 12, 5], row.Take(3).Select(BenchmarkRun.Number));
+        AssertOrdered(row.Skip(3).Select(BenchmarkRun.Number), run);
+    }
+
+    [Fact]
+    public async Task Validation_times_every_valid_example_and_completed_response_and_finds_none_invalid()
+    {
+        var run = await BenchmarkRun.RunAsync(log, "validation", "3");
+
+        Assert.True(run.ExitCode == 0, run.Transcript);
+        Assert.Matches(ColdValidation(), run.Line("package load: "));
+        var rows = run.Output.Where(l => l.StartsWith("| ", StringComparison.Ordinal) && !l.StartsWith("| resource |", StringComparison.Ordinal))
+            .Select(l => l.Split('|').Select(c => c.Trim()).ToArray()[1..^1])
+            .ToList();
+        Assert.DoesNotContain(rows, r => r[0].Contains("INVALID", StringComparison.Ordinal));
+        var examples = Directory.GetFiles(Path.Combine(Testing.RepositoryPaths.Root, "profiles", "examples"), "*-valid.json").Select(Path.GetFileName);
+        Assert.All(examples, e => Assert.Contains(rows, r => r[0] == e));
+        var responses = Directory.GetFiles(Testing.RepositoryPaths.CompletedResponses, "*.json").Select(f => "QR vs Questionnaire " + Path.GetFileName(f));
+        Assert.All(responses, r => Assert.Contains(rows, row => row[0] == r));
+        Assert.Contains(rows, r => r[0].StartsWith("Questionnaire ", StringComparison.Ordinal));
+        Assert.All(rows, r =>
+        {
+            var (median, p95) = (BenchmarkRun.Number(r[2]), BenchmarkRun.Number(r[3]));
+            Assert.True(median >= 0 && median <= p95, $"median and p95 not a time in order: {string.Join(" | ", r)}");
+        });
+    }
+
+    // create and submit: "created N in S s = X creates/s; failed 0", the latency summary, and
+    // | clients | seconds | creates/s | p50 | p95 | p99 | max | failed | CPU server / load generator |
+    private static void AssertCreateLoop(BenchmarkRun run, int clients, int seconds)
+    {
+        Assert.True(run.ExitCode == 0, run.Transcript);
+        var created = Created().Match(run.Line("created "));
+        Assert.True(created.Success, run.Transcript);
+        var count = int.Parse(created.Groups["count"].Value, CultureInfo.InvariantCulture);
+        Assert.True(count > 0, $"nothing created in the window\n{run.Transcript}");
+        Assert.Equal("0", created.Groups["failed"].Value);
+        PrintedLatencies.Parse(run.Line("latency (201s): ")).AssertPlausible(count);
+        var row = run.ResultRow();
+        Assert.True(row.Count == 9, run.Transcript);
+        Assert.Equal(clients, BenchmarkRun.Number(row[0]));
+        Assert.Equal(seconds, BenchmarkRun.Number(row[1]));
+        Assert.True(Math.Abs(BenchmarkRun.Number(row[2]) - ((double)count / seconds)) <= 0.5, $"creates/s is not created / window\n{run.Transcript}");
+        AssertOrdered(row.Skip(3).Take(4).Select(BenchmarkRun.Number), run);
+        Assert.Equal("0", row[7]);
+        Assert.Matches(@"^\d+% / \d+%$", row[8]);
+    }
+
+    // "Goal?patient= over 1,000 resources, 1 client(s), 50 requests after 10 warm-up: <latencies>",
+    // "  X requests/s; mean 6.0 Goals per answer (expected 6.0: …); failed 0; …", and
+    // | resources | clients | requests | p50 | p95 | p99 | max | Goals per answer |
+    private static void AssertSearch(BenchmarkRun run)
+    {
+        Assert.True(run.ExitCode == 0, run.Transcript);
+        Assert.DoesNotContain(run.Output, l => l.StartsWith("WARNING", StringComparison.Ordinal));
+        PrintedLatencies.Parse(run.Line("Goal?patient= over 1,000 resources, 1 client(s), 50 requests after 10 warm-up: ")).AssertPlausible(50);
+        var answers = SearchAnswers().Match(run.Line(" Goals per answer "));
+        Assert.True(answers.Success, run.Transcript);
+        Assert.Equal(answers.Groups["expected"].Value, answers.Groups["mean"].Value);
+        Assert.Equal("6.0", answers.Groups["mean"].Value);
+        Assert.Equal("0", answers.Groups["failed"].Value);
+        var row = run.ResultRow();
+        Assert.True(row.Count == 8, run.Transcript);
+        Assert.Equal([1000, 1, 50], row.Take(3).Select(BenchmarkRun.Number));
+        AssertOrdered(row.Skip(3).Take(4).Select(BenchmarkRun.Number), run);
+        Assert.Equal(6.0, BenchmarkRun.Number(row[7]));
+    }
+
+    // p50 ≤ p95 ≤ p99 ≤ max, all positive; max is printed to 0.1 ms, the percentiles to 0.01 ms.
+    private static void AssertOrdered(IEnumerable<double> percentiles, BenchmarkRun run)
+    {
+        var values = percentiles.ToList();
+        Assert.True(values[0] > 0 && values.Zip(values.Skip(1)).All(p => p.First <= p.Second + 0.05), $"percentiles {string.Join(", ", values)} not positive and in order\n{run.Transcript}");
+    }
+
+    [GeneratedRegex(@"^created (?<count>\d+) in \d+ s = \d+ creates/s; failed (?<failed>\d+)$")]
+    private static partial Regex Created();
+
+    [GeneratedRegex(@"^exported (?<resources>[0-9,]+) resources in [1-9]\d* files \(\d+ MiB of ndjson\) in [0-9.]+ s: \d+ resources/s; server CPU \d+% of one core$")]
+    private static partial Regex Exported();
+
+    [GeneratedRegex(@"\d+ requests/s; mean (?<mean>[0-9.]+) Goals per answer \(expected (?<expected>[0-9.]+): .*\); failed (?<failed>\d+); server CPU \d+%$")]
+    private static partial Regex SearchAnswers();
+
+    [GeneratedRegex(@"^run 1: port bound (?<bound>\d+) ms, first Goal accepted \(201\) (?<accepted>\d+) ms after launch; that request took \d+ ms; attempts [1-9]\d*$")]
+    private static partial Regex StartupRun();
+
+    [GeneratedRegex(@"^summary of Patient/five-years: (?<forms>\d+) forms shown, agenda \d+ topics, (?<goals>\d+) goals, \d+ preferences, \d+ self-knowledge items, \d+ changes$")]
+    private static partial Regex ClinicianSummary();
+
+    [GeneratedRegex(@"^package load: \d+ ms; cold first validation .*: \d+ ms; fully warm \(WarmUpAsync done\) after: \d+ ms; process so far: \d+ ms$")]
+    private static partial Regex ColdValidation();
+}
