@@ -38,8 +38,15 @@ internal static class CreateBenchmark
         }
 
         Console.WriteLine($"{kind}: {clients} clients, {warmup} s warm-up, {seconds} s measured, synchronous={settings.Synchronous ?? "(server default)"}, request logging {(settings.RequestLogging ? "on (server defaults)" : "off (Warning)")}{(args.ServerArguments.Count == 0 ? "" : ", server " + string.Join(' ', args.ServerArguments))}");
-        await using var server = await ServerProcess.StartAsync(settings, CancellationToken.None);
-        Console.WriteLine(FormattableString.Invariant($"server ready (/health/ready 200) {server.TimeToReady.TotalSeconds:F1} s after launch"));
+        var serverOptions = ServerProcess.Options(settings);
+        if (args.String("server-dll") is { } serverDll)
+        {
+            // Another build of the server (e.g. main's, kept aside), for before/after runs alternated in one session.
+            serverOptions = serverOptions with { Dll = Path.GetFullPath(serverDll) };
+        }
+
+        await using var server = await HostProcess.StartAsync(serverOptions, CancellationToken.None);
+        Console.WriteLine(FormattableString.Invariant($"server {serverOptions.Dll} (pid {server.ProcessId}) ready (/health/ready 200) {server.TimeToReady.TotalSeconds:F1} s after launch"));
         using var http = LoopbackClient.Create(server.BaseAddress, clients);
         Func<int, byte[]> body = submissions ? SubmissionBodies.ThreeGoals : GoalBody;
         var bodies = Enumerable.Range(0, 1000).Select(body).ToArray();

@@ -4,15 +4,16 @@ using PatientVoice.Benchmarks;
 //   dotnet run -c Release --project tests/PatientVoice.Benchmarks -- create --clients 16 --seconds 20
 //   dotnet run -c Release --project tests/PatientVoice.Benchmarks -- search --resources 100000
 const string Usage = """
-    create [--clients 16] [--seconds 20] [--warmup 5] [--synchronous NORMAL|FULL|OFF] [--request-logging] [--dir PATH] [--Section:Key=value ...]
+    create [--clients 16] [--seconds 20] [--warmup 5] [--synchronous NORMAL|FULL|OFF] [--request-logging] [--dir PATH] [--server-dll PATH] [--Section:Key=value ...]
         POST Goals with N concurrent clients against a fresh SQLite file; creates/s and latency percentiles.
+        --server-dll: another build of PatientVoice.Web.dll (before/after in one session).
     search [--resources 100000] [--patients 10000] [--requests 5000] [--warmup-requests 500] [--clients 1] [--batch 5000] [--db FILE] [--request-logging] [--Section:Key=value ...]
         Load the data set through the store (or reuse --db FILE if it exists), then time GET /fhir/Goal?patient=.
     An option with a colon in its name is server configuration, passed to the server's command line as it is
     (e.g. --Fhir:ValidateAgainstDefaultProfiles=false). Both wait for /health/ready before the load starts.
     --Storage:Provider=Postgres runs create and search on a throwaway PostgreSQL cluster started for the run
     (or on --Storage:Postgres:ConnectionString "...", loaded only if it holds no resources yet).
-    submit [--clients 16] [--seconds 20] [--warmup 5]
+    submit [--clients 16] [--seconds 20] [--warmup 5] [--server-dll PATH]
         POST completed "My goals" responses (3 goals each): validate + extract + store in one transaction.
     clinician-summary [--months 60] [--other-patients 200] [--iterations 500] [--warmup 50] [--db FILE]
         Submit five years of monthly responses (all four forms) for one patient through the server, then time

@@ -46,6 +46,8 @@ public sealed partial class SubmissionService(
     /// </summary>
     public async Task<WriteOutcome> SubmitAsync(QuestionnaireResponse response, SubmitTarget target, Func<IResourceWriteSession, StoredResource, Task>? settles, CancellationToken cancellationToken)
     {
+        // The questionnaire found to extract is the one the response is then validated against (one store search, not two).
+        using var sameQuestionnaire = questionnaires.Remembering();
         var plan = await PlanAsync(response, target, cancellationToken);
         if (plan.Existing is { } existing)
         {

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using PatientVoice.Fhir.Conformance;
 using Hl7.Fhir.Model;
 using Microsoft.Extensions.Caching.Memory;
@@ -17,7 +18,31 @@ public sealed class QuestionnaireLookup(IResourceStore store, SearchQueryParser 
     // Versions of one questionnaire considered for a bare url: more than any form will have.
     private const int Versions = 100;
 
-    public async Task<Questionnaire?> FindAsync(string canonical, CancellationToken cancellationToken)
+    // The answers already given inside the current unit of work (Remembering), by canonical; null outside one.
+    private readonly AsyncLocal<ConcurrentDictionary<string, Task<Questionnaire?>>?> _remembered = new();
+
+    /// <summary>
+    /// Until the result is disposed, the same canonical finds the same Questionnaire in this asynchronous flow (and the
+    /// tasks it starts) without asking the store again: one submission looks its questionnaire up to extract and again to
+    /// validate the response, and both must use the same one. Nesting keeps the outer scope's answers.
+    /// </summary>
+    public IDisposable Remembering()
+    {
+        if (_remembered.Value is not null)
+        {
+            return NoScope.Instance;
+        }
+
+        _remembered.Value = new ConcurrentDictionary<string, Task<Questionnaire?>>(StringComparer.Ordinal);
+        return new Scope(_remembered);
+    }
+
+    public Task<Questionnaire?> FindAsync(string canonical, CancellationToken cancellationToken)
+        => _remembered.Value is { } remembered
+            ? remembered.GetOrAdd(canonical, c => FindInStoreAsync(c, cancellationToken))
+            : FindInStoreAsync(canonical, cancellationToken);
+
+    private async Task<Questionnaire?> FindInStoreAsync(string canonical, CancellationToken cancellationToken)
     {
         var (url, version) = QuestionnaireCanonical.Parse(canonical);
         List<KeyValuePair<string, string>> criteria = [new("url", url), new("_sort", "-_lastUpdated")];
@@ -35,6 +60,20 @@ public sealed class QuestionnaireLookup(IResourceStore store, SearchQueryParser 
 
         // Stable: among equal versions the store's newest-written-first order stands.
         return candidates.OrderByDescending(q => q.Version, QuestionnaireVersionOrder.Instance).FirstOrDefault();
+    }
+
+    private sealed class Scope(AsyncLocal<ConcurrentDictionary<string, Task<Questionnaire?>>?> remembered) : IDisposable
+    {
+        public void Dispose() => remembered.Value = null;
+    }
+
+    private sealed class NoScope : IDisposable
+    {
+        public static NoScope Instance { get; } = new();
+
+        public void Dispose()
+        {
+        }
     }
 
     // Parsed once per stored version, not once per response.
