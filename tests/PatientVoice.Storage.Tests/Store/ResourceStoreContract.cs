@@ -1,5 +1,6 @@
 using Hl7.Fhir.Model;
 using PatientVoice.Fhir.Errors;
+using PatientVoice.Testing;
 
 namespace PatientVoice.Storage.Tests.Store;
 
@@ -14,7 +15,7 @@ public abstract partial class ResourceStoreContract : IAsyncLifetime
     protected IResourceStore Store => _store ?? throw new InvalidOperationException("The store is not initialized.");
 
     /// <summary>The store's clock (each adapter registers it as the store's <see cref="TimeProvider"/>): true time unless a test steps it.</summary>
-    protected SteppedClock Clock { get; } = new();
+    protected AdjustableClock Clock { get; } = new();
 
     /// <summary>A new, empty, initialized store.</summary>
     protected abstract Task<IResourceStore> CreateStoreAsync();

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using PatientVoice.Application.Export;
+using PatientVoice.Testing;
 using PatientVoice.Web.Tests.Launch;
 
 namespace PatientVoice.Web.Tests.Export;

@@ -150,11 +150,7 @@ public sealed class LinkHostileInputTests(LaunchFixture fixture)
         Assert.Contains("Your answers were already sent", closed, StringComparison.Ordinal);
 
         // The link itself, opened again on another device.
-        using var other = new TestBrowser(TestBrowser.NewLoopbackAddress());
-        using var reopened = await other.GetAsync(url.AbsoluteUri);
-        Assert.Equal(HttpStatusCode.Gone, reopened.StatusCode);
-        Assert.Contains("Sus respuestas ya se enviaron", await reopened.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        await AssertNoSessionAsync(other);
+        await AssertReopenedElsewhereIsGoneAsync(url, "Sus respuestas ya se enviaron");
 
         Assert.Equal(before, await Links.HeldForAsync(fixture, patient));
         using var api = Links.Client(fixture);
@@ -196,11 +192,7 @@ public sealed class LinkHostileInputTests(LaunchFixture fixture)
         Assert.Equal(HttpStatusCode.Gone, closedStatus);
         Assert.Contains("This link was cancelled", closed, StringComparison.Ordinal);
 
-        using var other = new TestBrowser(TestBrowser.NewLoopbackAddress());
-        using var reopened = await other.GetAsync(url.AbsoluteUri);
-        Assert.Equal(HttpStatusCode.Gone, reopened.StatusCode);
-        Assert.Contains("This link was cancelled", await reopened.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        await AssertNoSessionAsync(other);
+        await AssertReopenedElsewhereIsGoneAsync(url, "This link was cancelled");
 
         Assert.Equal(before, await Links.HeldForAsync(fixture, patient));
         using var api = Links.Client(fixture);
@@ -224,6 +216,16 @@ public sealed class LinkHostileInputTests(LaunchFixture fixture)
     }
 
     // Without a session the patient pages send the browser to "please open PatientVoice from your portal", never to a form.
+    // The link opened again on another device: the plain 410 page saying why, and no session.
+    private async Task AssertReopenedElsewhereIsGoneAsync(Uri url, string says)
+    {
+        using var other = new TestBrowser(TestBrowser.NewLoopbackAddress());
+        using var reopened = await other.GetAsync(url.AbsoluteUri);
+        Assert.Equal(HttpStatusCode.Gone, reopened.StatusCode);
+        Assert.Contains(says, await reopened.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        await AssertNoSessionAsync(other);
+    }
+
     private async Task AssertNoSessionAsync(TestBrowser browser)
     {
         using var form = await browser.GetAsync(new Uri(fixture.AppUrl, $"/patient/questionnaire/{Form}").AbsoluteUri);

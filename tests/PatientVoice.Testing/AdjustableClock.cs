@@ -1,7 +1,10 @@
-namespace PatientVoice.Web.Tests.Launch;
+namespace PatientVoice.Testing;
 
-/// <summary>The system clock, moved forward while a test needs it (the server under test reads its time here).</summary>
-internal sealed class AdjustableClock : TimeProvider
+/// <summary>
+/// The system's wall clock, moved by a test (as NTP or an operator steps a server's clock): given to an in-process
+/// server or store as its <see cref="TimeProvider"/>. For a server in its own process, see <see cref="ShiftedClock"/>.
+/// </summary>
+public sealed class AdjustableClock : TimeProvider
 {
     private long _offsetTicks;
 
@@ -13,6 +16,9 @@ internal sealed class AdjustableClock : TimeProvider
         Interlocked.Add(ref _offsetTicks, by.Ticks);
         return new Restore(this, by);
     }
+
+    /// <summary>From now on the clock reads true time plus <paramref name="offset"/>.</summary>
+    public void StepTo(TimeSpan offset) => Interlocked.Exchange(ref _offsetTicks, offset.Ticks);
 
     private sealed class Restore(AdjustableClock clock, TimeSpan by) : IDisposable
     {
