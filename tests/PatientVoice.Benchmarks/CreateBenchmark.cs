@@ -115,7 +115,7 @@ internal static class CreateBenchmark
         }
     }
 
-    private static byte[] GoalBody(int n)
+    internal static byte[] GoalBody(int n)
         => Encoding.UTF8.GetBytes(PatientStatedGoal.Json($"Patient/bench-{n % 100}", $"Walk to the end of the road and back without stopping ({n})"));
 
     private sealed class ClientTally

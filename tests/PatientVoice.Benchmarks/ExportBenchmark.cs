@@ -58,15 +58,19 @@ internal static class ExportBenchmark
         http.DefaultRequestHeaders.Remove("Authorization");
         http.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", ServerProcess.Authorization("system/*.rs"));
 
-        var baseline = Memory(server.ProcessId, "VmRSS");
-        ResetPeak(server.ProcessId);
+        var baseline = ProcessMemory.ResidentKiB(server.ProcessId);
+        if (!ProcessMemory.ResetPeak(server.ProcessId))
+        {
+            Console.WriteLine("note: could not reset VmHWM; the peak is from the 20 ms VmRSS samples only.");
+        }
+
         var peak = baseline;
         using var sampling = new CancellationTokenSource();
         var sampler = Task.Run(async () =>
         {
             while (!sampling.IsCancellationRequested)
             {
-                peak = Math.Max(peak, Memory(server.ProcessId, "VmRSS"));
+                peak = Math.Max(peak, ProcessMemory.ResidentKiB(server.ProcessId));
                 await Task.Delay(20).ContinueWith(_ => { }, TaskScheduler.Default);
             }
         });
@@ -110,7 +114,7 @@ internal static class ExportBenchmark
         var serverCpu = server.CpuTime - cpuBefore;
         await sampling.CancelAsync();
         await sampler;
-        var highWater = Memory(server.ProcessId, "VmHWM");
+        var highWater = ProcessMemory.PeakKiB(server.ProcessId);
         peak = Math.Max(peak, highWater);
 
         using var document = JsonDocument.Parse(manifest);
@@ -131,32 +135,5 @@ internal static class ExportBenchmark
         }
 
         return 0;
-    }
-
-    /// <summary>A size line of /proc/[pid]/status in KiB (VmRSS, VmHWM).</summary>
-    private static long Memory(int processId, string field)
-    {
-        foreach (var line in File.ReadLines($"/proc/{processId}/status"))
-        {
-            if (line.StartsWith(field + ":", StringComparison.Ordinal))
-            {
-                return long.Parse(line[(field.Length + 1)..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
-            }
-        }
-
-        return 0;
-    }
-
-    /// <summary>Resets the kernel's peak-RSS mark (VmHWM) of the process, so it measures from now.</summary>
-    private static void ResetPeak(int processId)
-    {
-        try
-        {
-            File.WriteAllText($"/proc/{processId}/clear_refs", "5");
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            Console.WriteLine("note: could not reset VmHWM; the peak is from the 20 ms VmRSS samples only.");
-        }
     }
 }

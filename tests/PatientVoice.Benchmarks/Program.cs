@@ -15,6 +15,9 @@ const string Usage = """
     (or on --Storage:Postgres:ConnectionString "...", loaded only if it holds no resources yet).
     submit [--clients 16] [--seconds 20] [--warmup 5] [--server-dll PATH]
         POST completed "My goals" responses (3 goals each): validate + extract + store in one transaction.
+    memory [--clients 16] [--creates 1000000] [--minutes 60] [--sample-seconds 10] [--dir PATH] [--server-dll PATH] [--Section:Key=value ...]
+        POST Goals (as create) against a fresh SQLite file until that many are accepted or the minutes have passed, sampling
+        the server's resident memory: RSS when ready, after the creates, peak, and its slope over the second half of the run.
     clinician-summary [--months 60] [--other-patients 200] [--iterations 500] [--warmup 50] [--db FILE]
         Submit five years of monthly responses (all four forms) for one patient through the server, then time
         building that patient's clinician summary from the store (searches, parsing, model, copy-to-note text).
@@ -63,6 +66,7 @@ return args[0] switch
     "create" => await CreateBenchmark.RunAsync(options),
     "submit" => await CreateBenchmark.RunAsync(options, submissions: true),
     "search" => await SearchBenchmark.RunAsync(options),
+    "memory" => await MemoryBenchmark.RunAsync(options),
     "startup" => await StartupBenchmark.RunAsync(options),
     "export" => await ExportBenchmark.RunAsync(options),
     "clinician-summary" => await ClinicianSummaryBenchmark.RunAsync(options),

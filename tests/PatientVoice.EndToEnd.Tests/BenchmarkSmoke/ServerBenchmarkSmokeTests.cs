@@ -71,6 +71,25 @@ public sealed partial class ServerBenchmarkSmokeTests(ITestOutputHelper log)
     }
 
     [Fact]
+    public async Task Memory_creates_exactly_the_asked_number_of_goals_and_reports_the_servers_resident_memory()
+    {
+        var run = await BenchmarkRun.RunAsync(log, "memory", "--clients", "2", "--creates", "150", "--sample-seconds", "1");
+
+        Assert.True(run.ExitCode == 0, run.Transcript);
+        var created = MemoryCreated().Match(run.Line("created "));
+        Assert.True(created.Success, run.Transcript);
+        Assert.Equal("150", created.Groups["count"].Value);
+        Assert.Equal("0", created.Groups["failed"].Value);
+        Assert.Matches(MemorySummary(), run.Line("RSS: "));
+        var row = run.ResultRow(); // | clients | created | seconds | creates/s | RSS ready | RSS end | peak | slope | failed |
+        Assert.True(row.Count == 9, run.Transcript);
+        Assert.Equal([2, 150], row.Take(2).Select(BenchmarkRun.Number));
+        var (ready, end, peak) = (BenchmarkRun.Number(row[4]), BenchmarkRun.Number(row[5]), BenchmarkRun.Number(row[6]));
+        Assert.True(ready > 0 && end > 0 && peak >= Math.Max(ready, end), $"RSS ready {ready}, end {end}, peak {peak} MiB\n{run.Transcript}");
+        Assert.Equal("0", row[8]);
+    }
+
+    [Fact]
     public async Task Startup_reports_launch_to_the_first_accepted_goal()
     {
         var run = await BenchmarkRun.RunAsync(log, "startup", "--runs", "1");
@@ -178,6 +197,12 @@ public sealed partial class ServerBenchmarkSmokeTests(ITestOutputHelper log)
 
     [GeneratedRegex(@"^created (?<count>\d+) in \d+ s = \d+ creates/s; failed (?<failed>\d+)$")]
     private static partial Regex Created();
+
+    [GeneratedRegex(@"^created (?<count>[0-9,]+) Goals in \d+ s \(\d+/s\); failed (?<failed>\d+)$")]
+    private static partial Regex MemoryCreated();
+
+    [GeneratedRegex(@"^RSS: \d+ MiB when ready, \d+ MiB after the creates, peak \d+ MiB; second half \(\d+ samples from t=\d+ s\): \d+ to \d+ MiB, slope -?[0-9.]+ MiB/min$")]
+    private static partial Regex MemorySummary();
 
     [GeneratedRegex(@"^exported (?<resources>[0-9,]+) resources in [1-9]\d* files \(\d+ MiB of ndjson\) in [0-9.]+ s: \d+ resources/s; server CPU \d+% of one core$")]
     private static partial Regex Exported();
