@@ -74,7 +74,8 @@ internal static class CreateBenchmark
         var created = perClient.Sum(t => t.Created);
         var failed = perClient.Sum(t => t.Failed);
         var window = TimeSpan.FromSeconds(seconds);
-        Console.WriteLine(FormattableString.Invariant($"created {created} in {seconds} s = {created / window.TotalSeconds:F0} creates/s; failed {failed}"));
+        var (done, rate) = submissions ? ("submitted", "submissions/s") : ("created", "creates/s");
+        Console.WriteLine(FormattableString.Invariant($"{done} {created} in {seconds} s = {created / window.TotalSeconds:F0} {rate}; failed {failed}"));
         Console.WriteLine($"latency (201s): {latencies.Summary()}");
         Console.WriteLine(FormattableString.Invariant($"CPU in window: server {serverCpu.TotalSeconds / window.TotalSeconds * 100:F0}%, load generator {ownCpu.TotalSeconds / window.TotalSeconds * 100:F0}% (of one core; {Environment.ProcessorCount} cores)"));
         Console.WriteLine(FormattableString.Invariant(

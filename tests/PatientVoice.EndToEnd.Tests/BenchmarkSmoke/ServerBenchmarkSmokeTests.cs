@@ -18,7 +18,7 @@ public sealed partial class ServerBenchmarkSmokeTests(ITestOutputHelper log)
     {
         var run = await BenchmarkRun.RunAsync(log, "create", "--clients", "2", "--seconds", "2", "--warmup", "1");
 
-        AssertCreateLoop(run, clients: 2, seconds: 2);
+        AssertCreateLoop(run, clients: 2, seconds: 2, done: "created", rate: "creates/s");
     }
 
     [Fact]
@@ -28,7 +28,7 @@ public sealed partial class ServerBenchmarkSmokeTests(ITestOutputHelper log)
         // finished one in the window).
         var run = await BenchmarkRun.RunAsync(log, "submit", "--clients", "2", "--seconds", "2", "--warmup", "3");
 
-        AssertCreateLoop(run, clients: 2, seconds: 2);
+        AssertCreateLoop(run, clients: 2, seconds: 2, done: "submitted", rate: "submissions/s");
     }
 
     [Fact]
@@ -147,13 +147,13 @@ public sealed partial class ServerBenchmarkSmokeTests(ITestOutputHelper log)
         });
     }
 
-    // create and submit: "created N in S s = X creates/s; failed 0", the latency summary, and
-    // | clients | seconds | creates/s | p50 | p95 | p99 | max | failed | CPU server / load generator |
-    private static void AssertCreateLoop(BenchmarkRun run, int clients, int seconds)
+    // create: "created N in S s = X creates/s; failed 0" (submit: "submitted N in S s = X submissions/s; failed 0"),
+    // the latency summary, and | clients | seconds | per second | p50 | p95 | p99 | max | failed | CPU server / load generator |
+    private static void AssertCreateLoop(BenchmarkRun run, int clients, int seconds, string done, string rate)
     {
         Assert.True(run.ExitCode == 0, run.Transcript);
-        var created = Created().Match(run.Line("created "));
-        Assert.True(created.Success, run.Transcript);
+        var created = Created().Match(run.Line(done + " "));
+        Assert.True(created.Success && created.Groups["done"].Value == done && created.Groups["rate"].Value == rate, run.Transcript);
         var count = int.Parse(created.Groups["count"].Value, CultureInfo.InvariantCulture);
         Assert.True(count > 0, $"nothing created in the window\n{run.Transcript}");
         Assert.Equal("0", created.Groups["failed"].Value);
@@ -195,7 +195,7 @@ public sealed partial class ServerBenchmarkSmokeTests(ITestOutputHelper log)
         Assert.True(values[0] > 0 && values.Zip(values.Skip(1)).All(p => p.First <= p.Second + 0.05), $"percentiles {string.Join(", ", values)} not positive and in order\n{run.Transcript}");
     }
 
-    [GeneratedRegex(@"^created (?<count>\d+) in \d+ s = \d+ creates/s; failed (?<failed>\d+)$")]
+    [GeneratedRegex(@"^(?<done>created|submitted) (?<count>\d+) in \d+ s = \d+ (?<rate>creates/s|submissions/s); failed (?<failed>\d+)$")]
     private static partial Regex Created();
 
     [GeneratedRegex(@"^created (?<count>[0-9,]+) Goals in \d+ s \(\d+/s\); failed (?<failed>\d+)$")]
