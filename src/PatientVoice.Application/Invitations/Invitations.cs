@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 using PatientVoice.Application.Interactions;
 using PatientVoice.Application.ReadModels;
+using PatientVoice.Application.Submit;
 using PatientVoice.Application.Validation;
 using PatientVoice.Application.Write;
 using PatientVoice.Fhir.Conformance;
@@ -9,6 +10,7 @@ using PatientVoice.Fhir.Errors;
 using PatientVoice.Fhir.Serialization;
 using PatientVoice.Storage;
 using FhirTask = Hl7.Fhir.Model.Task;
+using QuestionnaireResponse = Hl7.Fhir.Model.QuestionnaireResponse;
 
 namespace PatientVoice.Application.Invitations;
 
@@ -18,7 +20,7 @@ namespace PatientVoice.Application.Invitations;
 /// close it in the transaction of its first submission, revoke it. The rules live here once: the token's strength, what is stored (hashes
 /// only), when a link expires (after the visit day) and which states let it in.
 /// </summary>
-public sealed partial class Invitations(RecordReader records, ResourceWrites writes, ResourceWriter writer, QuestionnaireLookup questionnaires, TimeProvider time, ILogger<Invitations> logger)
+public sealed partial class Invitations(RecordReader records, ResourceWrites writes, ResourceWriter writer, QuestionnaireLookup questionnaires, SubmissionService submissions, TimeProvider time, ILogger<Invitations> logger)
 {
     /// <summary>The form a link opens when the inviter names none.</summary>
     public const string DefaultQuestionnaire = "http://patientvoice.example.org/fhir/Questionnaire/before-your-visit";
@@ -160,6 +162,28 @@ public sealed partial class Invitations(RecordReader records, ResourceWrites wri
     }
 
     /// <summary>
+    /// Submits <paramref name="response"/> through the one-time link of invitation <paramref name="invitationId"/>: the
+    /// submission and the invitation's completion are one transaction (<see cref="CompleteWithinAsync"/>), and the link is
+    /// logged as spent only once that transaction has committed. <see cref="InvitationClosedException"/> (nothing stored)
+    /// when the link was spent, revoked or expired meanwhile.
+    /// </summary>
+    public async Task<WriteOutcome> SubmitThroughLinkAsync(QuestionnaireResponse response, SubmitTarget target, string invitationId, CancellationToken cancellationToken)
+    {
+        var completed = false;
+        var outcome = await submissions.SubmitAsync(response, target, async (session, stored) =>
+        {
+            await CompleteWithinAsync(session, invitationId, stored.Id, cancellationToken);
+            completed = true;
+        }, cancellationToken);
+        if (completed)
+        {
+            LogCompleted(invitationId);
+        }
+
+        return outcome;
+    }
+
+    /// <summary>
     /// Closes the invitation INSIDE the transaction that stores its response (<paramref name="session"/>): the Task is
     /// read there (the store keeps concurrent writers out of it until the commit), must still let the link in, and is
     /// written completed with <paramref name="responseId"/> as its output at the version read. A link that was spent,
@@ -187,7 +211,6 @@ public sealed partial class Invitations(RecordReader records, ResourceWrites wri
         completed.ExecutionPeriod = task!.ExecutionPeriod;
         var prepared = await writer.PrepareAsync(completed, cancellationToken);
         await writer.UpdateAsync(session, "Task", invitationId, prepared, stored!.VersionId, cancellationToken);
-        LogCompleted(invitationId);
     }
 
     /// <summary>Revokes the link (a submitted one stays submitted); null when there is no such invitation.</summary>
@@ -227,7 +250,7 @@ public sealed partial class Invitations(RecordReader records, ResourceWrites wri
     [LoggerMessage(EventId = 7001, Level = LogLevel.Information, Message = "Invitation created: Task/{Id}, check {Check}")]
     private partial void LogCreated(string id, string check);
 
-    [LoggerMessage(EventId = 7002, Level = LogLevel.Information, Message = "Invitation submitted: Task/{Id}; its link is spent")]
+    [LoggerMessage(EventId = 7002, Level = LogLevel.Information, Message = "Invitation submitted: Task/{Id}; its link is spent (committed)")]
     private partial void LogCompleted(string id);
 
     [LoggerMessage(EventId = 7003, Level = LogLevel.Information, Message = "Invitation revoked: Task/{Id}")]

@@ -106,8 +106,7 @@ public sealed partial class PatientResponses(
         // Through a one-time link, the invitation is completed in the submission's own transaction: the first submission
         // spends the link, a second one (another device, another tab) is refused with nothing stored (docs/adr/0029).
         var outcome = context.Session.Invitation is { } invitation
-            ? await submissions.SubmitAsync(response, new SubmitTarget.Update(id, version),
-                (session, stored) => invitations.CompleteWithinAsync(session, invitation, stored.Id, cancellationToken), cancellationToken)
+            ? await invitations.SubmitThroughLinkAsync(response, new SubmitTarget.Update(id, version), invitation, cancellationToken)
             : await submissions.SubmitAsync(response, new SubmitTarget.Update(id, version), cancellationToken);
         var flagged = ReviewFlag.IsFlagged(response);
         LogSubmitted(outcome.Stored.Id, outcome.Stored.VersionId, flagged);

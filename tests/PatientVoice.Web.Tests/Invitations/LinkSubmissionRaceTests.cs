@@ -100,6 +100,11 @@ public sealed partial class LinkSubmissionRaceTests(LaunchFixture fixture)
             Assert.Equal(Hl7.Fhir.Model.Task.TaskStatus.Completed, task.Status);
             var output = Assert.Single(task.Output);
             Assert.Equal("QuestionnaireResponse/" + responseId, ((ResourceReference)output.Value).Reference);
+
+            // The log says the link was spent once (after the commit) and that the other two sends were refused.
+            var logs = fixture.Logs.GetSnapshot().Select(r => r.Message).ToList();
+            Assert.Single(logs, m => m == $"Invitation submitted: Task/{taskId}; its link is spent (committed)");
+            Assert.Equal(devices.Count - 1, logs.Count(m => m.StartsWith($"A submission through the link of Task/{taskId} was refused", StringComparison.Ordinal)));
         }
         finally
         {
