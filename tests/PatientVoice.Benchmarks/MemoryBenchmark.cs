@@ -99,11 +99,11 @@ internal static class MemoryBenchmark
             {
                 using var response = await http.PostAsync("/fhir/Goal", content);
                 await response.Content.LoadIntoBufferAsync();
-                counters.Record(response.StatusCode == HttpStatusCode.Created);
+                counters.Record(response.StatusCode == HttpStatusCode.Created ? null : ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture));
             }
-            catch (HttpRequestException)
+            catch (HttpRequestException e)
             {
-                counters.Record(false);
+                counters.Record(e.GetType().Name);
             }
         }
     }
@@ -120,16 +120,20 @@ internal static class MemoryBenchmark
 
         public bool TryIssue() => Interlocked.Increment(ref _issued) <= target;
 
-        public void Record(bool created)
+        /// <summary>What failed requests answered (status code or exception), counted.</summary>
+        public System.Collections.Concurrent.ConcurrentDictionary<string, int> Failures { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>Counts one answer: created when <paramref name="failure"/> is null, else that failure.</summary>
+        public void Record(string? failure)
         {
-            if (created)
+            if (failure is null)
             {
                 Interlocked.Increment(ref _created);
+                return;
             }
-            else
-            {
-                Interlocked.Increment(ref _failed);
-            }
+
+            Interlocked.Increment(ref _failed);
+            Failures.AddOrUpdate(failure, 1, (_, n) => n + 1);
         }
     }
 }
