@@ -10,7 +10,7 @@ namespace PatientVoice.Storage.Sqlite;
 /// </summary>
 internal sealed class SqliteStatementCache(SqliteConnection connection) : IDisposable
 {
-    /// <summary>More than every write, outbox and conditional-search statement we run (about 30 of the first two).</summary>
+    /// <summary>Room for every write and outbox statement (about 30) and the conditional searches seen inside write sessions.</summary>
     public const int Capacity = 256;
 
     private readonly Dictionary<string, KeptCommand> _commands = new(StringComparer.Ordinal);

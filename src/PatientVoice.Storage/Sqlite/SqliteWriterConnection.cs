@@ -19,9 +19,6 @@ internal sealed class SqliteWriterConnection : SqliteConnection, IPreparedStatem
         _statements = new SqliteStatementCache(this);
     }
 
-    /// <summary>How many statements are kept prepared (for tests).</summary>
-    public int PreparedCount => _statements.Count;
-
     /// <summary>True when no transaction is open on the database handle (SQLite's autocommit mode).</summary>
     public bool IsOutsideTransaction => SQLitePCL.raw.sqlite3_get_autocommit(Handle) != 0;
 
