@@ -10,7 +10,7 @@ namespace PatientVoice.Storage.Sqlite;
 /// <summary>
 /// The embedded store: one SQLite file in WAL mode. Readers run concurrently on pooled connections;
 /// writers take turns (SQLite has one writer at a time, and queueing them here is cheaper than letting
-/// them spin on SQLITE_BUSY).
+/// them spin on SQLITE_BUSY) on one long-lived writer connection that keeps its statements prepared.
 /// </summary>
 public sealed partial class SqliteResourceStore : SqlResourceStore, IDisposable
 {
@@ -19,6 +19,10 @@ public sealed partial class SqliteResourceStore : SqlResourceStore, IDisposable
     private readonly string _maxPageCount;
     private readonly ILogger<SqliteResourceStore> _logger;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
+
+    // Used only while holding _writeLock; null until the first write and after a fault discarded it.
+    private SqliteWriterConnection? _writer;
+    private bool _disposed;
 
     internal SqliteResourceStore(IOptions<SqliteStoreOptions> options, ISearchIndexer indexer, TimeProvider time, ILogger<SqliteResourceStore> logger)
         : base(SqliteDialect.Instance, indexer, time)
@@ -54,7 +58,7 @@ public sealed partial class SqliteResourceStore : SqlResourceStore, IDisposable
             Directory.CreateDirectory(directory);
         }
 
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await OpenWithPragmasAsync(cancellationToken);
         await using (var wal = connection.CreateCommand())
         {
             // WAL is a property of the file: set once, kept by every later connection.
@@ -102,42 +106,34 @@ public sealed partial class SqliteResourceStore : SqlResourceStore, IDisposable
     public override async Task<IResourceWriteSession> BeginWriteAsync(CancellationToken cancellationToken)
     {
         await _writeLock.WaitAsync(cancellationToken);
-        SqliteConnection? connection = null;
         try
         {
-            connection = await OpenAsync(cancellationToken);
+            var writer = await WriterAsync(cancellationToken);
             // BEGIN IMMEDIATE: take the write lock now, so reads inside the session see what it will write over.
-            var transaction = connection.BeginTransaction(deferred: false);
-            return new SqliteWriteSession(connection, transaction, Indexer, Search, _writeLock, Time);
+            var transaction = writer.BeginTransaction(deferred: false);
+            return new SqliteWriteSession(writer, transaction, Indexer, Search, EndWriterTurn, Time);
         }
         catch
         {
-            if (connection is not null)
-            {
-                await connection.DisposeAsync();
-            }
-
-            _writeLock.Release();
+            // Busy past the timeout, or the file could not be opened: start the next turn on a fresh connection.
+            EndWriterTurn(faulted: true);
             throw;
         }
     }
 
-    public void Dispose() => _writeLock.Dispose();
-
-    private protected override async Task<DbConnection> OpenReadConnectionAsync(CancellationToken cancellationToken)
-        => await OpenAsync(cancellationToken);
-
-    // Claims and outcomes are short write transactions taking the writer turn, like a write session.
-    private protected override async Task<T> RunOutboxChangeAsync<T>(Func<DbConnection, DbTransaction?, Task<T>> change, CancellationToken cancellationToken)
+    /// <summary>Closes the writer connection once the write in progress (if any) has ended.</summary>
+    public void Dispose()
     {
-        await _writeLock.WaitAsync(cancellationToken);
+        // A session never disposed would hold the turn for ever: then leave its connection to the process's end.
+        if (!_writeLock.Wait(TimeSpan.FromSeconds(30)))
+        {
+            return;
+        }
+
         try
         {
-            await using var connection = await OpenAsync(cancellationToken);
-            await using var transaction = connection.BeginTransaction(deferred: false);
-            var result = await change(connection, transaction);
-            await transaction.CommitAsync(cancellationToken);
-            return result;
+            _disposed = true;
+            DiscardWriter();
         }
         finally
         {
@@ -145,18 +141,97 @@ public sealed partial class SqliteResourceStore : SqlResourceStore, IDisposable
         }
     }
 
-    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    /// <summary>Reads need none of the writer's PRAGMAs (synchronous, foreign_keys and max_page_count act on writes only).</summary>
+    private protected override async Task<DbConnection> OpenReadConnectionAsync(CancellationToken cancellationToken)
     {
         var connection = new SqliteConnection(_connectionString);
-        await connection.OpenAsync(cancellationToken);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    // Claims and outcomes are short write transactions taking the writer turn, like a write session.
+    private protected override async Task<T> RunOutboxChangeAsync<T>(Func<DbConnection, DbTransaction?, Task<T>> change, CancellationToken cancellationToken)
+    {
+        await _writeLock.WaitAsync(cancellationToken);
+        var faulted = true;
+        try
+        {
+            var writer = await WriterAsync(cancellationToken);
+            T result;
+            await using (var transaction = writer.BeginTransaction(deferred: false))
+            {
+                result = await change(writer, transaction);
+                await transaction.CommitAsync(cancellationToken);
+            }
+
+            faulted = false;
+            return result;
+        }
+        finally
+        {
+            EndWriterTurn(faulted);
+        }
+    }
+
+    /// <summary>The writer connection, opened (PRAGMAs and all) if there is none. Call only holding the writer turn.</summary>
+    private async Task<SqliteWriterConnection> WriterAsync(CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return _writer ??= await SqliteWriterConnection.OpenAsync(_connectionString, WriterPragmas, cancellationToken);
+    }
+
+    /// <summary>
+    /// Ends a writer turn: keeps the connection for the next one unless the turn failed in the database or left a
+    /// transaction open (then it is closed, and the next turn opens a new one), and hands the turn on.
+    /// </summary>
+    private void EndWriterTurn(bool faulted)
+    {
+        try
+        {
+            if (_writer is { } writer && (faulted || !writer.IsOutsideTransaction))
+            {
+                LogWriterDiscarded();
+                DiscardWriter();
+            }
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    private void DiscardWriter()
+    {
+        var writer = _writer;
+        _writer = null;
+        writer?.Dispose();
+    }
+
+    private string WriterPragmas => $"PRAGMA synchronous={_synchronous}; PRAGMA foreign_keys=ON;{_maxPageCount}";
+
+    // Schema creation writes outside the writer turn (before any session), on a connection set up as the writer's.
+    private async Task<SqliteConnection> OpenWithPragmasAsync(CancellationToken cancellationToken)
+    {
+        var connection = (SqliteConnection)await OpenReadConnectionAsync(cancellationToken);
         await using var pragma = connection.CreateCommand();
-        pragma.CommandText = $"PRAGMA synchronous={_synchronous}; PRAGMA foreign_keys=ON;{_maxPageCount}";
+        pragma.CommandText = WriterPragmas;
         await pragma.ExecuteNonQueryAsync(cancellationToken);
         return connection;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "SQLite schema migration {Version} ({Name}) applied")]
     private partial void LogMigrated(int version, string name);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "SQLite writer connection closed after a failed write; the next write opens a new one")]
+    private partial void LogWriterDiscarded();
 
     [LoggerMessage(Level = LogLevel.Information, Message = "SQLite resource store ready at {Path}, schema version {Version}")]
     private partial void LogInitialized(string path, int version);

@@ -61,7 +61,14 @@ internal static class SqliteSearchIndex
         DELETE FROM search_quantity WHERE resource_pk = $pk;
         """;
 
-    public static async Task ReplaceAsync(SqliteConnection connection, SqliteTransaction transaction, long resourcePk, string resourceType,
+    // The insert for each kind of entry, built once: the text is the key of the writer's prepared command.
+    private static readonly Dictionary<Type, (string Sql, int Columns)> Inserts = new[]
+    {
+        typeof(StringIndexEntry), typeof(TokenIndexEntry), typeof(DateIndexEntry), typeof(ReferenceIndexEntry),
+        typeof(UriIndexEntry), typeof(NumberIndexEntry), typeof(QuantityIndexEntry),
+    }.ToDictionary(kind => kind, InsertFor);
+
+    public static async Task ReplaceAsync(SqliteWriterConnection connection, SqliteTransaction transaction, long resourcePk, string resourceType,
         IReadOnlyList<SearchIndexEntry> entries, bool replacing, CancellationToken cancellationToken)
     {
         if (replacing)
@@ -69,13 +76,11 @@ internal static class SqliteSearchIndex
             await RemoveAsync(connection, transaction, resourcePk, cancellationToken).ConfigureAwait(false);
         }
 
-        // One command per table, prepared once and re-executed with new values for each row of that kind.
+        // One command per table, prepared once per writer connection and re-executed with new values for each row of that kind.
         foreach (var group in entries.GroupBy(e => e.GetType()))
         {
-            var (sql, columns) = InsertFor(group.Key);
-            await using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = sql;
+            var (sql, columns) = Inserts.TryGetValue(group.Key, out var insert) ? insert : InsertFor(group.Key);
+            await using var command = connection.Prepared(sql, transaction);
             command.Parameters.AddWithValue("$pk", resourcePk);
             command.Parameters.AddWithValue("$type", resourceType);
             var parameters = new SqliteParameter[columns + 1];
@@ -105,11 +110,9 @@ internal static class SqliteSearchIndex
         }
     }
 
-    public static async Task RemoveAsync(SqliteConnection connection, SqliteTransaction transaction, long resourcePk, CancellationToken cancellationToken)
+    public static async Task RemoveAsync(SqliteWriterConnection connection, SqliteTransaction transaction, long resourcePk, CancellationToken cancellationToken)
     {
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = DeleteSql;
+        await using var command = connection.Prepared(DeleteSql, transaction);
         command.Parameters.AddWithValue("$pk", resourcePk);
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using PatientVoice.Storage.Indexing;
 using PatientVoice.Storage.Search.Sql;
@@ -6,12 +7,27 @@ using PatientVoice.Storage.Versioning;
 namespace PatientVoice.Storage.Sqlite;
 
 /// <summary>
-/// One SQLite write transaction (BEGIN IMMEDIATE), holding the store's writer turn until disposed. The writer turn
-/// keeps other writers out, so the rows it reads need no lock.
+/// One SQLite write transaction (BEGIN IMMEDIATE) on the store's writer connection, holding the store's writer turn
+/// until disposed. The writer turn keeps other writers out, so the rows it reads need no lock. Its statements are the
+/// connection's kept, prepared commands (<see cref="SqliteStatementCache"/>); <paramref name="ended"/> hands the turn on,
+/// told whether the database failed during the session (then the connection is not reused).
 /// </summary>
-internal sealed class SqliteWriteSession(SqliteConnection connection, SqliteTransaction transaction, ISearchIndexer indexer, SqlSearchExecutor search, SemaphoreSlim writeLock, TimeProvider time)
-    : VersionedWriteSession<SqliteConnection, SqliteTransaction>(connection, transaction, SqliteDialect.Instance, indexer, search, time)
+internal sealed class SqliteWriteSession(SqliteWriterConnection connection, SqliteTransaction transaction, ISearchIndexer indexer, SqlSearchExecutor search, Action<bool> ended, TimeProvider time)
+    : VersionedWriteSession<SqliteWriterConnection, SqliteTransaction>(connection, transaction, SqliteDialect.Instance, indexer, search, time)
 {
+    private const string InsertResourceSql = """
+        INSERT INTO resource (resource_type, resource_id, version, last_updated, is_deleted)
+        VALUES ($type, $id, 1, $updated, 0) RETURNING pk
+        """;
+
+    private const string UpdateResourceSql = "UPDATE resource SET version = $version, last_updated = $updated, is_deleted = $deleted WHERE pk = $pk";
+
+    private const string InsertVersionSql = """
+        INSERT INTO resource_version (resource_pk, version, last_updated, method, json)
+        VALUES ($pk, $version, $updated, $method, $json)
+        """;
+
+    private bool _faulted;
 
     // The writer turn makes every write land: a client-chosen id cannot be taken meanwhile, so this never returns false.
     protected override async Task<bool> WriteVersionAsync(
@@ -40,16 +56,41 @@ internal sealed class SqliteWriteSession(SqliteConnection connection, SqliteTran
         await SqliteSearchIndex.RemoveAsync(Connection, Transaction, pk, cancellationToken);
     }
 
-    protected override void OnEnded() => writeLock.Release();
+    // A database error (full, I/O, busy) or a statement cancelled half-way: the connection is not trusted again.
+    protected override async Task<T> RunAsync<T>(Func<Task<T>> operation)
+    {
+        try
+        {
+            return await operation();
+        }
+        catch (Exception e) when (e is DbException or OperationCanceledException)
+        {
+            _faulted = true;
+            throw;
+        }
+    }
+
+    protected override async Task RollbackUncommittedAsync()
+    {
+        try
+        {
+            await base.RollbackUncommittedAsync();
+        }
+        catch
+        {
+            _faulted = true;
+            throw;
+        }
+    }
+
+    // The connection stays open for the next session; the store decides in OnEnded whether to keep it.
+    protected override ValueTask ReleaseConnectionAsync() => ValueTask.CompletedTask;
+
+    protected override void OnEnded() => ended(_faulted);
 
     private async Task<long> InsertResourceAsync(StoredResource first, CancellationToken cancellationToken)
     {
-        await using var command = Connection.CreateCommand();
-        command.Transaction = Transaction;
-        command.CommandText = """
-            INSERT INTO resource (resource_type, resource_id, version, last_updated, is_deleted)
-            VALUES ($type, $id, 1, $updated, 0) RETURNING pk
-            """;
+        await using var command = Connection.Prepared(InsertResourceSql, Transaction);
         command.Parameters.AddWithValue("$type", first.ResourceType);
         command.Parameters.AddWithValue("$id", first.Id);
         command.Parameters.AddWithValue("$updated", first.LastUpdated.ToUnixTimeMilliseconds());
@@ -59,9 +100,7 @@ internal sealed class SqliteWriteSession(SqliteConnection connection, SqliteTran
     /// <summary>Makes <paramref name="version"/> the current version of row <paramref name="pk"/>.</summary>
     private async Task UpdateResourceAsync(long pk, StoredResource version, CancellationToken cancellationToken)
     {
-        await using var command = Connection.CreateCommand();
-        command.Transaction = Transaction;
-        command.CommandText = "UPDATE resource SET version = $version, last_updated = $updated, is_deleted = $deleted WHERE pk = $pk";
+        await using var command = Connection.Prepared(UpdateResourceSql, Transaction);
         command.Parameters.AddWithValue("$version", version.VersionId);
         command.Parameters.AddWithValue("$updated", version.LastUpdated.ToUnixTimeMilliseconds());
         command.Parameters.AddWithValue("$deleted", version.IsDeleted ? 1 : 0);
@@ -71,12 +110,7 @@ internal sealed class SqliteWriteSession(SqliteConnection connection, SqliteTran
 
     private async Task InsertVersionAsync(long pk, StoredResource version, CancellationToken cancellationToken)
     {
-        await using var command = Connection.CreateCommand();
-        command.Transaction = Transaction;
-        command.CommandText = """
-            INSERT INTO resource_version (resource_pk, version, last_updated, method, json)
-            VALUES ($pk, $version, $updated, $method, $json)
-            """;
+        await using var command = Connection.Prepared(InsertVersionSql, Transaction);
         command.Parameters.AddWithValue("$pk", pk);
         command.Parameters.AddWithValue("$version", version.VersionId);
         command.Parameters.AddWithValue("$updated", version.LastUpdated.ToUnixTimeMilliseconds());

@@ -114,7 +114,7 @@ internal abstract class VersionedWriteSession<TConnection, TTransaction> : IReso
             }
             finally
             {
-                await Connection.DisposeAsync();
+                await ReleaseConnectionAsync();
                 OnEnded();
             }
         }
@@ -140,6 +140,9 @@ internal abstract class VersionedWriteSession<TConnection, TTransaction> : IReso
 
     /// <summary>Undoes an uncommitted session before its transaction is disposed.</summary>
     protected virtual Task RollbackUncommittedAsync() => Transaction.RollbackAsync();
+
+    /// <summary>Gives the connection back once the transaction is disposed: closes it unless the adapter keeps it.</summary>
+    protected virtual ValueTask ReleaseConnectionAsync() => Connection.DisposeAsync();
 
     /// <summary>Called once, after the transaction and connection are disposed.</summary>
     protected virtual void OnEnded()

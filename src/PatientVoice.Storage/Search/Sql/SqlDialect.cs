@@ -61,9 +61,15 @@ internal sealed class SqlParameterList(SqlDialect dialect)
     /// <summary>A command on <paramref name="connection"/> with these parameters bound (null as DBNull).</summary>
     public System.Data.Common.DbCommand CreateCommand(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction? transaction, string sql)
     {
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
+        // A long-lived connection may keep this statement prepared (SQLite's writer); else a new command, parsed anew.
+        var command = (connection as IPreparedStatements)?.Prepared(sql, transaction);
+        if (command is null)
+        {
+            command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = sql;
+        }
+
         foreach (var (name, value) in _items)
         {
             var parameter = command.CreateParameter();
