@@ -15,7 +15,9 @@ internal static class SearchBenchmark
     {
         var dataset = new SyntheticDataset(args.Int("resources", 100_000), args.Int("patients", 10_000));
         var requests = args.Int("requests", 5_000);
-        var warmup = args.Int("warmup-requests", 500);
+        // 5,000: after 500 (under a second of serving) the server was still compiling its hot paths (tiered JIT, PGO
+        // instrumentation): a quarter of its CPU in the measured series was the JIT (docs/benchmarks.md, issue 19 search).
+        var warmup = args.Int("warmup-requests", 5_000);
         var clients = args.Int("clients", 1);
         var keep = args.String("db");
         using var directory = new ScratchDirectory(keep is null ? null : Path.GetDirectoryName(Path.GetFullPath(keep)));
