@@ -12,6 +12,35 @@ namespace PatientVoice.Benchmarks;
 /// </summary>
 internal static class DatasetLoader
 {
+    /// <summary>
+    /// The SQLite file for <paramref name="dataset"/>: reused when the file beside it (<c>FILE.dataset</c>) says it was
+    /// loaded with this very data set (version, resources, patients); otherwise (a file from an older data set, or from
+    /// other sizes) deleted and loaded again, so a stale file is never measured silently.
+    /// </summary>
+    public static async Task EnsureAsync(string databasePath, SyntheticDataset dataset, int batchSize, CancellationToken cancellationToken)
+    {
+        var signatureFile = databasePath + ".dataset";
+        if (File.Exists(databasePath))
+        {
+            var recorded = File.Exists(signatureFile) ? (await File.ReadAllTextAsync(signatureFile, cancellationToken)).Trim() : null;
+            if (recorded == dataset.Signature)
+            {
+                Console.WriteLine($"reusing {databasePath} ({recorded}; delete it to reload)");
+                return;
+            }
+
+            Console.WriteLine($"{databasePath} holds {recorded ?? "a data set of an older version (no " + Path.GetFileName(signatureFile) + ")"}, not {dataset.Signature}: deleting it and loading again");
+            foreach (var file in new[] { databasePath, databasePath + "-wal", databasePath + "-shm", signatureFile })
+            {
+                File.Delete(file);
+            }
+        }
+
+        Console.WriteLine($"loading {dataset.Resources:N0} resources over {dataset.Patients:N0} patients into {databasePath}");
+        await LoadAsync(databasePath, dataset, batchSize, cancellationToken);
+        await File.WriteAllTextAsync(signatureFile, dataset.Signature + Environment.NewLine, cancellationToken);
+    }
+
     public static async Task LoadAsync(string databasePath, SyntheticDataset dataset, int batchSize, CancellationToken cancellationToken)
     {
         await LoadThroughAsync(new ServiceCollection().AddLogging().AddSqliteResourceStore(o => o.Path = databasePath), dataset, batchSize, cancellationToken);

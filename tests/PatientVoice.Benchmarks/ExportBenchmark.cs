@@ -36,14 +36,9 @@ internal static class ExportBenchmark
 
             await storage.AnalyzeAsync();
         }
-        else if (File.Exists(database))
-        {
-            Console.WriteLine($"reusing {database} (delete it to reload)");
-        }
         else
         {
-            Console.WriteLine($"loading {dataset.Resources:N0} resources over {dataset.Patients:N0} patients into {database}");
-            await DatasetLoader.LoadAsync(database, dataset, args.Int("batch", 5_000), CancellationToken.None);
+            await DatasetLoader.EnsureAsync(database, dataset, args.Int("batch", 5_000), CancellationToken.None);
         }
 
         var settings = new ServerSettings(database)

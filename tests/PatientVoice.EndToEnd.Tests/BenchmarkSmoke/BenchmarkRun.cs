@@ -64,12 +64,17 @@ internal sealed class BenchmarkRun
     /// docs/benchmarks.md; fails the test with the transcript if there is none.
     /// </summary>
     public IReadOnlyList<string> ResultRow()
-    {
-        var row = Output.LastOrDefault(l => l.StartsWith("| ", StringComparison.Ordinal))
-            ?? throw new Xunit.Sdk.XunitException($"No result row (| … |) in the output:\n{Transcript}");
-        var cells = row.Split('|').Select(c => c.Trim()).ToList();
-        return cells[1..(row.TrimEnd().EndsWith('|') ? cells.Count - 1 : cells.Count)];
-    }
+        => ResultRows() is { Count: > 0 } rows
+            ? rows[^1]
+            : throw new Xunit.Sdk.XunitException($"No result row (| … |) in the output:\n{Transcript}");
+
+    /// <summary>The cells of every Markdown table row printed, in order (a benchmark that times several things prints a row each).</summary>
+    public IReadOnlyList<IReadOnlyList<string>> ResultRows()
+        => Output.Where(l => l.StartsWith("| ", StringComparison.Ordinal)).Select(row =>
+        {
+            var cells = row.Split('|').Select(c => c.Trim()).ToList();
+            return (IReadOnlyList<string>)cells[1..(row.TrimEnd().EndsWith('|') ? cells.Count - 1 : cells.Count)];
+        }).ToList();
 
     /// <summary>A number as the benchmarks print them (invariant culture, thousands separators allowed).</summary>
     public static double Number(string text)

@@ -32,7 +32,7 @@ public sealed partial class ServerBenchmarkSmokeTests(ITestOutputHelper log)
     }
 
     [Fact]
-    public async Task Search_answers_every_request_with_the_patients_goals_and_reports_latency_percentiles()
+    public async Task Search_answers_every_request_with_the_patients_goals_then_their_responses_with_each_provenance_and_reports_latency_percentiles()
     {
         // 1,000 resources over 50 patients: 6 Goals each.
         var run = await BenchmarkRun.RunAsync(log, "search", "--resources", "1000", "--patients", "50", "--requests", "50", "--warmup-requests", "10");
@@ -171,6 +171,9 @@ public sealed partial class ServerBenchmarkSmokeTests(ITestOutputHelper log)
     // "Goal?patient= over 1,000 resources, 1 client(s), 50 requests after 10 warm-up: <latencies>",
     // "  X requests/s; mean 6.0 Goals per answer (expected 6.0: …); failed 0; …", and
     // | resources | clients | requests | p50 | p95 | p99 | max | Goals per answer |
+    // then "QuestionnaireResponse?subject=&_revinclude=Provenance:target over 1,000 resources, …: <latencies>",
+    // "  X requests/s; mean 2.0 QuestionnaireResponses and 2.0 Provenances per answer (expected 2.0 and 2.0: …); …", and
+    // | resources | clients | requests | p50 | p95 | p99 | max | QuestionnaireResponses per answer | Provenances per answer |
     private static void AssertSearch(BenchmarkRun run)
     {
         Assert.True(run.ExitCode == 0, run.Transcript);
@@ -181,11 +184,29 @@ public sealed partial class ServerBenchmarkSmokeTests(ITestOutputHelper log)
         Assert.Equal(answers.Groups["expected"].Value, answers.Groups["mean"].Value);
         Assert.Equal("6.0", answers.Groups["mean"].Value);
         Assert.Equal("0", answers.Groups["failed"].Value);
-        var row = run.ResultRow();
+        var rows = run.ResultRows();
+        Assert.True(rows.Count == 2, run.Transcript);
+        var row = rows[0];
         Assert.True(row.Count == 8, run.Transcript);
         Assert.Equal([1000, 1, 50], row.Take(3).Select(BenchmarkRun.Number));
         AssertOrdered(row.Skip(3).Take(4).Select(BenchmarkRun.Number), run);
         Assert.Equal(6.0, BenchmarkRun.Number(row[7]));
+
+        // 1,000 resources over 50 patients: 2 responses each, and one Provenance targets each response.
+        PrintedLatencies.Parse(run.Line("QuestionnaireResponse?subject=&_revinclude=Provenance:target over 1,000 resources, 1 client(s), 50 requests after 10 warm-up: ")).AssertPlausible(50);
+        var revincluded = RevincludeAnswers().Match(run.Line(" Provenances per answer "));
+        Assert.True(revincluded.Success, run.Transcript);
+        Assert.Equal("2.0", revincluded.Groups["responses"].Value);
+        Assert.Equal("2.0", revincluded.Groups["provenances"].Value);
+        Assert.Equal(revincluded.Groups["expectedResponses"].Value, revincluded.Groups["responses"].Value);
+        Assert.Equal(revincluded.Groups["expectedProvenances"].Value, revincluded.Groups["provenances"].Value);
+        Assert.Equal("0", revincluded.Groups["stray"].Value);
+        Assert.Equal("0", revincluded.Groups["failed"].Value);
+        var revincludeRow = rows[1];
+        Assert.True(revincludeRow.Count == 9, run.Transcript);
+        Assert.Equal([1000, 1, 50], revincludeRow.Take(3).Select(BenchmarkRun.Number));
+        AssertOrdered(revincludeRow.Skip(3).Take(4).Select(BenchmarkRun.Number), run);
+        Assert.Equal([2.0, 2.0], revincludeRow.Skip(7).Select(BenchmarkRun.Number));
     }
 
     // p50 ≤ p95 ≤ p99 ≤ max, all positive; max is printed to 0.1 ms, the percentiles to 0.01 ms.
@@ -209,6 +230,9 @@ public sealed partial class ServerBenchmarkSmokeTests(ITestOutputHelper log)
 
     [GeneratedRegex(@"\d+ requests/s; mean (?<mean>[0-9.]+) Goals per answer \(expected (?<expected>[0-9.]+): .*\); failed (?<failed>\d+); server CPU \d+%$")]
     private static partial Regex SearchAnswers();
+
+    [GeneratedRegex(@"\d+ requests/s; mean (?<responses>[0-9.]+) QuestionnaireResponses and (?<provenances>[0-9.]+) Provenances per answer \(expected (?<expectedResponses>[0-9.]+) and (?<expectedProvenances>[0-9.]+): .*\); included resources that are not a Provenance of a matched response (?<stray>\d+); failed (?<failed>\d+); server CPU \d+%$")]
+    private static partial Regex RevincludeAnswers();
 
     [GeneratedRegex(@"^run 1: port bound (?<bound>\d+) ms, first Goal accepted \(201\) (?<accepted>\d+) ms after launch; that request took \d+ ms; attempts [1-9]\d*$")]
     private static partial Regex StartupRun();

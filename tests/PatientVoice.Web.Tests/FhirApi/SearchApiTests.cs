@@ -50,6 +50,28 @@ public sealed class SearchApiTests(FhirServerFixture server)
     }
 
     [Fact]
+    public async Task A_searchset_holds_each_resource_exactly_as_a_read_returns_it_in_the_patients_own_words_and_elements_still_narrow_it()
+    {
+        var patient = "p-" + Guid.NewGuid().ToString("N");
+        var words = "Danser à la fête de ma petite-fille — 孫と遊ぶ \"ohne\" Schmerzen \\ 🙂";
+        var created = await _client.PostAsync("Goal", FhirJson.Content(FhirJson.Goal(patient, words)));
+        var id = (await FhirJson.ReadAsync<Goal>(created)).Id;
+        var read = await (await _client.GetAsync($"Goal/{id}")).Content.ReadAsStringAsync();
+
+        var searchset = await (await _client.GetAsync($"Goal?patient=Patient/{patient}")).Content.ReadAsStringAsync();
+
+        var entry = System.Text.Json.Nodes.JsonNode.Parse(searchset)!["entry"]!.AsArray().Single()!.AsObject();
+        Assert.Equal(["fullUrl", "resource", "search"], entry.Select(p => p.Key));
+        Assert.Equal(read, entry["resource"]!.ToJsonString(PatientVoice.Fhir.Serialization.FhirSerializer.NodeOptions));
+        Assert.Equal(words, ((Goal)(await FhirJson.ReadAsync<Bundle>(await _client.GetAsync($"Goal?patient=Patient/{patient}"))).Entry.Single().Resource).Description.Text);
+
+        var narrowed = System.Text.Json.Nodes.JsonNode.Parse(await (await _client.GetAsync($"Goal?patient=Patient/{patient}&_elements=subject")).Content.ReadAsStringAsync())!;
+        var resource = narrowed["entry"]![0]!["resource"]!.AsObject();
+        Assert.True(resource.Count < System.Text.Json.Nodes.JsonNode.Parse(read)!.AsObject().Count, resource.ToJsonString());
+        Assert.Equal($"Patient/{patient}", resource["subject"]!["reference"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Summary_count_returns_only_the_total()
     {
         var patient = "p-" + Guid.NewGuid().ToString("N");
