@@ -1,6 +1,9 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using PatientVoice.Fhir.Conformance;
 using PatientVoice.Fhir.Serialization;
 using PatientVoice.Fhir.Tests.Fixtures;
+using PatientVoice.Fhir.Validation;
 using Xunit.Abstractions;
 
 namespace PatientVoice.Fhir.Tests.Differential;
@@ -54,7 +57,20 @@ public sealed class DifferentialValidationTests(ValidatorFixture validators, Dif
     {
         // ADR 0028's shortcut (snapshots compiled at build time, schemas compiled lazily, one shared warmed validator
         // called from several threads with its default profiles) against snapshots generated at run time.
-        var run = DifferentialRunner.Compare(differential.Corpus, differential.Reference, new ProductionCandidate(validators.Validator, "production: ProfileValidator over the compiled package"), DifferentialFixture.Threads);
+        var run = DifferentialRunner.Compare(differential.Corpus, differential.Reference, new ProductionCandidate(validators.Validator, "production: ProfileValidator over the compiled package, with the code-check memory"), DifferentialFixture.Threads);
+
+        output.WriteLine(run.Report());
+        Assert.True(run.Differences.Count == 0, run.Report());
+    }
+
+    [Fact]
+    public void Without_its_memory_of_code_checks_the_production_validator_decides_as_full_Firely_validation_does_too()
+    {
+        // The same validator with ConformanceOptions.CodeValidationCacheSize = 0: every binding asks the SDK's local
+        // terminology service, as before the memo (MemoisingTerminologyService). Both must match the reference.
+        var options = new ConformanceOptions { CodeValidationCacheSize = 0 };
+        var validator = new ProfileValidator(Options.Create(options), ConformancePackage.Load(options.ProfilesDirectory), NullLogger<ProfileValidator>.Instance);
+        var run = DifferentialRunner.Compare(differential.Corpus, differential.Reference, new ProductionCandidate(validator, "production without the code-check memory"), DifferentialFixture.Threads);
 
         output.WriteLine(run.Report());
         Assert.True(run.Differences.Count == 0, run.Report());
