@@ -61,7 +61,8 @@ public sealed class DifferentialCorpus
     public GeneratedCase Make(int index)
     {
         var planned = Plan[index];
-        var random = new Random(HashCode.Combine(Seed, index) & int.MaxValue);
+        // Not HashCode.Combine: that is seeded per process, and the corpus must be the same in every run.
+        var random = new Random(unchecked((Seed * 1_000_003) + index));
         var seeds = _seedsByType[planned.Type];
         for (var attempt = 0; attempt < 20; attempt++)
         {
