@@ -43,6 +43,8 @@ const string Usage = """
         is accepted: launch to first 201, per run and median. --server-dll: another build of PatientVoice.Web.dll.
     validation [iterations]
         Cold and warm profile validation time per resource, in this process.
+    validation-parallel [--threads 16] [--seconds 10] [--rounds 3]
+        Validations per second from many threads in one process, the validator's code-check memory on and off, alternating.
     """;
 
 if (args.Length == 0 || args[0] is "-h" or "--help")
@@ -54,6 +56,11 @@ if (args.Length == 0 || args[0] is "-h" or "--help")
 #if DEBUG
 Console.WriteLine("WARNING: this is a Debug build (so is the server beside it); use -c Release for numbers.");
 #endif
+
+if (args[0] == "validation-parallel")
+{
+    return await ParallelValidationTiming.RunAsync(args[1..]);
+}
 
 if (args[0] == "validation")
 {

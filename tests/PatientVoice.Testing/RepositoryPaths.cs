@@ -11,8 +11,11 @@ public static class RepositoryPaths
     /// <summary>Hand-made completed responses to our questionnaires (tests/PatientVoice.Fhir.Tests/CompletedResponses).</summary>
     public static string CompletedResponses { get; } = Path.Combine(Root, "tests", "PatientVoice.Fhir.Tests", "CompletedResponses");
 
-    /// <summary>Conformance material written by others, beside the repository (never edited by us).</summary>
-    public static string SharedConformance { get; } = Path.GetFullPath(Path.Combine(Root, "..", "shared", "conformance"));
+    /// <summary>
+    /// Conformance material written by others, beside the repository (never edited by us): the nearest shared/conformance
+    /// above the root, so that a git worktree a level deeper (e.g. /work/wt/name beside /work/main) finds the same folder.
+    /// </summary>
+    public static string SharedConformance { get; } = FindShared();
 
     /// <summary>The sandbox EHR's project folder (its content root when run as a user runs it).</summary>
     public static string SandboxProject { get; } = Path.Combine(Root, "sandbox", "PatientVoice.Sandbox");
@@ -31,6 +34,20 @@ public static class RepositoryPaths
 
     private static string BuildConfiguration()
         => new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent?.Name ?? "Debug";
+
+    private static string FindShared()
+    {
+        for (var dir = new DirectoryInfo(Root).Parent; dir is not null; dir = dir.Parent)
+        {
+            var shared = Path.Combine(dir.FullName, "shared", "conformance");
+            if (Directory.Exists(shared))
+            {
+                return shared;
+            }
+        }
+
+        return Path.GetFullPath(Path.Combine(Root, "..", "shared", "conformance"));
+    }
 
     private static string FindRoot()
     {

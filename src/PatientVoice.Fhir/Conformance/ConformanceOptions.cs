@@ -25,6 +25,12 @@ public sealed class ConformanceOptions
     /// </summary>
     public bool RejectUnknownMetaProfiles { get; set; }
 
+    /// <summary>
+    /// How many answers of the local terminology service (is this code in this ValueSet?) the validator remembers
+    /// (<c>MemoisingTerminologyService</c>); 0 asks the SDK's service every time. Bounded because codes come from clients.
+    /// </summary>
+    public int CodeValidationCacheSize { get; set; } = 4096;
+
     /// <summary>meta.profile entries that are never validated against: known to be unresolvable (LHC-Forms writes the first).</summary>
     public ISet<string> IgnoredMetaProfiles { get; } = new HashSet<string>(StringComparer.Ordinal)
     {

@@ -174,7 +174,13 @@ public sealed partial class ProfileValidator
                 .Where(p => _options.RejectUnknownMetaProfiles || IsResolvable(resolver, p.ToString()))
                 .ToArray(),
         };
-        var engine = new Engine(new Validator(resolver, new LocalTerminologyService(resolver.AsAsync()), null, settings), resolver);
+        ICodeValidationTerminologyService terminology = new LocalTerminologyService(resolver.AsAsync());
+        if (_options.CodeValidationCacheSize > 0)
+        {
+            terminology = new MemoisingTerminologyService(terminology, _options.CodeValidationCacheSize);
+        }
+
+        var engine = new Engine(new Validator(resolver, terminology, null, settings), resolver);
         LogBuilt(_logger, clock.ElapsedMilliseconds, Package.Profiles.Count());
         return engine;
     }

@@ -125,6 +125,17 @@ public sealed partial class ServerBenchmarkSmokeTests(ITestOutputHelper log)
     }
 
     [Fact]
+    public async Task Parallel_validation_measures_the_validator_with_and_without_its_code_check_memory()
+    {
+        var run = await BenchmarkRun.RunAsync(log, "validation-parallel", "--threads", "2", "--seconds", "1", "--rounds", "2");
+
+        Assert.True(run.ExitCode == 0, run.Transcript);
+        var rows = run.Output.Where(l => l.StartsWith("| 1 |", StringComparison.Ordinal) || l.StartsWith("| 2 |", StringComparison.Ordinal)).ToList();
+        Assert.Equal(4, rows.Count);
+        Assert.Equal(2, rows.Count(r => r.Contains("| memory on |", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task Validation_times_every_valid_example_and_completed_response_and_finds_none_invalid()
     {
         var run = await BenchmarkRun.RunAsync(log, "validation", "3");
