@@ -7,7 +7,7 @@ const string Usage = """
     create [--clients 16] [--seconds 20] [--warmup 5] [--synchronous NORMAL|FULL|OFF] [--request-logging] [--dir PATH] [--server-dll PATH] [--Section:Key=value ...]
         POST Goals with N concurrent clients against a fresh SQLite file; creates/s and latency percentiles.
         --server-dll: another build of PatientVoice.Web.dll (before/after in one session).
-    search [--resources 100000] [--patients 10000] [--requests 5000] [--warmup-requests 500] [--clients 1] [--batch 5000] [--db FILE] [--request-logging] [--Section:Key=value ...]
+    search [--resources 100000] [--patients 10000] [--requests 5000] [--warmup-requests 5000] [--clients 1] [--batch 5000] [--db FILE] [--request-logging] [--server-dll PATH] [--Section:Key=value ...]
         Load the data set through the store (or reuse --db FILE if it exists), then time GET /fhir/Goal?patient=.
     An option with a colon in its name is server configuration, passed to the server's command line as it is
     (e.g. --Fhir:ValidateAgainstDefaultProfiles=false). Both wait for /health/ready before the load starts.

@@ -38,7 +38,8 @@ public static class FhirApiSecurity
     public static IServiceCollection AddFhirApiSecurity(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<SecurityOptions>(configuration.GetSection(SecurityOptions.Section));
-        var issuers = (configuration.GetSection(SecurityOptions.Section).Get<SecurityOptions>() ?? new SecurityOptions()).Issuers
+        var security = configuration.GetSection(SecurityOptions.Section).Get<SecurityOptions>() ?? new SecurityOptions();
+        var issuers = security.Issuers
             .Where(i => !string.IsNullOrWhiteSpace(i.Issuer))
             .ToList();
 
@@ -49,7 +50,7 @@ public static class FhirApiSecurity
             var issuer = issuers[index];
             var scheme = IssuerScheme(index);
             schemeByIssuer.TryAdd(issuer.Issuer!, scheme);
-            authentication.AddJwtBearer(scheme, options => ConfigureIssuer(options, issuer, $"{SecurityOptions.Section}:Issuers:{index}"));
+            authentication.AddJwtBearer(scheme, options => ConfigureIssuer(options, issuer, $"{SecurityOptions.Section}:Issuers:{index}", security.RememberedTokens));
         }
 
         var entra = configuration.GetSection(SecurityOptions.EntraSection);
@@ -130,13 +131,16 @@ public static class FhirApiSecurity
             || issuer.StartsWith("https://sts.windows.net/", StringComparison.OrdinalIgnoreCase)) ? EntraScheme : null;
     }
 
-    private static void ConfigureIssuer(JwtBearerOptions options, TrustedIssuerOptions issuer, string section)
+    private static void ConfigureIssuer(JwtBearerOptions options, TrustedIssuerOptions issuer, string section, int rememberedTokens)
     {
         if (string.IsNullOrWhiteSpace(issuer.Audience))
         {
             throw new InvalidOperationException($"{section}:Audience is required: the aud this API's tokens carry (its FHIR base URL, e.g. http://localhost:5000/fhir).");
         }
 
+        // A token found valid once is not verified again while nothing its validity depends on has changed (docs/adr/0032).
+        options.TokenHandlers.Clear();
+        options.TokenHandlers.Add(new RememberingTokenHandler(rememberedTokens));
         options.MapInboundClaims = false;
         options.TokenValidationParameters = new TokenValidationParameters
         {

@@ -11,6 +11,13 @@ public sealed class SecurityOptions
     public const string EntraSection = "Security:Entra";
 
     public List<TrustedIssuerOptions> Issuers { get; set; } = [];
+
+    /// <summary>
+    /// How many valid bearer tokens each trusted issuer's scheme remembers, so a client's next request with the same token
+    /// skips the signature check (<see cref="RememberingTokenHandler"/>; lifetime, audience, issuer and key are checked
+    /// every time). 0 verifies every request in full. About 5 KB per token.
+    /// </summary>
+    public int RememberedTokens { get; set; } = 4096;
 }
 
 /// <summary>One trusted SMART (or other OAuth 2.0) authorization server.</summary>
