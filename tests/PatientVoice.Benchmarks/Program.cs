@@ -45,6 +45,9 @@ const string Usage = """
         Cold and warm profile validation time per resource, in this process.
     validation-parallel [--threads 16] [--seconds 10] [--rounds 3]
         Validations per second from many threads in one process, the validator's code-check memory on and off, alternating.
+    bearer [--threads 2] [--seconds 5] [--rounds 3] [--tokens 16]
+        The bearer check alone, in this process: the same clients' ES256 tokens validated in full and by the handler that
+        remembers valid tokens (ADR 0032), alternating rounds; validations per second and CPU per validation.
     """;
 
 if (args.Length == 0 || args[0] is "-h" or "--help")
@@ -60,6 +63,11 @@ Console.WriteLine("WARNING: this is a Debug build (so is the server beside it); 
 if (args[0] == "validation-parallel")
 {
     return await ParallelValidationTiming.RunAsync(args[1..]);
+}
+
+if (args[0] == "bearer")
+{
+    return await BearerTiming.RunAsync(args[1..]);
 }
 
 if (args[0] == "validation")

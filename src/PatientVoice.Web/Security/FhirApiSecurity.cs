@@ -142,24 +142,10 @@ public static class FhirApiSecurity
         options.TokenHandlers.Clear();
         options.TokenHandlers.Add(new RememberingTokenHandler(rememberedTokens));
         options.MapInboundClaims = false;
-        options.TokenValidationParameters = new TokenValidationParameters
-        {
-            ValidateIssuer = true,
-            ValidIssuer = issuer.Issuer,
-            ValidateAudience = true,
-            ValidAudience = issuer.Audience,
-            ValidateLifetime = true,
-            RequireExpirationTime = true,
-            RequireSignedTokens = true,
-            ValidateIssuerSigningKey = true,
-            ValidAlgorithms = Algorithms,
-            ClockSkew = issuer.ClockSkew,
-            NameClaimType = "sub",
-        };
-
+        options.TokenValidationParameters = ValidationParameters(issuer);
         if (!string.IsNullOrWhiteSpace(issuer.Jwks))
         {
-            options.TokenValidationParameters.IssuerSigningKeys = new JsonWebKeySet(issuer.Jwks).GetSigningKeys();
+            // The keys are in the parameters already.
         }
         else if (!string.IsNullOrWhiteSpace(issuer.JwksUrl))
         {
@@ -175,6 +161,30 @@ public static class FhirApiSecurity
         {
             throw new InvalidOperationException($"{section} needs JwksUrl, Authority or Jwks: where the issuer's signing keys are.");
         }
+    }
+
+    /// <summary>
+    /// What a trusted issuer's tokens are checked against: its <c>iss</c>, our <c>aud</c>, lifetime with its clock skew, an
+    /// asymmetric signature, and its keys when they are given inline (<c>Jwks</c>; else the scheme fetches them).
+    /// </summary>
+    public static TokenValidationParameters ValidationParameters(TrustedIssuerOptions issuer)
+    {
+        ArgumentNullException.ThrowIfNull(issuer);
+        return new TokenValidationParameters
+        {
+            ValidateIssuer = true,
+            ValidIssuer = issuer.Issuer,
+            ValidateAudience = true,
+            ValidAudience = issuer.Audience,
+            ValidateLifetime = true,
+            RequireExpirationTime = true,
+            RequireSignedTokens = true,
+            ValidateIssuerSigningKey = true,
+            ValidAlgorithms = Algorithms,
+            ClockSkew = issuer.ClockSkew,
+            NameClaimType = "sub",
+            IssuerSigningKeys = string.IsNullOrWhiteSpace(issuer.Jwks) ? null : new JsonWebKeySet(issuer.Jwks).GetSigningKeys(),
+        };
     }
 
     // Keys fetched over plain HTTP could be swapped in transit: only a loopback address (a local sandbox) may use it.

@@ -136,6 +136,20 @@ public sealed partial class ServerBenchmarkSmokeTests(ITestOutputHelper log)
     }
 
     [Fact]
+    public async Task Bearer_measures_the_full_and_the_remembering_token_check_and_every_token_is_accepted()
+    {
+        var run = await BenchmarkRun.RunAsync(log, "bearer", "--threads", "2", "--seconds", "1", "--rounds", "2", "--tokens", "4");
+
+        Assert.True(run.ExitCode == 0, run.Transcript);
+        var rows = run.Output.Where(l => l.StartsWith("| 1 |", StringComparison.Ordinal) || l.StartsWith("| 2 |", StringComparison.Ordinal))
+            .Select(l => l.Split('|').Select(c => c.Trim()).ToArray()[1..^1])
+            .ToList();
+        Assert.True(rows.Count == 4, run.Transcript);
+        Assert.Equal(2, rows.Count(r => r[1].StartsWith("remembered", StringComparison.Ordinal)));
+        Assert.All(rows, r => Assert.True(BenchmarkRun.Number(r[2]) > 0 && BenchmarkRun.Number(r[3]) > 0, run.Transcript));
+    }
+
+    [Fact]
     public async Task Validation_times_every_valid_example_and_completed_response_and_finds_none_invalid()
     {
         var run = await BenchmarkRun.RunAsync(log, "validation", "3");

@@ -19,21 +19,18 @@ public sealed class RememberingTokenHandlerTests
 
     private readonly AdjustableClock _clock = new();
 
-    private TokenValidationParameters Parameters(IList<SecurityKey>? keys = null, string audience = Audience, TimeSpan? clockSkew = null) => new()
+    /// <summary>A trusted issuer's parameters as its scheme builds them; the key objects stay the same from call to call, as in a scheme.</summary>
+    private static TokenValidationParameters Parameters(IList<SecurityKey>? keys = null, string audience = Audience, TimeSpan? clockSkew = null)
     {
-        ValidateIssuer = true,
-        ValidIssuer = TestTokens.Issuer,
-        ValidateAudience = true,
-        ValidAudience = audience,
-        ValidateLifetime = true,
-        RequireExpirationTime = true,
-        RequireSignedTokens = true,
-        ValidateIssuerSigningKey = true,
-        ValidAlgorithms = FhirApiSecurity.Algorithms,
-        ClockSkew = clockSkew ?? TimeSpan.FromMinutes(5),
-        NameClaimType = "sub",
-        IssuerSigningKeys = keys ?? TrustedKeys,
-    };
+        var parameters = FhirApiSecurity.ValidationParameters(new TrustedIssuerOptions
+        {
+            Issuer = TestTokens.Issuer,
+            Audience = audience,
+            ClockSkew = clockSkew ?? TimeSpan.FromMinutes(5),
+        });
+        parameters.IssuerSigningKeys = keys ?? TrustedKeys;
+        return parameters;
+    }
 
     /// <summary>The parameters with the lifetime rule judged by <see cref="_clock"/> (the library reads the system clock).</summary>
     private TokenValidationParameters OnTheClock()
