@@ -4,12 +4,16 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Hl7.Fhir.Model;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using PatientVoice.Testing;
+using PatientVoice.Web.Security;
 
 namespace PatientVoice.Web.Tests.Security;
 
@@ -76,6 +80,12 @@ public sealed class SandboxTokenEndToEndTests : IAsyncLifetime
         }
 
         Assert.Equal(2, (await FhirJson.ReadAsync<Bundle>(await system.GetAsync("Goal"))).Entry.Count);
+
+        // Keys fetched from the sandbox's JWKS (a configuration manager, not inline keys): the token's repeat requests
+        // were answered from the scheme's memory (ADR 0032), the key object still the one the manager holds.
+        var handler = Assert.Single(_patientVoice.Services.GetRequiredService<IOptionsMonitor<JwtBearerOptions>>()
+            .Get(FhirApiSecurity.IssuerScheme(0)).TokenHandlers.OfType<RememberingTokenHandler>());
+        Assert.True(handler.Hits >= 2, $"the backend token's 2nd and 3rd requests came from memory ({handler.Hits} hits)");
 
         // A patient's app: authorization code + PKCE as maria-garcia, patient/Goal.rs, aud = PatientVoice.
         var patientToken = await PatientTokenAsync(ehr, "maria-garcia", "launch/patient openid fhirUser patient/Goal.rs");
