@@ -25,6 +25,9 @@ namespace PatientVoice.Web.Security;
 /// always did. Each hit answers with a copy of the remembered identity, so a request that adds claims to its principal
 /// changes nothing for the next one. Bounded: at most <c>capacity</c> tokens (emptied when full, as the validator's
 /// code-check memory is); tokens longer than <see cref="MaxTokenLength"/> are validated but never remembered.</para>
+/// <para>A check added to the scheme's parameters later that depends on more than the token's bytes and the key (replay
+/// detection through a <c>TokenReplayCache</c>, a stateful key or type validator) must be re-run in
+/// <c>StillValidAsync</c> too, or remembering turned off for that scheme (ADR 0032).</para>
 /// <para>Nothing here revokes a token earlier than its <c>exp</c>; neither did validation before (a bearer JWT is
 /// checked locally, without introspection), so remembering changes no answer.</para>
 /// </remarks>
