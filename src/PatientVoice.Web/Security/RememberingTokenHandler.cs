@@ -12,8 +12,8 @@ namespace PatientVoice.Web.Security;
 /// decide: the signature covers the header and the claims, and the cache key is the whole compact token, signature
 /// included, so a token that differs in any byte is a different key and is validated in full. What changes with time
 /// or configuration is checked again on every request, by the library's own validators on the same
-/// <see cref="TokenValidationParameters"/> the scheme passes: the lifetime (<c>nbf</c>, <c>exp</c>, the clock skew,
-/// the parameters' <see cref="TimeProvider"/>), the audience and the issuer; and the key that verified the signature
+/// <see cref="TokenValidationParameters"/> the scheme passes: the lifetime (<c>nbf</c>, <c>exp</c> and the clock skew
+/// against the clock the library reads, or the parameters' lifetime validator), the audience and the issuer; and the key that verified the signature
 /// must still be one the scheme trusts right now (the same key object among the configured keys or the JWKS the
 /// scheme currently holds; after a key rollover the keys are new objects and every token is verified again). If any
 /// of that fails, the entry is forgotten and the token goes through full validation, so a refusal carries the
