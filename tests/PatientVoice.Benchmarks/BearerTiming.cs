@@ -14,16 +14,16 @@ namespace PatientVoice.Benchmarks;
 /// Over HTTP the difference is a fraction of a request's CPU and drowns in the run-to-run noise; here it is measured alone.
 /// Run: dotnet run -c Release --project tests/PatientVoice.Benchmarks -- bearer [--threads 2] [--seconds 5] [--rounds 3] [--tokens 16]
 /// </summary>
-public static class BearerTiming
+internal static class BearerTiming
 {
     private const string Audience = "http://127.0.0.1/fhir";
 
-    public static async Task<int> RunAsync(string[] args)
+    public static async Task<int> RunAsync(BenchmarkArguments args)
     {
-        var threads = Option(args, "--threads", 2);
-        var seconds = Option(args, "--seconds", 5);
-        var rounds = Option(args, "--rounds", 3);
-        var tokenCount = Option(args, "--tokens", 16);
+        var threads = args.Int("threads", 2);
+        var seconds = args.Int("seconds", 5);
+        var rounds = args.Int("rounds", 3);
+        var tokenCount = args.Int("tokens", 16);
         var parameters = FhirApiSecurity.ValidationParameters(new TrustedIssuerOptions { Issuer = TestTokens.Issuer, Audience = Audience, Jwks = TestTokens.Jwks });
         var tokens = Enumerable.Range(0, tokenCount).Select(i => TestTokens.Create(Audience, TestTokens.AllAccess, patient: $"p{i}")).ToArray();
 
@@ -92,11 +92,5 @@ public static class BearerTiming
         })).ToArray();
         await Task.WhenAll(workers);
         return (count, Process.GetCurrentProcess().TotalProcessorTime - cpuBefore, refused);
-    }
-
-    private static int Option(string[] args, string name, int fallback)
-    {
-        var at = Array.IndexOf(args, name);
-        return at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : fallback;
     }
 }

@@ -65,11 +65,6 @@ if (args[0] == "validation-parallel")
     return await ParallelValidationTiming.RunAsync(args[1..]);
 }
 
-if (args[0] == "bearer")
-{
-    return await BearerTiming.RunAsync(args[1..]);
-}
-
 if (args[0] == "validation")
 {
     return await ValidationTiming.RunAsync(args[1..]);
@@ -88,5 +83,6 @@ return args[0] switch
     "patient-form" => await PatientFormBenchmark.RunAsync(options),
     "screenshots" => await ReadmeScreenshots.RunAsync(options),
     "load" => await MixedLoadBenchmark.RunAsync(options),
+    "bearer" => await BearerTiming.RunAsync(options),
     _ => throw new ArgumentException($"Unknown benchmark '{args[0]}'.\n{Usage}"),
 };

@@ -145,9 +145,10 @@ public static class FhirApiSecurity
         options.TokenValidationParameters = ValidationParameters(issuer);
         if (!string.IsNullOrWhiteSpace(issuer.Jwks))
         {
-            // The keys are in the parameters already.
+            return; // the keys are in the parameters
         }
-        else if (!string.IsNullOrWhiteSpace(issuer.JwksUrl))
+
+        if (!string.IsNullOrWhiteSpace(issuer.JwksUrl))
         {
             options.ConfigurationManager = new ConfigurationManager<OpenIdConnectConfiguration>(
                 issuer.JwksUrl, new JwksConfigurationRetriever(issuer.Issuer!), new HttpDocumentRetriever { RequireHttps = RequireHttps(issuer.JwksUrl, section + ":JwksUrl") });

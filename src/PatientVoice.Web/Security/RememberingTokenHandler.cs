@@ -80,10 +80,7 @@ public sealed class RememberingTokenHandler(int capacity) : JsonWebTokenHandler
     {
         try
         {
-            var configuration = parameters.ConfigurationManager is { } manager
-                ? await manager.GetBaseConfigurationAsync(CancellationToken.None).ConfigureAwait(false)
-                : null;
-            if (!Trusted(known.Key, parameters, configuration))
+            if (!await TrustedAsync(known.Key, parameters).ConfigureAwait(false))
             {
                 return false;
             }
@@ -100,10 +97,18 @@ public sealed class RememberingTokenHandler(int capacity) : JsonWebTokenHandler
         }
     }
 
-    private static bool Trusted(SecurityKey key, TokenValidationParameters parameters, BaseConfiguration? configuration) =>
-        ReferenceEquals(parameters.IssuerSigningKey, key)
-        || (parameters.IssuerSigningKeys?.Any(k => ReferenceEquals(k, key)) ?? false)
-        || (configuration?.SigningKeys.Any(k => ReferenceEquals(k, key)) ?? false);
+    // The same key object among the keys given in the parameters, else among the configuration manager's current ones
+    // (asked only then: inline keys need no configuration).
+    private static async Task<bool> TrustedAsync(SecurityKey key, TokenValidationParameters parameters)
+    {
+        if (ReferenceEquals(parameters.IssuerSigningKey, key) || (parameters.IssuerSigningKeys?.Any(k => ReferenceEquals(k, key)) ?? false))
+        {
+            return true;
+        }
+
+        return parameters.ConfigurationManager is { } manager
+            && (await manager.GetBaseConfigurationAsync(CancellationToken.None).ConfigureAwait(false)).SigningKeys.Any(k => ReferenceEquals(k, key));
+    }
 
     private sealed record Validated(JsonWebToken Token, SecurityKey Key, ClaimsIdentity Identity, string? Issuer, string? TokenType,
         DateTime? NotBefore, DateTime? Expires)
