@@ -37,8 +37,8 @@ public static class ValidationTiming
         Console.WriteLine($"package load: {loadMs:F0} ms; cold first validation (a Goal, in a fresh process, incl. building the validator): {coldMs:F0} ms; " +
             $"fully warm (WarmUpAsync done) after: {warmUpMs:F0} ms; process so far: {process.ElapsedMilliseconds} ms");
         Console.WriteLine();
-        Console.WriteLine("| resource | first validation after warm-up (ms) | warm median (ms) | warm p95 (ms) |");
-        Console.WriteLine("|---|---|---|---|");
+        Console.WriteLine("| resource | first validation after warm-up (ms) | warm median (ms) | warm p95 (ms) | allocated per validation (KB) |");
+        Console.WriteLine("|---|---|---|---|---|");
 
         var examples = Path.Combine(AppContext.BaseDirectory, "profiles", "examples");
         var samples = Directory.GetFiles(examples, "*-valid.json").Order(StringComparer.Ordinal)
@@ -51,8 +51,10 @@ public static class ValidationTiming
             clock.Restart();
             var first = await validator.ValidateAsync(resource);
             var firstMs = clock.Elapsed.TotalMilliseconds;
+            var allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
             var warm = Measure(iterations, () => validator.Validate(resource));
-            Console.WriteLine($"| {name}{(first.IsValid ? "" : " (INVALID)")} | {firstMs:F1} | {Median(warm):F2} | {Percentile(warm, 0.95):F2} |");
+            var allocatedKb = (GC.GetAllocatedBytesForCurrentThread() - allocatedBefore) / 1024.0 / iterations;
+            Console.WriteLine($"| {name}{(first.IsValid ? "" : " (INVALID)")} | {firstMs:F1} | {Median(warm):F2} | {Percentile(warm, 0.95):F2} | {allocatedKb:F0} |");
         }
 
         var responses = Path.Combine(AppContext.BaseDirectory, "CompletedResponses");
@@ -63,8 +65,10 @@ public static class ValidationTiming
             {
                 var response = FhirJson.Parse<QuestionnaireResponse>(File.ReadAllText(file));
                 var questionnaire = package.FindQuestionnaire(response.Questionnaire!)!;
+                var allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
                 var warm = Measure(iterations, () => checker.Validate(response, questionnaire));
-                Console.WriteLine($"| QR vs Questionnaire {Path.GetFileName(file)} | - | {Median(warm):F3} | {Percentile(warm, 0.95):F3} |");
+                var allocatedKb = (GC.GetAllocatedBytesForCurrentThread() - allocatedBefore) / 1024.0 / iterations;
+                Console.WriteLine($"| QR vs Questionnaire {Path.GetFileName(file)} | - | {Median(warm):F3} | {Percentile(warm, 0.95):F3} | {allocatedKb:F0} |");
             }
         }
 

@@ -165,10 +165,11 @@ public sealed partial class ProfileValidator
     {
         var clock = Stopwatch.StartNew();
         var resolver = ConformanceResolver.Create(Package, _options.CompiledPackagePath);
+        // One compiler (and symbol table) for the process: left unset, each validation run builds its own.
+        var compiler = new FhirPathCompiler(new SymbolTable().AddStandardFP().AddFhirExtensions());
         var settings = new ValidationSettings
         {
-            // One compiler (and symbol table) for the process: left unset, each validation run builds its own.
-            FhirPathCompiler = new FhirPathCompiler(new SymbolTable().AddStandardFP().AddFhirExtensions()),
+            FhirPathCompiler = compiler,
             SelectValidationProfiles = (_, declared, _, _) => declared
                 .Where(p => !_options.IgnoredMetaProfiles.Contains(p.ToString()))
                 .Where(p => _options.RejectUnknownMetaProfiles || IsResolvable(resolver, p.ToString()))
@@ -180,7 +181,8 @@ public sealed partial class ProfileValidator
             terminology = new MemoisingTerminologyService(terminology, _options.CodeValidationCacheSize);
         }
 
-        var engine = new Engine(new Validator(resolver, terminology, null, settings), resolver);
+        // Firely's own schema compiler and cache, with each slice discriminator's FHIRPath parsed once per process.
+        var engine = new Engine(new Validator(resolver, terminology, null, settings, CompiledSelectorSchemaResolver.CreateCached(resolver, compiler)), resolver);
         LogBuilt(_logger, clock.ElapsedMilliseconds, Package.Profiles.Count());
         return engine;
     }
