@@ -42,12 +42,15 @@ const string Usage = """
         Launch the server (a fresh SQLite file) and POST a Goal every 20 ms from the moment the port is bound until one
         is accepted: launch to first 201, per run and median. --server-dll: another build of PatientVoice.Web.dll.
     validation [iterations]
-        Cold and warm profile validation time per resource, in this process.
+        Cold and warm profile validation time and memory allocated per resource, in this process.
     validation-parallel [--threads 16] [--seconds 10] [--rounds 3]
         Validations per second from many threads in one process, the validator's code-check memory on and off, alternating.
     bearer [--threads 2] [--seconds 5] [--rounds 3] [--tokens 16]
         The bearer check alone, in this process: the same clients' ES256 tokens validated in full and by the handler that
         remembers valid tokens (ADR 0032), alternating rounds; validations per second and CPU per validation.
+    indexing [--seconds 3] [--rounds 3]
+        Search-index extraction alone, in this process: our examples and the audit trail's AuditEvents indexed with FHIRPath
+        only and with member paths walked (issue 19), alternating rounds on one thread; time and memory per extraction.
     """;
 
 if (args.Length == 0 || args[0] is "-h" or "--help")
@@ -84,5 +87,6 @@ return args[0] switch
     "screenshots" => await ReadmeScreenshots.RunAsync(options),
     "load" => await MixedLoadBenchmark.RunAsync(options),
     "bearer" => await BearerTiming.RunAsync(options),
+    "indexing" => IndexingTiming.Run(options),
     _ => throw new ArgumentException($"Unknown benchmark '{args[0]}'.\n{Usage}"),
 };

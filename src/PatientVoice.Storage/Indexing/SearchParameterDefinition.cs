@@ -48,4 +48,7 @@ public sealed record SearchParameterDefinition
     public string? RequiredTargetType { get; init; }
 
     internal CompiledExpression? Compiled { get; init; }
+
+    /// <summary>The same expression as member paths, walked without FHIRPath, when it is only that (<see cref="MemberPaths"/>).</summary>
+    internal MemberPaths? Paths { get; init; }
 }

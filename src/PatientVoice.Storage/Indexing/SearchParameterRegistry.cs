@@ -147,6 +147,7 @@ public sealed partial class SearchParameterRegistry
             TargetTypes = targets,
             RequiredTargetType = requiredTarget,
             Compiled = compiled,
+            Paths = MemberPaths.TryParse(resourceType, rewritten),
         };
     }
 
