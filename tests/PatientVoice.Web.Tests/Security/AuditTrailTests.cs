@@ -59,6 +59,8 @@ public sealed class AuditTrailTests(FhirServerFixture server)
         var audits = await AuditsAsync(client, expected: 2);
         var search = audits.Single(a => a.Subtype[0].Code == "search-type");
         Assert.Equal("lifecycle-status=proposed", Encoding.UTF8.GetString(search.Entity[0].Query));
+        Assert.Equal("Goal", search.Entity[0].Description);
+        Assert.Null(search.Entity[0].Name); // R4 sev-1: a name or a query, not both
         var create = audits.Single(a => a.Subtype[0].Code == "create");
         Assert.Equal(AuditEvent.AuditEventAction.C, create.Action);
         Assert.Equal($"Goal/{created.Id}", create.Entity[0].What.Reference);

@@ -65,7 +65,10 @@ public static class AuditEventFactory
                 What = record.Id is null ? null : new ResourceReference($"{record.ResourceType}/{record.Id}"),
                 Type = new Coding(EntityTypes, "2", "System Object"),
                 Role = new Coding(ObjectRoles, record.Query is null ? "4" : "24", record.Query is null ? "Domain Resource" : "Query"),
-                Name = record.Id is null ? record.ResourceType : null,
+                // R4's sev-1: an entity has a name or a query, never both. A search's entity is its query, and the
+                // type it searched is said in the description; a type-level entity without a query is named by its type.
+                Name = record.Id is null && record.Query is null ? record.ResourceType : null,
+                Description = record.Query is null ? null : record.ResourceType,
                 Query = record.Query is null ? null : Encoding.UTF8.GetBytes(record.Query),
             });
         }
