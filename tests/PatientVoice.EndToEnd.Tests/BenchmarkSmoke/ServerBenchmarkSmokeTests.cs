@@ -169,7 +169,24 @@ public sealed partial class ServerBenchmarkSmokeTests(ITestOutputHelper log)
         {
             var (median, p95) = (BenchmarkRun.Number(r[2]), BenchmarkRun.Number(r[3]));
             Assert.True(median >= 0 && median <= p95, $"median and p95 not a time in order: {string.Join(" | ", r)}");
+            Assert.True(BenchmarkRun.Number(r[4]) > 0, $"no memory allocated per validation: {string.Join(" | ", r)}");
         });
+    }
+
+    [Fact]
+    public async Task Indexing_times_the_FHIRPath_only_and_the_member_path_indexer_on_every_example_and_the_audit_events()
+    {
+        var run = await BenchmarkRun.RunAsync(log, "indexing", "--seconds", "1", "--rounds", "2");
+
+        Assert.True(run.ExitCode == 0, run.Transcript);
+        var rows = run.Output.Where(l => l.StartsWith("| 1 |", StringComparison.Ordinal) || l.StartsWith("| 2 |", StringComparison.Ordinal))
+            .Select(l => l.Split('|').Select(c => c.Trim()).ToArray()[1..^1])
+            .ToList();
+        var examples = Directory.GetFiles(Path.Combine(Testing.RepositoryPaths.Root, "profiles", "examples"), "*-valid.json").Select(Path.GetFileName).ToList();
+        Assert.True(rows.Count == 2 * (examples.Count + 2), run.Transcript);
+        Assert.All(examples, e => Assert.Equal(2, rows.Count(r => r[1] == e)));
+        Assert.Equal(4, rows.Count(r => r[1].StartsWith("AuditEvent", StringComparison.Ordinal)));
+        Assert.All(rows, r => Assert.True(BenchmarkRun.Number(r[2]) > 0 && BenchmarkRun.Number(r[3]) > 0 && BenchmarkRun.Number(r[4]) > 0, run.Transcript));
     }
 
     // create: "created N in S s = X creates/s; failed 0" (submit: "submitted N in S s = X submissions/s; failed 0"),
