@@ -56,23 +56,29 @@ internal sealed partial class MemberPaths
     /// answer, and the caller evaluates FHIRPath instead: a member holding something other than elements (what a lenient
     /// parser keeps of data that does not fit the model); <c>as</c> applied to more than one element, or to an element
     /// whose type specialises the one asked for (an Age for <c>as Quantity</c>). Both are rare in what we store, and
-    /// FHIRPath's rules for them are left to FHIRPath rather than repeated here.
+    /// FHIRPath's rules for them are left to FHIRPath rather than repeated here. After false, whatever was added to
+    /// <paramref name="into"/> is not to be used.
     /// </summary>
     public bool TryWalk(Base resource, List<Base> into)
     {
-        var found = new List<Base>();
+        List<Base>? found = null;
         foreach (var branch in _branches)
         {
-            found.Clear();
+            if (branch.TypeName is null)
+            {
+                if (!Walk(resource, branch.Path, 1, into))
+                {
+                    return false;
+                }
+
+                continue;
+            }
+
+            // Narrowed with "as": collected apart first, since the rule depends on how many there are.
+            (found ??= []).Clear();
             if (!Walk(resource, branch.Path, 1, found))
             {
                 return false;
-            }
-
-            if (branch.TypeName is null)
-            {
-                into.AddRange(found);
-                continue;
             }
 
             if (found.Count > 1)
