@@ -42,6 +42,12 @@ dotnet build PatientVoice.sln -c Release
 status=0
 dotnet test PatientVoice.sln -c Release --no-build --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log" || status=$?
 
+# Every failure again at the end, each with its message and the top of its stack, so that the tail of the
+# output (all a CI page may keep) names what failed and why.
+awk '/^  Failed / {keep = 1; n = 0; if (!shown++) print "\n=== Failed tests ==="; print; next}
+     keep && (/^  (Passed|Skipped|Failed) / || /^ *Standard (Output|Error) Messages:/ || /^\[xUnit/ || /^(Test Run|Total tests|Results File)/) {keep = 0}
+     keep && n++ < 24 {print}' "$log"
+
 # One closing line over every test project: "Tests: N passed, N failed, N skipped".
 awk '/^ *Passed: *[0-9]+$/ {p += $2} /^ *Failed: *[0-9]+$/ {f += $2} /^ *Skipped: *[0-9]+$/ {s += $2}
      END {printf "Tests: %d passed, %d failed, %d skipped\n", p, f, s}' "$log"
