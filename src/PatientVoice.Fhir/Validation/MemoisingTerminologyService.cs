@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
 using System.Text;
 using Hl7.Fhir.Model;
 using Hl7.Fhir.Specification.Terminology;
@@ -27,11 +28,17 @@ public sealed class MemoisingTerminologyService(ICodeValidationTerminologyServic
 
     private readonly ConcurrentDictionary<string, Parameters> _answers = new(StringComparer.Ordinal);
 
+    private long _asked;
+
     /// <summary>How many answers are remembered now (at most the capacity).</summary>
     public int Count => _answers.Count;
 
+    /// <summary>How many questions were asked through <see cref="ValueSetValidateCode"/>, answered from memory or not.</summary>
+    public long Asked => Interlocked.Read(ref _asked);
+
     public Task<Parameters> ValueSetValidateCode(Parameters parameters, string? id = null, bool useGet = false)
     {
+        Interlocked.Increment(ref _asked);
         var key = id is null ? KeyOf(parameters) : null;
         if (key is null)
         {
@@ -44,6 +51,16 @@ public sealed class MemoisingTerminologyService(ICodeValidationTerminologyServic
         }
 
         return AskAndRemember(key, parameters, useGet);
+    }
+
+    /// <summary>
+    /// The remembered answer to exactly this question, if there is one, without asking: for a caller that must not wait
+    /// (<see cref="RememberedBindingValidator"/>). The answer is shared: read it, never change it.
+    /// </summary>
+    public bool TryGetKnownAnswer(Parameters parameters, [NotNullWhen(true)] out Parameters? answer)
+    {
+        answer = null;
+        return KeyOf(parameters) is { } key && _answers.TryGetValue(key, out answer);
     }
 
     public Task<Parameters> Subsumes(Parameters parameters, string? id = null, bool useGet = false) => inner.Subsumes(parameters, id, useGet);

@@ -176,13 +176,15 @@ public sealed partial class ProfileValidator
                 .ToArray(),
         };
         ICodeValidationTerminologyService terminology = new LocalTerminologyService(resolver.AsAsync());
+        MemoisingTerminologyService? remembered = null;
         if (_options.CodeValidationCacheSize > 0)
         {
-            terminology = new MemoisingTerminologyService(terminology, _options.CodeValidationCacheSize);
+            terminology = remembered = new MemoisingTerminologyService(terminology, _options.CodeValidationCacheSize);
         }
 
-        // Firely's own schema compiler and cache, with each slice discriminator's FHIRPath parsed once per process.
-        var engine = new Engine(new Validator(resolver, terminology, null, settings, CompiledSelectorSchemaResolver.CreateCached(resolver, compiler)), resolver);
+        // Firely's own schema compiler and cache, with each slice discriminator's FHIRPath parsed once per process and
+        // each binding answered on the validating thread when its code is already known to be in the value set.
+        var engine = new Engine(new Validator(resolver, terminology, null, settings, RewrittenSchemaResolver.CreateCached(resolver, compiler, remembered)), resolver);
         LogBuilt(_logger, clock.ElapsedMilliseconds, Package.Profiles.Count());
         return engine;
     }
