@@ -12,8 +12,19 @@ public interface IResourceWriteSession : IAsyncDisposable
 {
     Task<StoredResource?> ReadAsync(string resourceType, string id, CancellationToken cancellationToken);
 
-    /// <summary>Runs a search inside the transaction (conditional create, update and delete use it).</summary>
+    /// <summary>
+    /// Runs a search inside the transaction for a conditional interaction (create, update and delete decide on it): on a
+    /// store shared by several instances it takes the store-wide lock that makes conditional interactions decide one at a
+    /// time (docs/adr/0016-postgresql-store.md).
+    /// </summary>
     Task<SearchResult> SearchAsync(SearchQuery query, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Runs a search inside the transaction that decides no write (which subscriptions are active, say): it sees the
+    /// transaction's own writes and what others committed, as <see cref="SearchAsync"/> does, but takes none of its
+    /// locks, so writes that only look something up never wait for each other or for a conditional interaction.
+    /// </summary>
+    Task<SearchResult> LookUpAsync(SearchQuery query, CancellationToken cancellationToken);
 
     /// <summary>
     /// Stores <paramref name="resource"/> as a new version. Without an id, a new id is assigned and the

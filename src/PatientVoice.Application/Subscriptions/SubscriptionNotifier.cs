@@ -44,7 +44,9 @@ public sealed class SubscriptionNotifier(SearchQueryParser parser, WorkerSignal<
         }
 
         var query = parser.Parse("Subscription", [new("status", "active")], strict: true) with { Count = MaxSubscriptions };
-        var active = await session.SearchAsync(query, cancellationToken);
+        // A look-up, not a conditional search: which subscriptions are active decides no write, so it must not make
+        // every Goal and QuestionnaireResponse write of every instance wait for the conditional lock (ADR 0016).
+        var active = await session.LookUpAsync(query, cancellationToken);
         var now = time.GetUtcNow();
         var queued = false;
         foreach (var stored in active.Matches.Where(m => m.Json is not null))

@@ -49,6 +49,9 @@ internal abstract class VersionedWriteSession<TConnection, TTransaction> : IReso
             return await _search.ExecuteAsync(Connection, Transaction, query, cancellationToken);
         });
 
+    public Task<SearchResult> LookUpAsync(SearchQuery query, CancellationToken cancellationToken)
+        => RunAsync(() => _search.ExecuteAsync(Connection, Transaction, query, cancellationToken));
+
     public Task<WriteResult> PutAsync(Resource resource, int? ifMatchVersion, CancellationToken cancellationToken)
         => PutAsync(new PreparedResource(resource, _indexer.Extract(resource)), ifMatchVersion, cancellationToken);
 
@@ -135,7 +138,7 @@ internal abstract class VersionedWriteSession<TConnection, TTransaction> : IReso
     /// <summary>Runs one operation of the session; an adapter overrides it to turn its database's conflicts into ours.</summary>
     protected virtual Task<T> RunAsync<T>(Func<Task<T>> operation) => operation();
 
-    /// <summary>What must happen before a search inside the session (conditional interactions decide on it).</summary>
+    /// <summary>What must happen before a conditional interaction's search inside the session (not before a look-up).</summary>
     protected virtual Task BeforeSearchAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>Undoes an uncommitted session before its transaction is disposed.</summary>

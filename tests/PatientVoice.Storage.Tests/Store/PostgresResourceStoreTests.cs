@@ -70,6 +70,43 @@ public sealed class PostgresResourceStoreTests : ResourceStoreContract
     }
 
     [Fact]
+    public async Task A_write_that_only_looks_up_never_waits_for_a_conditional_interaction_of_another_instance_and_a_conditional_one_does()
+    {
+        var other = await OpenStoreAsync();
+        var query = new PatientVoice.Storage.Search.SearchQueryParser(new PatientVoice.Storage.Indexing.SearchParameterRegistry())
+            .Parse("Goal", [new("patient", "Patient/store-test")], strict: true);
+
+        // A conditional interaction of this instance has searched: it holds the conditional lock until it ends.
+        var conditional = await Store.BeginWriteAsync(default);
+        await conditional.SearchAsync(query, default);
+
+        // The other instance writes a goal after looking up (as the subscription notifier does): it commits meanwhile.
+        var lookingUp = Task.Run(async () =>
+        {
+            await using var session = await other.BeginWriteAsync(default);
+            await session.LookUpAsync(query, default);
+            var written = await session.PutAsync(Goal("looked up, then written"), null, default);
+            await session.CommitAsync(default);
+            return written.Stored.Id;
+        });
+        Assert.Same(lookingUp, await Task.WhenAny(lookingUp, Task.Delay(TimeSpan.FromSeconds(60))));
+        Assert.NotNull(await other.ReadAsync("Goal", await lookingUp, default));
+
+        // A conditional search of the other instance waits for the first to end (ADR 0016), then runs.
+        var deciding = Task.Run(async () =>
+        {
+            await using var session = await other.BeginWriteAsync(default);
+            var found = await session.SearchAsync(query, default);
+            await session.CommitAsync(default);
+            return found.Matches.Count;
+        });
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.False(deciding.IsCompleted);
+        await conditional.DisposeAsync();
+        Assert.True(await deciding >= 1);
+    }
+
+    [Fact]
     public async Task Concurrent_updates_as_create_of_one_new_id_make_one_resource_with_consecutive_versions()
     {
         var id = "client-chosen-" + Guid.NewGuid().ToString("N")[..8];

@@ -186,6 +186,28 @@ public abstract partial class ResourceStoreContract : IAsyncLifetime
         Assert.Equal(Enumerable.Range(1, 9).Reverse(), history.Entries.Select(e => e.VersionId));
     }
 
+    [Fact]
+    public async System.Threading.Tasks.Task A_look_up_inside_a_session_finds_what_a_search_finds_its_own_writes_included()
+    {
+        var patient = "Patient/look-up-" + Guid.NewGuid().ToString("N")[..8];
+        var committed = Goal("committed before");
+        committed.Subject = new ResourceReference(patient);
+        await WriteAsync(committed);
+        var query = new PatientVoice.Storage.Search.SearchQueryParser(new PatientVoice.Storage.Indexing.SearchParameterRegistry())
+            .Parse("Goal", [new("patient", patient)], strict: true);
+
+        await using var session = await Store.BeginWriteAsync(default);
+        var own = Goal("written in this session");
+        own.Subject = new ResourceReference(patient);
+        var written = await session.PutAsync(own, null, default);
+        var lookedUp = (await session.LookUpAsync(query, default)).Matches.Select(m => m.Id).Order().ToList();
+        var searched = (await session.SearchAsync(query, default)).Matches.Select(m => m.Id).Order().ToList();
+
+        Assert.Equal(2, lookedUp.Count);
+        Assert.Contains(written.Stored.Id, lookedUp);
+        Assert.Equal(searched, lookedUp);
+    }
+
     protected async Task<StoredResource> WriteAsync(Resource resource)
     {
         await using var session = await Store.BeginWriteAsync(default);

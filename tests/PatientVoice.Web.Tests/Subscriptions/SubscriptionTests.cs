@@ -95,6 +95,26 @@ public sealed class SubscriptionTests(SubscriptionServerFixture server) : IClass
     }
 
     [Fact]
+    public async System.Threading.Tasks.Task A_goal_a_patient_posts_with_their_own_token_notifies_the_subscription_the_clinic_made()
+    {
+        // The clinic subscribes (a system token); the patient, whose token reaches only their own records and no
+        // Subscription, posts a goal through the API. Which subscriptions are active is the server's business, not
+        // something the writer's token must be able to read.
+        await using var receiver = await Receiver.StartAsync();
+        var patient = NewPatient();
+        await SubscribeAsync(receiver, SubscriptionTopics.PatientGoalChanged, "id-only", $"Goal?patient=Patient/{patient}");
+        using var patientClient = server.CreateFhirClient(FhirServerFixture.Token("patient/Goal.cruds", patient: patient, fhirUser: $"Patient/{patient}"));
+
+        var response = await patientClient.PostAsync("Goal", FhirJson.Content(PatientStatedGoal.Json($"Patient/{patient}", "Sleep through the night")));
+        Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        var posted = await FhirJson.ReadAsync<Goal>(response);
+
+        await receiver.WaitForAsync(r => r.Statuses("event-notification").Count >= 1, "the event of the patient's goal");
+        var notification = Assert.Single(receiver.Received, b => ((Parameters)b.Entry[0].Resource).GetSingleValue<Code>("type").Value == "event-notification");
+        Assert.EndsWith($"/Goal/{posted.Id}", ((Parameters)notification.Entry[0].Resource).Focus(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async System.Threading.Tasks.Task A_receiver_down_for_a_while_gets_every_event_once_in_order_when_it_is_back()
     {
         await using var receiver = await Receiver.StartAsync();
