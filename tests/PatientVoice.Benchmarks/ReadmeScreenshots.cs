@@ -41,11 +41,11 @@ internal static class ReadmeScreenshots
             await ShotAsync(page, output, "patient-2-form.png");
 
             await page.ClickAsync("#pv-review");
-            await page.WaitForURLAsync("**/review");
+            await ArriveAsync(page, "**/review");
             await ShotAsync(page, output, "patient-3-review.png");
 
             await page.ClickAsync("#pv-send");
-            await page.WaitForURLAsync("**/sent**");
+            await ArriveAsync(page, "**/sent**");
             await ShotAsync(page, output, "patient-4-sent.png");
         }
 
@@ -55,16 +55,31 @@ internal static class ReadmeScreenshots
             page.SetDefaultTimeout(120_000);
             var launch = await stack.PortalLaunchUrlAsync("james-okafor", "dr-patel");
             await page.GotoAsync(launch.AbsoluteUri.Replace("/launch?", "/launch/clinician?", StringComparison.Ordinal));
-            await page.WaitForURLAsync("**/clinician");
+            await ArriveAsync(page, "**/clinician");
             await page.GotoAsync(new Uri(stack.AppUrl, "/clinician/clinic?all=true").AbsoluteUri);
             await ShotAsync(page, output, "clinician-1-clinic-list.png");
 
             await page.Locator("main a[href^='/clinician?patient=']", new() { HasTextString = "James" }).First.ClickAsync();
-            await page.WaitForURLAsync("**/clinician?patient=**");
+            await ArriveAsync(page, "**/clinician?patient=**");
             await ShotAsync(page, output, "clinician-2-patient.png");
         }
 
         return 0;
+    }
+
+    // Waits for the page the step leads to; if it never comes, says where the browser is and what the page shows (a
+    // problem box, an error page), so that a failed run names its cause rather than a bare timeout.
+    private static async Task ArriveAsync(IPage page, string url)
+    {
+        try
+        {
+            await page.WaitForURLAsync(url);
+        }
+        catch (TimeoutException timeout)
+        {
+            var shown = await page.Locator("main").InnerTextAsync(new() { Timeout = 5_000 }).ContinueWith(t => t.IsCompletedSuccessfully ? t.Result : "(no main element)", TaskScheduler.Default);
+            throw new TimeoutException($"Expected {url}, still at {page.Url}; the page shows:\n{shown}", timeout);
+        }
     }
 
     private static async Task ShotAsync(IPage page, string folder, string name)
