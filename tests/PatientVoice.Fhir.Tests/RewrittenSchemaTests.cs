@@ -31,7 +31,7 @@ public sealed class RewrittenSchemaTests(ValidatorFixture validators)
     private static readonly string[] Datatypes = ["Extension", "CodeableConcept", "Coding", "Reference", "Identifier", "Quantity", "Meta", "Narrative"];
 
     [Fact]
-    public void Every_discriminator_selector_of_our_profiles_core_resources_and_datatypes_is_compiled_once_and_nothing_else_changes()
+    public void Every_discriminator_selector_and_binding_of_our_profiles_core_resources_and_datatypes_is_replaced_once_and_nothing_else_changes()
     {
         var options = new ConformanceOptions();
         var resolver = ConformanceResolver.Create(validators.Package, options.CompiledPackagePath);
