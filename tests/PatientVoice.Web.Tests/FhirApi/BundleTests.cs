@@ -37,6 +37,30 @@ public sealed class BundleTests(FhirServerFixture server)
     }
 
     [Fact]
+    public async Task A_transactions_search_entry_finds_what_the_transaction_wrote()
+    {
+        var patient = "p-tx-search-" + Guid.NewGuid().ToString("N")[..8];
+        var transaction = new Bundle
+        {
+            Type = Bundle.BundleType.Transaction,
+            Entry =
+            [
+                new Bundle.EntryComponent { Request = new Bundle.RequestComponent { Method = Bundle.HTTPVerb.GET, Url = $"Goal?patient=Patient/{patient}" } },
+                Post(FhirJson.Goal(patient, "Cook for my grandchildren"), "urn:uuid:" + Guid.NewGuid()),
+            ],
+        };
+
+        var response = await _client.PostAsync(string.Empty, FhirJson.Content(transaction));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var result = await FhirJson.ReadAsync<Bundle>(response);
+        // GET entries are processed after the writes (FHIR transaction processing rules), inside the same transaction.
+        var searchset = Assert.IsType<Bundle>(result.Entry[0].Resource);
+        var found = Assert.IsType<Goal>(Assert.Single(searchset.Entry).Resource);
+        Assert.Equal(result.Entry[1].Response.Location.Split('/')[1], found.Id);
+    }
+
+    [Fact]
     public async Task A_transaction_with_one_bad_entry_stores_nothing_and_names_the_entry()
     {
         var before = await TotalVersionsAsync();
