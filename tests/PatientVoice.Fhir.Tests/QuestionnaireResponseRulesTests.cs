@@ -69,7 +69,13 @@ public sealed class QuestionnaireResponseRulesTests
     [Fact]
     public void A_completed_response_must_answer_required_items() =>
         AssertSingle(Check(),
-            "QuestionnaireResponse.item.where(linkId='name')", "Item 'name' is required and has no answer; a completed response must answer it.");
+            "QuestionnaireResponse.item.where(linkId='name')", "Item 'name' is required and has no answer; a completed or amended response must answer it.");
+
+    [Fact]
+    public void An_amended_response_must_answer_required_items_too() =>
+        // Found by the extraction proof (ExtractionProofTests): an amended goal without its words became a Goal with no description.
+        AssertSingle(Check(QuestionnaireResponse.QuestionnaireResponseStatus.Amended),
+            "QuestionnaireResponse.item.where(linkId='name')", "Item 'name' is required and has no answer; a completed or amended response must answer it.");
 
     [Fact]
     public void An_in_progress_response_may_leave_required_items_unanswered() =>

@@ -8,7 +8,8 @@ namespace PatientVoice.Fhir.Questionnaires;
 /// <summary>
 /// Checks a QuestionnaireResponse against its Questionnaire, beyond what profiles can say: linkIds exist and nest as in
 /// the Questionnaire, answers have the item's type, repeats, answerOption, maxLength, minValue/maxValue, maxOccurs,
-/// required items answered when the response is completed, and nothing answered where enableWhen disables it.
+/// required items answered when the response is completed or amended (an amended response was completed, then
+/// changed: what is required stays required), and nothing answered where enableWhen disables it.
 /// Each issue names the linkId and points at the item (<c>QuestionnaireResponse.item[0].item[2].answer[0]</c>).
 /// Stateless and thread-safe.
 /// </summary>
@@ -20,7 +21,7 @@ public sealed class QuestionnaireResponseValidator
 
     public ValidationReport Validate(QuestionnaireResponse response, Questionnaire questionnaire)
     {
-        var walk = new Walk(questionnaire, response.Status == QuestionnaireResponse.QuestionnaireResponseStatus.Completed);
+        var walk = new Walk(questionnaire, response.Status is QuestionnaireResponse.QuestionnaireResponseStatus.Completed or QuestionnaireResponse.QuestionnaireResponseStatus.Amended);
         walk.CheckQuestionnaireReference(response);
         walk.Items(questionnaire.Item, response.Item, "QuestionnaireResponse", [response.Item]);
         return new ValidationReport(walk.Issues);
@@ -215,7 +216,7 @@ public sealed class QuestionnaireResponseValidator
                 if (!isAnswered)
                 {
                     Add(OperationOutcome.IssueType.Required, $"{path}.item.where(linkId='{definition.LinkId}')",
-                        $"Item '{definition.LinkId}' is required and has no answer; a completed response must answer it.");
+                        $"Item '{definition.LinkId}' is required and has no answer; a completed or amended response must answer it.");
                 }
             }
         }

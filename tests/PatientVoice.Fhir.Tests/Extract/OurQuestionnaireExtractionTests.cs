@@ -300,6 +300,48 @@ public sealed class OurQuestionnaireExtractionTests(ValidatorFixture fixture)
         Assert.True(report.IsValid, string.Join(" | ", report.Errors.Select(e => $"{e.Expression}: {e.Diagnostics}")));
     }
 
+    // The next three were found by the extraction proof (Differential/ExtractionProofTests, docs/adr/0034).
+    [Theory]
+    [MemberData(nameof(QuestionnaireIds))]
+    public void A_response_that_extracts_nothing_has_no_provenance_and_its_transaction_holds_the_response_alone(string id)
+    {
+        var response = Completed(id);
+        response.Item.Clear();
+
+        var result = Extractor.Extract(response, Ours(id), ContextFor(response));
+
+        Assert.Empty(result.Resources);
+        Assert.Null(result.Provenance);
+        Assert.DoesNotContain(result.Issues, i => i.Severity == OperationOutcome.IssueSeverity.Error);
+        var entry = Assert.Single(Extractor.ToTransaction(result, response).Entry);
+        Assert.IsType<QuestionnaireResponse>(entry.Resource);
+    }
+
+    [Fact]
+    public void A_response_typed_by_staff_whose_subject_is_no_patient_reference_is_refused_at_its_subject()
+    {
+        var response = Completed("my-care-preferences");
+        response.Author = new ResourceReference("Practitioner/nurse-1");
+        response.Source = null;
+        response.Subject = new ResourceReference("urn:uuid:0b6c7e0e-2f7a-4c59-9d77-5c1f3b0c9a10");
+
+        var result = Extractor.Extract(response, Ours("my-care-preferences"), ContextFor(response));
+
+        Assert.Contains(result.Issues, i => i.Expression == "QuestionnaireResponse.subject" && i.Severity == OperationOutcome.IssueSeverity.Error);
+    }
+
+    [Fact]
+    public void A_hidden_goal_id_that_is_not_a_FHIR_id_does_not_become_the_goals_id()
+    {
+        var response = Completed("my-goals");
+        response.Item.First(i => i.LinkId == "goal").Item.Add(Answer("goal-id", new FhirString("has space")));
+
+        var result = Extractor.Extract(response, Ours("my-goals"), ContextFor(response));
+
+        Assert.All(result.OfType<Goal>(), g => Assert.Null(g.Id));
+        Assert.Contains(result.Issues, i => i.Diagnostics.Contains("Goal.id", StringComparison.Ordinal) && i.Severity == OperationOutcome.IssueSeverity.Warning);
+    }
+
     [Theory]
     [MemberData(nameof(QuestionnaireIds))]
     public async System.Threading.Tasks.Task The_submission_transaction_for_each_questionnaire_is_a_valid_bundle(string id)

@@ -36,6 +36,24 @@ public sealed class SubmissionTests(FhirServerFixture server)
     }
 
     [Fact]
+    public async Task A_completed_response_with_nothing_answered_is_stored_on_its_own_without_a_provenance()
+    {
+        // Was refused (422, "Provenance.target" missing) until the extraction proof found it (docs/adr/0034).
+        var patient = NewPatient();
+        var empty = GoalsResponse(patient);
+        empty.Item.Clear();
+
+        var response = await _client.PostAsync("QuestionnaireResponse", FhirJson.Content(empty));
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var submitted = await FhirJson.ReadAsync<QuestionnaireResponse>(response);
+        var stored = await FhirJson.ReadAsync<Bundle>(await _client.GetAsync($"QuestionnaireResponse?subject=Patient/{patient}"));
+        Assert.Equal(submitted.Id, Assert.Single(stored.Entry).Resource.Id);
+        Assert.Empty(await GoalsAsync(patient));
+        Assert.Empty((await FhirJson.ReadAsync<Bundle>(await _client.GetAsync($"Provenance?entity=QuestionnaireResponse/{submitted.Id}"))).Entry);
+    }
+
+    [Fact]
     public async Task Amending_updates_the_same_goals_and_ends_the_one_the_patient_took_out()
     {
         var patient = NewPatient();

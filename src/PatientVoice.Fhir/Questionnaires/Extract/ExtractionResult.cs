@@ -17,13 +17,14 @@ public sealed record ExtractedResource(Resource Resource, string IdentifierValue
 }
 
 /// <summary>
-/// What a response produced: the extracted resources (the patient note among them), the Provenance of the submission,
-/// the response's narrative, and what could not be extracted (never thrown: a form may be partly extractable).
+/// What a response produced: the extracted resources (the patient note among them), the Provenance of the submission
+/// (none when nothing was extracted: there is nothing derived to account for, and the response names its own author and
+/// source), the response's narrative, and what could not be extracted (never thrown: a form may be partly extractable).
 /// </summary>
 public sealed record ExtractionResult(
     string ResponseId,
     IReadOnlyList<ExtractedResource> Resources,
-    Provenance Provenance,
+    Provenance? Provenance,
     DocumentReference? PatientNote,
     Narrative ResponseText,
     IReadOnlyList<FhirIssue> Issues)

@@ -30,6 +30,11 @@ internal static class ExtractionTransaction
             });
         }
 
+        if (result.Provenance is null)
+        {
+            return bundle;
+        }
+
         bundle.Entry.Add(new Bundle.EntryComponent
         {
             FullUrl = result.ProvenanceFullUrl,

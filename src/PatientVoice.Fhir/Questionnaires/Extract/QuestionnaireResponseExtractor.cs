@@ -35,12 +35,13 @@ public sealed class QuestionnaireResponseExtractor
         }
 
         var resources = built.Select(b => new ExtractedResource(b.Resource, b.IdentifierValue, b.FullUrl)).ToList();
-        var (provenance, provenanceUrl) = SubmissionRecords.Provenance(response, context, resources);
-        return new ExtractionResult(context.ResponseId, resources, provenance, note, PatientNoteWriter.Narrative(response, questionnaire), issues)
+        // Nothing extracted (nothing answered that the form turns into a record): no Provenance, which must have a target.
+        var (provenance, provenanceUrl) = resources.Count == 0 ? default : SubmissionRecords.Provenance(response, context, resources);
+        var result = new ExtractionResult(context.ResponseId, resources, provenance, note, PatientNoteWriter.Narrative(response, questionnaire), issues)
         {
-            ProvenanceFullUrl = provenanceUrl,
             ResponseVersionId = context.ResponseVersionId,
         };
+        return provenanceUrl is null ? result : result with { ProvenanceFullUrl = provenanceUrl };
     }
 
     /// <summary>
@@ -66,6 +67,18 @@ public sealed class QuestionnaireResponseExtractor
                     : "The response's author is a RelatedPerson, but the response says the patient filled it in.",
                 "QuestionnaireResponse.author",
                 OperationOutcome.IssueSeverity.Warning));
+        }
+
+        // Who the Provenance names as the author of the answers (the response's author, else its source, else its subject):
+        // a Patient or a RelatedPerson, as our Provenance profile requires (pv-prov-1). Said here, about the response,
+        // rather than as an error about a Provenance the client never sent.
+        if (context.Author.Reference is not { } who || !(who.Contains("Patient/", StringComparison.Ordinal) || who.Contains("RelatedPerson/", StringComparison.Ordinal)))
+        {
+            issues.Add(new FhirIssue(OperationOutcome.IssueType.BusinessRule,
+                "The response does not say which patient or family member gave these answers: its author, or when staff typed it its source or subject, must be a Patient or RelatedPerson reference.",
+                context.Author.Reference is { } named && named == response.Source?.Reference ? "QuestionnaireResponse.source"
+                    : context.Author.Reference is { } subject && subject == response.Subject?.Reference ? "QuestionnaireResponse.subject"
+                    : "QuestionnaireResponse.author"));
         }
 
         if (response.Subject is null)

@@ -6,7 +6,8 @@ namespace PatientVoice.Fhir.Questionnaires.Extract;
 
 /// <summary>
 /// Fits an answer (or an expression's result) to the element it goes in: a Coding into a CodeableConcept or a code, a
-/// date into a dateTime, a string into a Reference's reference, a number into a decimal. Null when it does not fit.
+/// date into a dateTime, a string into a Reference's reference, a number into a decimal. Null when it does not fit,
+/// including a text its primitive type's format refuses (an answer written to <c>Goal.id</c> must be a FHIR id).
 /// </summary>
 internal static class ValueConversion
 {
@@ -125,12 +126,30 @@ internal static class ValueConversion
                 return null;
             }
 
+            // A value its type's format refuses (an id with a space, a code with a line break) does not fit.
+            if (!FitsFormat(target, primitiveText))
+            {
+                return null;
+            }
+
             var primitive = (PrimitiveType)Activator.CreateInstance(target)!;
             primitive.JsonValue = primitiveText;
             return primitive;
         }
 
         return null;
+    }
+
+    // The SDK's own format check of a primitive type (Id.IsValidValue, Code.IsValidValue...), where the type has one.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, Func<string, bool>?> FormatChecks = new();
+
+    private static bool FitsFormat(Type primitive, string text)
+    {
+        var check = FormatChecks.GetOrAdd(primitive, type =>
+            type.GetMethod("IsValidValue", System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static, [typeof(string)]) is { ReturnType: var returns } method && returns == typeof(bool)
+                ? method.CreateDelegate<Func<string, bool>>()
+                : null);
+        return check is null || check(text);
     }
 
     private static string? TextOf(DataType value) => value switch
