@@ -12,7 +12,8 @@ public static class FhirConformanceServiceCollectionExtensions
 {
     /// <summary>
     /// Registers our conformance package, the process-wide <see cref="ProfileValidator"/> (warmed in the background
-    /// when the host starts) the <see cref="QuestionnaireResponseValidator"/> and the <see cref="QuestionnaireResponseExtractor"/>.
+    /// when the host starts) the <see cref="QuestionnaireResponseValidator"/>, the <see cref="QuestionnaireResponseExtractor"/> and
+    /// <see cref="ProvenExtraction"/>.
     /// </summary>
     public static IServiceCollection AddFhirConformance(this IServiceCollection services, Action<ConformanceOptions>? configure = null)
     {
@@ -26,6 +27,7 @@ public static class FhirConformanceServiceCollectionExtensions
         services.TryAddSingleton<ProfileValidator>();
         services.TryAddSingleton<QuestionnaireResponseValidator>();
         services.TryAddSingleton<QuestionnaireResponseExtractor>();
+        services.TryAddSingleton<ProvenExtraction>();
         services.TryAddSingleton<Questionnaires.Populate.QuestionnairePopulator>();
         services.AddHostedService<ProfileValidatorWarmUp>();
         return services;
