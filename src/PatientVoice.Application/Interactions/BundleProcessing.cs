@@ -1,6 +1,7 @@
 using Hl7.Fhir.Model;
 using PatientVoice.Application.Submit;
 using PatientVoice.Application.Transactions;
+using PatientVoice.Application.Validation;
 using PatientVoice.Application.Write;
 using PatientVoice.Fhir.Errors;
 using PatientVoice.Storage;
@@ -13,7 +14,7 @@ namespace PatientVoice.Application.Interactions;
 /// it — same rules, same resources, same Provenance, same outbox message. A batch runs each entry on its own through the
 /// same use cases as the single-resource endpoints (<see cref="ResourceWrites"/>) and reports each outcome.
 /// </summary>
-public sealed class BundleProcessing(TransactionRunner transactions, ResourceWrites writes, SubmissionService submissions, ResponseRules responseRules)
+public sealed class BundleProcessing(TransactionRunner transactions, ResourceWrites writes, SubmissionService submissions, ResponseRules responseRules, QuestionnaireLookup questionnaires)
 {
     /// <summary>One outcome per entry the client sent, in its order; all written or none.</summary>
     /// <param name="authorize">Each entry is authorized as its own request before anything runs: one refusal refuses the transaction.</param>
@@ -25,6 +26,9 @@ public sealed class BundleProcessing(TransactionRunner transactions, ResourceWri
             await Guard(entry, () => authorize(entry));
         }
 
+        // A submission's questionnaire is found once: the one it is extracted with is the one its response is validated
+        // against, as on the direct endpoint (SubmissionService), which the extraction proof relies on (docs/adr/0034).
+        using var sameQuestionnaires = questionnaires.Remembering();
         var (expanded, groups) = await ExpandAsync(entries, cancellationToken);
         var outcomes = await transactions.RunAsync(expanded, search, cancellationToken, async (session, written) =>
         {
@@ -121,11 +125,10 @@ public sealed class BundleProcessing(TransactionRunner transactions, ResourceWri
 
                 var submission = plan.Transaction!;
                 submission.Entry[0].FullUrl = entry.FullUrl ?? submission.Entry[0].FullUrl;
-                var first = BundleRequest.From(submission.Entry[0], entry.Index);
-                first.Guard = plan.Guard;
-                expanded[entry.Index] = first;
                 var start = expanded.Count;
-                expanded.AddRange(submission.Entry.Skip(1).Select((e, k) => BundleRequest.From(e, start + k)));
+                var requests = plan.Requests(entry.Index, start);
+                expanded[entry.Index] = requests[0];
+                expanded.AddRange(requests.Skip(1));
                 groups.Add(new SubmissionGroup(response, [entry.Index, .. Enumerable.Range(start, submission.Entry.Count - 1)]));
             });
         }

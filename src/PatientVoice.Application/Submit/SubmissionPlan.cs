@@ -11,5 +11,32 @@ namespace PatientVoice.Application.Submit;
 /// </summary>
 public sealed record SubmissionPlan(StoredResource? Existing, Bundle? Transaction, TransactionGuard? Guard, bool ServerNamesIt)
 {
+    /// <summary>
+    /// How many entries after the response the extractor built from it for a questionnaire whose extraction is proven
+    /// (docs/adr/0034): they conform when the response does, which the same transaction checks. Zero otherwise; the goals
+    /// a submission ends (read from the store, after these) are never among them.
+    /// </summary>
+    public int BuiltFromResponse { get; init; }
+
     public static SubmissionPlan Nothing(StoredResource existing) => new(existing, null, null, false);
+
+    /// <summary>
+    /// The transaction's entries as the runner takes them, whatever the door: the response at <paramref name="responseIndex"/>
+    /// with the plan's guard, the others numbered from <paramref name="firstOtherIndex"/>, those built from the response marked.
+    /// </summary>
+    public List<BundleRequest> Requests(int responseIndex, int firstOtherIndex)
+    {
+        var transaction = Transaction ?? throw new InvalidOperationException("Nothing to write: the submission is already stored.");
+        var response = BundleRequest.From(transaction.Entry[0], responseIndex);
+        response.Guard = Guard;
+        List<BundleRequest> requests = [response];
+        for (var k = 1; k < transaction.Entry.Count; k++)
+        {
+            var request = BundleRequest.From(transaction.Entry[k], firstOtherIndex + k - 1);
+            request.ConformsByConstruction = k <= BuiltFromResponse;
+            requests.Add(request);
+        }
+
+        return requests;
+    }
 }

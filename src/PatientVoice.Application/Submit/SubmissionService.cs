@@ -1,4 +1,5 @@
 using Hl7.Fhir.Model;
+using Microsoft.Extensions.Options;
 using PatientVoice.Application.EhrSync;
 using PatientVoice.Application.Transactions;
 using PatientVoice.Application.Validation;
@@ -21,6 +22,8 @@ namespace PatientVoice.Application.Submit;
 /// </summary>
 public sealed partial class SubmissionService(
     QuestionnaireResponseExtractor extractor,
+    ProvenExtraction proven,
+    IOptions<FhirApiOptions> options,
     CarriedGoals carriedGoals,
     CarriedIdentities carriedIdentities,
     QuestionnaireLookup questionnaires,
@@ -54,8 +57,7 @@ public sealed partial class SubmissionService(
             return new WriteOutcome(existing, Created: false);
         }
 
-        var entries = plan.Transaction!.Entry.Select((entry, index) => BundleRequest.From(entry, index)).ToList();
-        entries[0].Guard = plan.Guard;
+        var entries = plan.Requests(0, 1);
         IReadOnlyList<EntryOutcome> written;
         try
         {
@@ -115,7 +117,7 @@ public sealed partial class SubmissionService(
                 ResourceWriter.RequireTarget("QuestionnaireResponse", update.Id, response);
                 return await UnchangedAsync(response, cancellationToken) is { } same
                     ? SubmissionPlan.Nothing(same)
-                    : new SubmissionPlan(null, await PrepareAsync(response, update.IfMatch, cancellationToken), null, false);
+                    : await PrepareAsync(response, update.IfMatch, null, false, cancellationToken);
             case SubmitTarget.ConditionalUpdate conditional:
             {
                 var match = await writer.FindOneCommittedAsync("QuestionnaireResponse", conditional.Criteria, cancellationToken);
@@ -138,7 +140,7 @@ public sealed partial class SubmissionService(
                 response.Id = match.Id;
                 return await UnchangedAsync(response, cancellationToken) is { } unchanged
                     ? SubmissionPlan.Nothing(unchanged)
-                    : new SubmissionPlan(null, await PrepareAsync(response, conditional.IfMatch, cancellationToken), guard, false);
+                    : await PrepareAsync(response, conditional.IfMatch, guard, false, cancellationToken);
             }
 
             default:
@@ -150,14 +152,16 @@ public sealed partial class SubmissionService(
     private async Task<SubmissionPlan> NewAsync(QuestionnaireResponse response, string? clientId, TransactionGuard? guard, CancellationToken cancellationToken)
     {
         response.Id = clientId ?? Guid.CreateVersion7().ToString("N");
-        return new SubmissionPlan(null, await PrepareAsync(response, null, cancellationToken), guard, clientId is null);
+        return await PrepareAsync(response, null, guard, clientId is null, cancellationToken);
     }
 
     /// <summary>
     /// The transaction a submission writes: the response first (<c>PUT QuestionnaireResponse/{id}</c>, with its narrative),
-    /// then what it yields, the Provenance, and the goals it ends.
+    /// then what it yields, the Provenance, and the goals it ends. What the extractor built from the response to one of our
+    /// questionnaires, exactly as shipped, is not validated again (docs/adr/0034): the response is, in the same transaction,
+    /// against the same questionnaire (<see cref="QuestionnaireLookup.Remembering"/>), and when it passes so does all of that.
     /// </summary>
-    private async Task<Bundle> PrepareAsync(QuestionnaireResponse response, int? ifMatch, CancellationToken cancellationToken)
+    private async Task<SubmissionPlan> PrepareAsync(QuestionnaireResponse response, int? ifMatch, TransactionGuard? guard, bool serverNamesIt, CancellationToken cancellationToken)
     {
         var questionnaire = await questionnaires.FindAsync(response.Questionnaire ?? string.Empty, cancellationToken)
             ?? throw new UnprocessableEntityException($"The Questionnaire '{response.Questionnaire}' is not on this server; store it before responses to it.", "QuestionnaireResponse.questionnaire");
@@ -172,6 +176,8 @@ public sealed partial class SubmissionService(
 
         await carriedGoals.CheckIdentitiesAsync(result, response, cancellationToken);
         var transaction = extractor.ToTransaction(result, response);
+        // Every entry but the response is the extractor's; the full validation the proof holds against includes our default profiles.
+        var builtFromResponse = proven.Covers(questionnaire) && options.Value.ValidateAgainstDefaultProfiles ? transaction.Entry.Count - 1 : 0;
         var responseEntry = transaction.Entry[0];
         responseEntry.Request ??= new Bundle.RequestComponent { Method = Bundle.HTTPVerb.PUT, Url = $"QuestionnaireResponse/{result.ResponseId}" };
         responseEntry.Request.IfMatch = ifMatch is { } version ? VersionTag.Format(version) : null;
@@ -184,7 +190,7 @@ public sealed partial class SubmissionService(
             AddEnded(transaction, GoalLifecycle.EndRemoved(goal, time.GetUtcNow()), ended);
         }
 
-        return transaction;
+        return new SubmissionPlan(null, transaction, guard, serverNamesIt) { BuiltFromResponse = builtFromResponse };
     }
 
     // The same body again (a retry whose first attempt landed): nothing to extract, nothing to write.

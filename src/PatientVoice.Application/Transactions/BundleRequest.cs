@@ -44,6 +44,14 @@ public sealed class BundleRequest
     /// </summary>
     public TransactionGuard? Guard { get; set; }
 
+    /// <summary>
+    /// A resource a submission's extractor built from the response in the same transaction, for a questionnaire whose
+    /// extraction is proven (<see cref="PatientVoice.Fhir.Questionnaires.Extract.ProvenExtraction"/>, docs/adr/0034):
+    /// when the response passes full validation, so does it, so its conformance is not checked again. Set only by
+    /// <see cref="Submit.SubmissionPlan"/>; never from a client's entry.
+    /// </summary>
+    public bool ConformsByConstruction { get; set; }
+
     public static BundleRequest From(Bundle.EntryComponent entry, int index)
     {
         var request = entry.Request;

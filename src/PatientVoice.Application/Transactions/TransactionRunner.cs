@@ -30,8 +30,9 @@ public sealed class TransactionRunner(IResourceStore store, ResourceWriter write
 
         // Validation before the transaction: it is the slow part, needs nothing from the store, and the entries
         // are independent, so they are validated side by side. The first failing entry (in Bundle order) is reported.
+        // What a submission built from its response conforms by construction (docs/adr/0034): its other checks only.
         var validations = entries.Where(e => e.Resource is not null)
-            .Select(entry => Task.Run(() => Guard(entry, () => writer.ValidateAsync(entry.Resource!, cancellationToken)), cancellationToken))
+            .Select(entry => Task.Run(() => Guard(entry, () => writer.ValidateAsync(entry.Resource!, entry.ConformsByConstruction, cancellationToken)), cancellationToken))
             .ToList();
         try
         {

@@ -7,6 +7,8 @@ namespace PatientVoice.Application.Validation;
 /// <summary>Holds every create and update to <see cref="ResourceValidation"/>: any error is a 422 naming the element.</summary>
 public sealed class ProfileWriteValidator(ResourceValidation validation) : IResourceWriteValidator
 {
+    public bool ChecksConformance => true;
+
     public async System.Threading.Tasks.ValueTask ValidateAsync(Resource resource, CancellationToken cancellationToken)
     {
         var report = await validation.ValidateAsync(resource, null, cancellationToken);

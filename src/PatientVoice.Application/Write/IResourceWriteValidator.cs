@@ -8,5 +8,12 @@ namespace PatientVoice.Application.Write;
 /// </summary>
 public interface IResourceWriteValidator
 {
+    /// <summary>
+    /// True for the check of a resource's conformance (its profiles, and for a response its Questionnaire): the check a
+    /// resource built by construction from a validated response need not pass again (<see cref="Transactions.BundleRequest.ConformsByConstruction"/>).
+    /// Every other check (e.g. the rules for a Subscription) applies to every write.
+    /// </summary>
+    bool ChecksConformance => false;
+
     System.Threading.Tasks.ValueTask ValidateAsync(Resource resource, CancellationToken cancellationToken);
 }

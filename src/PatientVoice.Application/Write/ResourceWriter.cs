@@ -34,11 +34,23 @@ public sealed class ResourceWriter(IResourceStore store, SearchQueryParser searc
     /// The validation half of <see cref="PrepareAsync"/>, for a transaction: its entries are validated before
     /// the transaction starts, and indexed (<see cref="Index"/>) once their urn:uuid references are resolved.
     /// </summary>
-    public async Task ValidateAsync(Resource resource, CancellationToken cancellationToken)
+    public Task ValidateAsync(Resource resource, CancellationToken cancellationToken) => ValidateAsync(resource, false, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="ValidateAsync(Resource, CancellationToken)"/>; with <paramref name="conformsByConstruction"/> the
+    /// conformance check is left out (a resource a submission extracted from its validated response, docs/adr/0034),
+    /// every other check still runs.
+    /// </summary>
+    public async Task ValidateAsync(Resource resource, bool conformsByConstruction, CancellationToken cancellationToken)
     {
         SearchCriteria.RequireType(resource.TypeName);
         foreach (var validator in _validators)
         {
+            if (conformsByConstruction && validator.ChecksConformance)
+            {
+                continue;
+            }
+
             await validator.ValidateAsync(resource, cancellationToken);
         }
     }
