@@ -19,6 +19,11 @@ internal static class PostgresSchema
         (4, "outbox sequences", OutboxSequence),
         // When a message's due time was set, by the clock that set it (SqliteSchema says why).
         (5, "outbox schedules keep the clock they were made by", "ALTER TABLE outbox ADD COLUMN scheduled_at bigint;"),
+        // References by type and id have no url: not in the url index (SqliteSchema says why).
+        (6, "the reference url index holds references by url only", """
+            DROP INDEX ix_search_reference_url;
+            CREATE INDEX ix_search_reference_url ON search_reference (resource_type, param, url, resource_pk) WHERE url IS NOT NULL;
+            """),
     ];
 
     public const string MigrationTable = """

@@ -16,6 +16,7 @@ internal static class SqliteSchema
         (3, "keyset pages of one type in creation order", ResourceTypePk),
         (4, "outbox sequences", OutboxSequence),
         (5, "outbox schedules keep the clock they were made by", OutboxScheduledAt),
+        (6, "the reference url index holds references by url only", ReferenceUrlIndex),
     ];
 
     /// <summary>The schema version this build writes and reads.</summary>
@@ -76,6 +77,17 @@ internal static class SqliteSchema
     /// NULL on rows from before version 5: their enqueued_at stands in.
     /// </summary>
     private const string OutboxScheduledAt = "ALTER TABLE outbox ADD COLUMN scheduled_at INTEGER;";
+
+    /// <summary>
+    /// Most references are by type and id, with no url (a QuestionnaireResponse's canonical to its Questionnaire is the
+    /// exception): in a full index each of them was one more index entry, so one more page, written by every submission
+    /// (about 130 pages per submission's transaction were 108 without them, docs/benchmarks.md issue 19, seventh session).
+    /// Every search by url compares it (<c>s.url = …</c>), which the partial index serves.
+    /// </summary>
+    private const string ReferenceUrlIndex = """
+        DROP INDEX IF EXISTS ix_search_reference_url;
+        CREATE INDEX ix_search_reference_url ON search_reference (resource_type, param, url, resource_pk) WHERE url IS NOT NULL;
+        """;
 
     /// <summary>Counters taken inside write transactions (a subscription's event numbers).</summary>
     private const string OutboxSequence = """

@@ -44,6 +44,21 @@ public sealed class SqliteSchemaVersionTests : IDisposable
     }
 
     [Fact]
+    public async Task A_version_5_database_gets_the_url_index_of_references_for_references_by_url_only_and_searches_by_url_use_it()
+    {
+        await OpenStoreAsync();
+        // Version 5's index held every reference, those by type and id (no url) too.
+        await ExecuteAsync("DROP INDEX ix_search_reference_url; CREATE INDEX ix_search_reference_url ON search_reference (resource_type, param, url, resource_pk); PRAGMA user_version = 5;");
+
+        await OpenStoreAsync();
+
+        Assert.Equal(SqliteResourceStore.SchemaVersion, await UserVersionAsync());
+        Assert.Equal(1L, await ScalarAsync("SELECT COUNT(*) FROM sqlite_master WHERE name = 'ix_search_reference_url' AND sql LIKE '%WHERE url IS NOT NULL'"));
+        var plan = await PlanAsync("SELECT resource_pk FROM search_reference s WHERE s.resource_type = 'QuestionnaireResponse' AND s.param = 'questionnaire' AND s.url = 'http://example.org/Questionnaire/q|1'");
+        Assert.Contains("ix_search_reference_url", plan, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_database_with_a_newer_schema_version_is_refused_naming_both_versions_and_left_as_it_was()
     {
         await OpenStoreAsync();
@@ -76,6 +91,22 @@ public sealed class SqliteSchemaVersionTests : IDisposable
         var store = services.GetRequiredService<IResourceStore>();
         await store.InitializeAsync(default);
         return store;
+    }
+
+    private async Task<string> PlanAsync(string sql)
+    {
+        await using var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "EXPLAIN QUERY PLAN " + sql;
+        await using var reader = await command.ExecuteReaderAsync();
+        var plan = new System.Text.StringBuilder();
+        while (await reader.ReadAsync())
+        {
+            plan.AppendLine(reader.GetString(3));
+        }
+
+        return plan.ToString();
     }
 
     private async Task<int> UserVersionAsync() => (int)await ScalarAsync("PRAGMA user_version;");
