@@ -20,6 +20,15 @@ public interface IResourceWriteSession : IAsyncDisposable
     Task<SearchResult> SearchAsync(SearchQuery query, CancellationToken cancellationToken);
 
     /// <summary>
+    /// As <see cref="SearchAsync(SearchQuery, CancellationToken)"/>, for a conditional interaction whose criteria only
+    /// resources written under <paramref name="scope"/> can match: a submission's extracted entries, whose identifiers
+    /// derive from the response's id (scope <c>QuestionnaireResponse/{id}</c>). Such searches of different scopes need not
+    /// decide one at a time; of the same scope they do, and against every other conditional interaction they still do
+    /// (docs/adr/0016-postgresql-store.md, amendment of 2026-12-07). A store may treat it as a plain conditional search.
+    /// </summary>
+    Task<SearchResult> SearchAsync(SearchQuery query, string scope, CancellationToken cancellationToken) => SearchAsync(query, cancellationToken);
+
+    /// <summary>
     /// Runs a search inside the transaction that decides no write (which subscriptions are active, say): it sees the
     /// transaction's own writes and what others committed, as <see cref="SearchAsync"/> does, but takes none of its
     /// locks, so writes that only look something up never wait for each other or for a conditional interaction.

@@ -12,17 +12,24 @@ namespace PatientVoice.Application.Submit;
 public sealed record SubmissionPlan(StoredResource? Existing, Bundle? Transaction, TransactionGuard? Guard, bool ServerNamesIt)
 {
     /// <summary>
-    /// How many entries after the response the extractor built from it for a questionnaire whose extraction is proven
-    /// (docs/adr/0034): they conform when the response does, which the same transaction checks. Zero otherwise; the goals
-    /// a submission ends (read from the store, after these) are never among them.
+    /// How many entries after the response the extractor built from it (what it extracted and the Provenance); the goals a
+    /// submission ends (read from the store) come after these and are never among them. Their conditional URLs can only
+    /// match what a submission of the same response wrote (<see cref="BundleRequest.ConditionalScope"/>).
     /// </summary>
-    public int BuiltFromResponse { get; init; }
+    public int Extracted { get; init; }
+
+    /// <summary>
+    /// The extraction is proven for the questionnaire it used (docs/adr/0034): the extracted entries conform when the
+    /// response does, which the same transaction checks (<see cref="BundleRequest.ConformsByConstruction"/>).
+    /// </summary>
+    public bool ExtractionProven { get; init; }
 
     public static SubmissionPlan Nothing(StoredResource existing) => new(existing, null, null, false);
 
     /// <summary>
     /// The transaction's entries as the runner takes them, whatever the door: the response at <paramref name="responseIndex"/>
-    /// with the plan's guard, the others numbered from <paramref name="firstOtherIndex"/>, those built from the response marked.
+    /// with the plan's guard, the others numbered from <paramref name="firstOtherIndex"/>, those the extractor built marked
+    /// (their conditional scope, and whether they conform by construction).
     /// </summary>
     public List<BundleRequest> Requests(int responseIndex, int firstOtherIndex)
     {
@@ -33,7 +40,12 @@ public sealed record SubmissionPlan(StoredResource? Existing, Bundle? Transactio
         for (var k = 1; k < transaction.Entry.Count; k++)
         {
             var request = BundleRequest.From(transaction.Entry[k], firstOtherIndex + k - 1);
-            request.ConformsByConstruction = k <= BuiltFromResponse;
+            if (k <= Extracted)
+            {
+                request.ConformsByConstruction = ExtractionProven;
+                request.ConditionalScope = $"QuestionnaireResponse/{response.Id}";
+            }
+
             requests.Add(request);
         }
 

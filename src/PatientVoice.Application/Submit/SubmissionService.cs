@@ -177,7 +177,8 @@ public sealed partial class SubmissionService(
         await carriedGoals.CheckIdentitiesAsync(result, response, cancellationToken);
         var transaction = extractor.ToTransaction(result, response);
         // Every entry but the response is the extractor's; the full validation the proof holds against includes our default profiles.
-        var builtFromResponse = proven.Covers(questionnaire) && options.Value.ValidateAgainstDefaultProfiles ? transaction.Entry.Count - 1 : 0;
+        var extracted = transaction.Entry.Count - 1;
+        var extractionProven = proven.Covers(questionnaire) && options.Value.ValidateAgainstDefaultProfiles;
         var responseEntry = transaction.Entry[0];
         responseEntry.Request ??= new Bundle.RequestComponent { Method = Bundle.HTTPVerb.PUT, Url = $"QuestionnaireResponse/{result.ResponseId}" };
         responseEntry.Request.IfMatch = ifMatch is { } version ? VersionTag.Format(version) : null;
@@ -190,7 +191,7 @@ public sealed partial class SubmissionService(
             AddEnded(transaction, GoalLifecycle.EndRemoved(goal, time.GetUtcNow()), ended);
         }
 
-        return new SubmissionPlan(null, transaction, guard, serverNamesIt) { BuiltFromResponse = builtFromResponse };
+        return new SubmissionPlan(null, transaction, guard, serverNamesIt) { Extracted = extracted, ExtractionProven = extractionProven };
     }
 
     // The same body again (a retry whose first attempt landed): nothing to extract, nothing to write.

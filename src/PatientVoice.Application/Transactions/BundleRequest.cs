@@ -52,6 +52,14 @@ public sealed class BundleRequest
     /// </summary>
     public bool ConformsByConstruction { get; set; }
 
+    /// <summary>
+    /// A submission's extracted entry: its conditional URL (<c>Goal?identifier=…</c>) can only match what a submission of
+    /// the same response writes (extraction identifiers derive from the response's id), so its search is confined to that
+    /// response (<c>QuestionnaireResponse/{id}</c>, <see cref="PatientVoice.Storage.IResourceWriteSession.SearchAsync(PatientVoice.Storage.Search.SearchQuery, string, CancellationToken)"/>).
+    /// Set only by <see cref="Submit.SubmissionPlan"/>; never from a client's entry.
+    /// </summary>
+    public string? ConditionalScope { get; set; }
+
     public static BundleRequest From(Bundle.EntryComponent entry, int index)
     {
         var request = entry.Request;

@@ -120,7 +120,7 @@ public sealed class TransactionRunner(IResourceStore store, ResourceWriter write
                 entry.AssignedId = entry.Existing.Id;
                 break;
             case Bundle.HTTPVerb.PUT:
-                var match = await writer.FindOneAsync(session, type, entry.Query, cancellationToken);
+                var match = await writer.FindOneAsync(session, type, entry.Query, entry.ConditionalScope, cancellationToken);
                 entry.AssignedId = match?.Id ?? entry.Resource?.Id ?? Guid.CreateVersion7().ToString("N");
                 if (entry.Resource is not null)
                 {
@@ -156,7 +156,7 @@ public sealed class TransactionRunner(IResourceStore store, ResourceWriter write
                 RequireBodyType(entry);
                 return EntryOutcome.Of(entry.Id is not null
                     ? await writer.UpdateAsync(session, entry.Type, entry.Id, Prepared(entry), ifMatch, cancellationToken)
-                    : await writer.ConditionalUpdateAsync(session, entry.Type, entry.Query, Prepared(entry), ifMatch, cancellationToken));
+                    : await writer.ConditionalUpdateAsync(session, entry.Type, entry.Query, entry.ConditionalScope, Prepared(entry), ifMatch, cancellationToken));
             case Bundle.HTTPVerb.DELETE:
                 var deleted = entry.Id is not null
                     ? await writer.DeleteAsync(session, entry.Type, entry.Id, ifMatch, cancellationToken)

@@ -94,9 +94,16 @@ public sealed class ResourceWriter(IResourceStore store, SearchQueryParser searc
     }
 
     /// <summary>The one resource <paramref name="criteria"/> match, null for none, 412 for several (a conditional update's target).</summary>
-    public async Task<StoredResource?> FindOneAsync(IResourceWriteSession session, string type, IReadOnlyList<KeyValuePair<string, string>> criteria, CancellationToken cancellationToken)
+    public Task<StoredResource?> FindOneAsync(IResourceWriteSession session, string type, IReadOnlyList<KeyValuePair<string, string>> criteria, CancellationToken cancellationToken)
+        => FindOneAsync(session, type, criteria, null, cancellationToken);
+
+    /// <summary>
+    /// As above; with <paramref name="scope"/>, a search only resources written under that scope can match (a submission's
+    /// extracted entries, <see cref="IResourceWriteSession.SearchAsync(SearchQuery, string, CancellationToken)"/>).
+    /// </summary>
+    public async Task<StoredResource?> FindOneAsync(IResourceWriteSession session, string type, IReadOnlyList<KeyValuePair<string, string>> criteria, string? scope, CancellationToken cancellationToken)
     {
-        var matches = await MatchAsync(session, type, criteria, cancellationToken);
+        var matches = await MatchAsync(Searcher(session, scope), type, criteria, cancellationToken);
         return matches.Count switch
         {
             0 => null,
@@ -125,11 +132,15 @@ public sealed class ResourceWriter(IResourceStore store, SearchQueryParser searc
     }
 
     /// <summary>Conditional update: no match creates, one match updates it, more than one is a 412.</summary>
-    public async Task<WriteOutcome> ConditionalUpdateAsync(IResourceWriteSession session, string type, IReadOnlyList<KeyValuePair<string, string>> criteria, PreparedResource prepared, int? ifMatch, CancellationToken cancellationToken)
+    public Task<WriteOutcome> ConditionalUpdateAsync(IResourceWriteSession session, string type, IReadOnlyList<KeyValuePair<string, string>> criteria, PreparedResource prepared, int? ifMatch, CancellationToken cancellationToken)
+        => ConditionalUpdateAsync(session, type, criteria, null, prepared, ifMatch, cancellationToken);
+
+    /// <summary>As above; with <paramref name="scope"/>, the search is confined to it (<see cref="FindOneAsync(IResourceWriteSession, string, IReadOnlyList{KeyValuePair{string, string}}, string?, CancellationToken)"/>).</summary>
+    public async Task<WriteOutcome> ConditionalUpdateAsync(IResourceWriteSession session, string type, IReadOnlyList<KeyValuePair<string, string>> criteria, string? scope, PreparedResource prepared, int? ifMatch, CancellationToken cancellationToken)
     {
         var resource = prepared.Resource;
         RequireSameType(type, resource);
-        var matches = await MatchAsync(session, type, criteria, cancellationToken);
+        var matches = await MatchAsync(Searcher(session, scope), type, criteria, cancellationToken);
         switch (matches.Count)
         {
             case 0:
@@ -197,6 +208,10 @@ public sealed class ResourceWriter(IResourceStore store, SearchQueryParser searc
 
     private Task<IReadOnlyList<StoredResource>> MatchAsync(IResourceWriteSession session, string type, IReadOnlyList<KeyValuePair<string, string>> criteria, CancellationToken cancellationToken)
         => MatchAsync(session.SearchAsync, type, criteria, cancellationToken);
+
+    // A conditional interaction's search: confined to a scope when one is given.
+    private static Func<SearchQuery, CancellationToken, Task<SearchResult>> Searcher(IResourceWriteSession session, string? scope)
+        => scope is null ? session.SearchAsync : (query, token) => session.SearchAsync(query, scope, token);
 
     private async Task<IReadOnlyList<StoredResource>> MatchAsync(Func<SearchQuery, CancellationToken, Task<SearchResult>> search, string type, IReadOnlyList<KeyValuePair<string, string>> criteria, CancellationToken cancellationToken)
     {

@@ -17,7 +17,15 @@ internal sealed class PostgresWriteSession(NpgsqlConnection connection, NpgsqlTr
     /// <summary>Transaction-scoped advisory lock serialising the sessions that search (conditional interactions).</summary>
     internal const long ConditionalLockKey = 0x5056_0002; // "PV" 2
 
+    /// <summary>
+    /// The class of the transaction-scoped advisory locks keyed by a conditional scope (two-key form, a key space apart
+    /// from the one-key locks above): <c>pg_advisory_xact_lock(ScopeLockClass, hashtext(scope))</c>.
+    /// </summary>
+    internal const int ScopeLockClass = 0x5056_0003; // "PV" 3
+
     private bool _holdsConditionalLock;
+    private bool _sharesConditionalLock;
+    private readonly HashSet<string> _scopes = new(StringComparer.Ordinal);
 
     protected override async Task<bool> WriteVersionAsync(
         CurrentResourceRow? current, bool idAssigned, NextVersion next, StoredResource written, IReadOnlyList<SearchIndexEntry> indexEntries, CancellationToken cancellationToken)
@@ -71,6 +79,32 @@ internal sealed class PostgresWriteSession(NpgsqlConnection connection, NpgsqlTr
             await command.ExecuteNonQueryAsync(cancellationToken);
             _holdsConditionalLock = true;
         }
+    }
+
+    /// <summary>
+    /// A conditional search confined to <paramref name="scope"/> (a submission's extracted entries): the store-wide lock in
+    /// shared mode, so such searches of different scopes run side by side while every other conditional interaction (the
+    /// lock in exclusive mode) still waits for them and they for it, plus a lock of the scope itself, so two sessions of the
+    /// same scope (the same response sent twice at once) decide one after the other. Holding the lock exclusively covers all.
+    /// A session that takes the shared lock and then needs the exclusive one waits for the other sharers; two such sessions
+    /// are a deadlock PostgreSQL breaks, and the one rolled back gets a 409 (<see cref="RunAsync{T}"/>).
+    /// </summary>
+    protected override async Task BeforeScopedSearchAsync(string scope, CancellationToken cancellationToken)
+    {
+        if (_holdsConditionalLock || _scopes.Contains(scope))
+        {
+            return;
+        }
+
+        await using var command = new NpgsqlCommand(
+            _sharesConditionalLock ? "SELECT pg_advisory_xact_lock(@class, hashtext(@scope))" : "SELECT pg_advisory_xact_lock_shared(@key), pg_advisory_xact_lock(@class, hashtext(@scope))",
+            Connection);
+        command.Parameters.AddWithValue("key", ConditionalLockKey);
+        command.Parameters.AddWithValue("class", ScopeLockClass);
+        command.Parameters.AddWithValue("scope", scope);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        _sharesConditionalLock = true;
+        _scopes.Add(scope);
     }
 
     // Disposing an uncommitted Npgsql transaction rolls it back (also after a failed statement).

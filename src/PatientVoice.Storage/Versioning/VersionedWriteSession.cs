@@ -49,6 +49,13 @@ internal abstract class VersionedWriteSession<TConnection, TTransaction> : IReso
             return await _search.ExecuteAsync(Connection, Transaction, query, cancellationToken);
         });
 
+    public Task<SearchResult> SearchAsync(SearchQuery query, string scope, CancellationToken cancellationToken)
+        => RunAsync(async () =>
+        {
+            await BeforeScopedSearchAsync(scope, cancellationToken);
+            return await _search.ExecuteAsync(Connection, Transaction, query, cancellationToken);
+        });
+
     public Task<SearchResult> LookUpAsync(SearchQuery query, CancellationToken cancellationToken)
         => RunAsync(() => _search.ExecuteAsync(Connection, Transaction, query, cancellationToken));
 
@@ -140,6 +147,9 @@ internal abstract class VersionedWriteSession<TConnection, TTransaction> : IReso
 
     /// <summary>What must happen before a conditional interaction's search inside the session (not before a look-up).</summary>
     protected virtual Task BeforeSearchAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>What must happen before a conditional search confined to <paramref name="scope"/>; by default what any conditional search needs.</summary>
+    protected virtual Task BeforeScopedSearchAsync(string scope, CancellationToken cancellationToken) => BeforeSearchAsync(cancellationToken);
 
     /// <summary>Undoes an uncommitted session before its transaction is disposed.</summary>
     protected virtual Task RollbackUncommittedAsync() => Transaction.RollbackAsync();

@@ -136,6 +136,10 @@ public sealed class CompartmentResourceStore(IResourceStore inner, IHttpContextA
         public async Task<SearchResult> SearchAsync(SearchQuery query, CancellationToken cancellationToken)
             => store.Grant is { } grant ? store.Filter(grant, await inner.SearchAsync(store.Narrow(grant, query), cancellationToken)) : await inner.SearchAsync(query, cancellationToken);
 
+        // Narrowed as any search is: a scoped search differs only in the store's locks.
+        public async Task<SearchResult> SearchAsync(SearchQuery query, string scope, CancellationToken cancellationToken)
+            => store.Grant is { } grant ? store.Filter(grant, await inner.SearchAsync(store.Narrow(grant, query), scope, cancellationToken)) : await inner.SearchAsync(query, scope, cancellationToken);
+
         // Narrowed as a search is: a look-up differs only in the store's locks.
         public async Task<SearchResult> LookUpAsync(SearchQuery query, CancellationToken cancellationToken)
             => store.Grant is { } grant ? store.Filter(grant, await inner.LookUpAsync(store.Narrow(grant, query), cancellationToken)) : await inner.LookUpAsync(query, cancellationToken);

@@ -107,6 +107,62 @@ public sealed class PostgresResourceStoreTests : ResourceStoreContract
     }
 
     [Fact]
+    public async Task Conditional_searches_of_two_submissions_run_side_by_side_while_the_same_submission_and_any_other_conditional_search_wait()
+    {
+        var other = await OpenStoreAsync();
+        var query = new PatientVoice.Storage.Search.SearchQueryParser(new PatientVoice.Storage.Indexing.SearchParameterRegistry())
+            .Parse("Goal", [new("identifier", "urn:example|r1/goal/0")], strict: true);
+
+        // A submission of response r1 has searched for its extracted goal: it holds its scope until it ends.
+        var first = await Store.BeginWriteAsync(default);
+        await first.SearchAsync(query, "QuestionnaireResponse/r1", default);
+
+        // Another instance's submission of another response decides and commits meanwhile (ADR 0016, amendment of 2026-12-07).
+        var another = Task.Run(async () =>
+        {
+            await using var session = await other.BeginWriteAsync(default);
+            await session.SearchAsync(query, "QuestionnaireResponse/r2", default);
+            await session.PutAsync(Goal("from r2"), null, default);
+            await session.CommitAsync(default);
+        });
+        Assert.Same(another, await Task.WhenAny(another, Task.Delay(TimeSpan.FromSeconds(60))));
+        await another;
+
+        // The same response sent again, and a client's conditional search, wait for the first to end.
+        var same = Task.Run(async () =>
+        {
+            await using var session = await other.BeginWriteAsync(default);
+            await session.SearchAsync(query, "QuestionnaireResponse/r1", default);
+            await session.CommitAsync(default);
+        });
+        var conditional = Task.Run(async () =>
+        {
+            await using var session = await other.BeginWriteAsync(default);
+            await session.SearchAsync(query, default);
+            await session.CommitAsync(default);
+        });
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.False(same.IsCompleted, "a second submission of the same response decided while the first had not ended");
+        Assert.False(conditional.IsCompleted, "a conditional search decided while a submission's search had not ended");
+        await first.DisposeAsync();
+        await Task.WhenAll(same, conditional).WaitAsync(TimeSpan.FromSeconds(60));
+
+        // And a submission's scoped search waits for a client's conditional interaction in progress.
+        var client = await Store.BeginWriteAsync(default);
+        await client.SearchAsync(query, default);
+        var submission = Task.Run(async () =>
+        {
+            await using var session = await other.BeginWriteAsync(default);
+            await session.SearchAsync(query, "QuestionnaireResponse/r3", default);
+            await session.CommitAsync(default);
+        });
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.False(submission.IsCompleted, "a submission's search decided while a client's conditional interaction had not ended");
+        await client.DisposeAsync();
+        await submission.WaitAsync(TimeSpan.FromSeconds(60));
+    }
+
+    [Fact]
     public async Task Concurrent_updates_as_create_of_one_new_id_make_one_resource_with_consecutive_versions()
     {
         var id = "client-chosen-" + Guid.NewGuid().ToString("N")[..8];
