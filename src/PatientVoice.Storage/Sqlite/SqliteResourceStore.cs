@@ -18,9 +18,9 @@ public sealed partial class SqliteResourceStore : SqlResourceStore, IDisposable
     private readonly string _synchronous;
     private readonly string _maxPageCount;
     private readonly ILogger<SqliteResourceStore> _logger;
-    private readonly SqliteWriterTurn _turn;
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
 
-    // Used only while holding the writer turn; null until the first write and after a fault discarded it.
+    // Used only while holding _writeLock; null until the first write and after a fault discarded it.
     private SqliteWriterConnection? _writer;
     private bool _disposed;
 
@@ -46,16 +46,9 @@ public sealed partial class SqliteResourceStore : SqlResourceStore, IDisposable
             ? $" PRAGMA max_page_count={pages.ToString(System.Globalization.CultureInfo.InvariantCulture)};"
             : "";
         _logger = logger;
-        _turn = new SqliteWriterTurn(WriterAsync, DiscardWriter, options.Value.GroupCommit ? MaxSessionsPerCommit : 1);
     }
 
-    /// <summary>At most this many write sessions share one COMMIT (group commit, <see cref="SqliteWriterTurn"/>).</summary>
-    internal const int MaxSessionsPerCommit = 64;
-
     public string DatabasePath { get; }
-
-    /// <summary>Write sessions whose writes were committed together with another's (group commit).</summary>
-    internal long SharedCommits => _turn.SharedCommits;
 
     public override async Task InitializeAsync(CancellationToken cancellationToken)
     {
@@ -111,13 +104,41 @@ public sealed partial class SqliteResourceStore : SqlResourceStore, IDisposable
     }
 
     public override async Task<IResourceWriteSession> BeginWriteAsync(CancellationToken cancellationToken)
-        => new SqliteWriteSession(await _turn.BeginSessionAsync(cancellationToken), Indexer, Search, Time);
+    {
+        await _writeLock.WaitAsync(cancellationToken);
+        try
+        {
+            var writer = await WriterAsync(cancellationToken);
+            // BEGIN IMMEDIATE: take the write lock now, so reads inside the session see what it will write over.
+            var transaction = writer.BeginTransaction(deferred: false);
+            return new SqliteWriteSession(writer, transaction, Indexer, Search, EndWriterTurn, Time);
+        }
+        catch
+        {
+            // Busy past the timeout, or the file could not be opened: start the next turn on a fresh connection.
+            EndWriterTurn(faulted: true);
+            throw;
+        }
+    }
 
-    /// <summary>Commits what waits to be committed and closes the writer connection, once the write in progress (if any) has ended.</summary>
+    /// <summary>Closes the writer connection once the write in progress (if any) has ended.</summary>
     public void Dispose()
     {
-        _disposed = true;
-        _turn.Close();
+        // A session never disposed would hold the turn for ever: then leave its connection to the process's end.
+        if (!_writeLock.Wait(TimeSpan.FromSeconds(30)))
+        {
+            return;
+        }
+
+        try
+        {
+            _disposed = true;
+            DiscardWriter();
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
     }
 
     /// <summary>Reads need none of the writer's PRAGMAs (synchronous, foreign_keys and max_page_count act on writes only).</summary>
@@ -137,8 +158,28 @@ public sealed partial class SqliteResourceStore : SqlResourceStore, IDisposable
     }
 
     // Claims and outcomes are short write transactions taking the writer turn, like a write session.
-    private protected override Task<T> RunOutboxChangeAsync<T>(Func<DbConnection, DbTransaction?, Task<T>> change, CancellationToken cancellationToken)
-        => _turn.RunAloneAsync((writer, transaction) => change(writer, transaction), cancellationToken);
+    private protected override async Task<T> RunOutboxChangeAsync<T>(Func<DbConnection, DbTransaction?, Task<T>> change, CancellationToken cancellationToken)
+    {
+        await _writeLock.WaitAsync(cancellationToken);
+        var faulted = true;
+        try
+        {
+            var writer = await WriterAsync(cancellationToken);
+            T result;
+            await using (var transaction = writer.BeginTransaction(deferred: false))
+            {
+                result = await change(writer, transaction);
+                await transaction.CommitAsync(cancellationToken);
+            }
+
+            faulted = false;
+            return result;
+        }
+        finally
+        {
+            EndWriterTurn(faulted);
+        }
+    }
 
     /// <summary>The writer connection, opened (PRAGMAs and all) if there is none. Call only holding the writer turn.</summary>
     private async Task<SqliteWriterConnection> WriterAsync(CancellationToken cancellationToken)
@@ -147,16 +188,30 @@ public sealed partial class SqliteResourceStore : SqlResourceStore, IDisposable
         return _writer ??= await SqliteWriterConnection.OpenAsync(_connectionString, WriterPragmas, cancellationToken);
     }
 
-    /// <summary>Closes the writer connection (after a fault, or as the store is disposed); the next turn opens a new one.</summary>
+    /// <summary>
+    /// Ends a writer turn: keeps the connection for the next one unless the turn failed in the database or left a
+    /// transaction open (then it is closed, and the next turn opens a new one), and hands the turn on.
+    /// </summary>
+    private void EndWriterTurn(bool faulted)
+    {
+        try
+        {
+            if (_writer is { } writer && (faulted || !writer.IsOutsideTransaction))
+            {
+                LogWriterDiscarded();
+                DiscardWriter();
+            }
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
     private void DiscardWriter()
     {
         var writer = _writer;
         _writer = null;
-        if (writer is not null && !_disposed)
-        {
-            LogWriterDiscarded();
-        }
-
         writer?.Dispose();
     }
 

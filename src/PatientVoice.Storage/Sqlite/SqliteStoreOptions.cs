@@ -22,10 +22,4 @@ public sealed class SqliteStoreOptions
     /// a small file system.
     /// </summary>
     public long? MaxPageCount { get; set; }
-
-    /// <summary>
-    /// Group commit (the default): a write that commits while others wait for the writer turn shares one COMMIT with them,
-    /// and each is answered once that COMMIT is done, so durability is unchanged. <c>false</c>: every write commits alone.
-    /// </summary>
-    public bool GroupCommit { get; set; } = true;
 }

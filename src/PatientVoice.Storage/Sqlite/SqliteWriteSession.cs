@@ -7,14 +7,13 @@ using PatientVoice.Storage.Versioning;
 namespace PatientVoice.Storage.Sqlite;
 
 /// <summary>
-/// One SQLite write session on the store's writer connection: a savepoint in the writer turn's transaction
-/// (<see cref="SqliteWriterTurn"/>, group commit), holding the turn until it commits or is disposed. The writer turn
-/// keeps other writers out, so the rows it reads need no lock. Its statements are the connection's kept, prepared
-/// commands (<see cref="SqliteStatementCache"/>). A failure in the database during the session ends the turn with that
-/// fault (the connection is not reused, and the writes sharing its transaction fail with it).
+/// One SQLite write transaction (BEGIN IMMEDIATE) on the store's writer connection, holding the store's writer turn
+/// until disposed. The writer turn keeps other writers out, so the rows it reads need no lock. Its statements are the
+/// connection's kept, prepared commands (<see cref="SqliteStatementCache"/>); <paramref name="ended"/> hands the turn on,
+/// told whether the database failed during the session (then the connection is not reused).
 /// </summary>
-internal sealed class SqliteWriteSession(SqliteWriterTurnSession turn, ISearchIndexer indexer, SqlSearchExecutor search, TimeProvider time)
-    : VersionedWriteSession<SqliteWriterConnection, SqliteTransaction>(turn.Connection, turn.Transaction, SqliteDialect.Instance, indexer, search, time)
+internal sealed class SqliteWriteSession(SqliteWriterConnection connection, SqliteTransaction transaction, ISearchIndexer indexer, SqlSearchExecutor search, Action<bool> ended, TimeProvider time)
+    : VersionedWriteSession<SqliteWriterConnection, SqliteTransaction>(connection, transaction, SqliteDialect.Instance, indexer, search, time)
 {
     private const string InsertResourceSql = """
         INSERT INTO resource (resource_type, resource_id, version, last_updated, is_deleted)
@@ -28,7 +27,7 @@ internal sealed class SqliteWriteSession(SqliteWriterTurnSession turn, ISearchIn
         VALUES ($pk, $version, $updated, $method, $json)
         """;
 
-    private Exception? _fault;
+    private bool _faulted;
 
     // The writer turn makes every write land: a client-chosen id cannot be taken meanwhile, so this never returns false.
     protected override async Task<bool> WriteVersionAsync(
@@ -66,46 +65,28 @@ internal sealed class SqliteWriteSession(SqliteWriterTurnSession turn, ISearchIn
         }
         catch (Exception e) when (e is DbException or OperationCanceledException)
         {
-            _fault ??= e;
+            _faulted = true;
             throw;
         }
     }
-
-    // Into the turn's transaction; returns once the COMMIT that holds the writes is done (perhaps another session's).
-    protected override Task CommitTransactionAsync(CancellationToken cancellationToken) => turn.Turn.CommitAsync(turn);
 
     protected override async Task RollbackUncommittedAsync()
     {
-        if (turn.HandedOn || _fault is not null)
-        {
-            // Handed on: the turn is another's now. Faulted: the turn's end rolls back the whole transaction.
-            return;
-        }
-
         try
         {
-            await SqliteWriterTurn.RollbackAsync(turn);
+            await base.RollbackUncommittedAsync();
         }
-        catch (Exception e)
+        catch
         {
-            _fault ??= e;
+            _faulted = true;
             throw;
         }
     }
 
-    // The transaction is the turn's, shared with the sessions before and after this one.
-    protected override ValueTask DisposeTransactionAsync() => ValueTask.CompletedTask;
-
-    // The connection stays open for the next session; the turn decides in End whether to keep it.
+    // The connection stays open for the next session; the store decides in OnEnded whether to keep it.
     protected override ValueTask ReleaseConnectionAsync() => ValueTask.CompletedTask;
 
-    protected override void OnEnded()
-    {
-        if (!turn.HandedOn)
-        {
-            turn.Turn.End(_fault);
-        }
-    }
+    protected override void OnEnded() => ended(_faulted);
 
     private async Task<long> InsertResourceAsync(StoredResource first, CancellationToken cancellationToken)
     {

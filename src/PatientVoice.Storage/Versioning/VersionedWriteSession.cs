@@ -95,7 +95,7 @@ internal abstract class VersionedWriteSession<TConnection, TTransaction> : IReso
         ObjectDisposedException.ThrowIf(_disposed, this);
         await RunAsync(async () =>
         {
-            await CommitTransactionAsync(cancellationToken);
+            await Transaction.CommitAsync(cancellationToken);
             return true;
         });
         _committed = true;
@@ -120,7 +120,7 @@ internal abstract class VersionedWriteSession<TConnection, TTransaction> : IReso
         {
             try
             {
-                await DisposeTransactionAsync();
+                await Transaction.DisposeAsync();
             }
             finally
             {
@@ -151,14 +151,8 @@ internal abstract class VersionedWriteSession<TConnection, TTransaction> : IReso
     /// <summary>What must happen before a conditional search confined to <paramref name="scope"/>; by default what any conditional search needs.</summary>
     protected virtual Task BeforeScopedSearchAsync(string scope, CancellationToken cancellationToken) => BeforeSearchAsync(cancellationToken);
 
-    /// <summary>Makes the session's writes durable; returns once they are.</summary>
-    protected virtual Task CommitTransactionAsync(CancellationToken cancellationToken) => Transaction.CommitAsync(cancellationToken);
-
     /// <summary>Undoes an uncommitted session before its transaction is disposed.</summary>
     protected virtual Task RollbackUncommittedAsync() => Transaction.RollbackAsync();
-
-    /// <summary>Disposes the session's transaction, unless the adapter owns it.</summary>
-    protected virtual ValueTask DisposeTransactionAsync() => Transaction.DisposeAsync();
 
     /// <summary>Gives the connection back once the transaction is disposed: closes it unless the adapter keeps it.</summary>
     protected virtual ValueTask ReleaseConnectionAsync() => Connection.DisposeAsync();
