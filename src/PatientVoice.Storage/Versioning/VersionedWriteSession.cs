@@ -43,18 +43,10 @@ internal abstract class VersionedWriteSession<TConnection, TTransaction> : IReso
         => RunAsync(async () => (await LockCurrentAsync(resourceType, id, cancellationToken))?.Stored);
 
     public Task<SearchResult> SearchAsync(SearchQuery query, CancellationToken cancellationToken)
-        => RunAsync(async () =>
-        {
-            await BeforeSearchAsync(cancellationToken);
-            return await _search.ExecuteAsync(Connection, Transaction, query, cancellationToken);
-        });
+        => SearchAfterAsync(() => BeforeSearchAsync(cancellationToken), query, cancellationToken);
 
     public Task<SearchResult> SearchAsync(SearchQuery query, string scope, CancellationToken cancellationToken)
-        => RunAsync(async () =>
-        {
-            await BeforeScopedSearchAsync(scope, cancellationToken);
-            return await _search.ExecuteAsync(Connection, Transaction, query, cancellationToken);
-        });
+        => SearchAfterAsync(() => BeforeScopedSearchAsync(scope, cancellationToken), query, cancellationToken);
 
     public Task<SearchResult> LookUpAsync(SearchQuery query, CancellationToken cancellationToken)
         => RunAsync(() => _search.ExecuteAsync(Connection, Transaction, query, cancellationToken));
@@ -144,6 +136,14 @@ internal abstract class VersionedWriteSession<TConnection, TTransaction> : IReso
 
     /// <summary>Runs one operation of the session; an adapter overrides it to turn its database's conflicts into ours.</summary>
     protected virtual Task<T> RunAsync<T>(Func<Task<T>> operation) => operation();
+
+    // A conditional interaction's search, once what must come before it (its locks) has happened.
+    private Task<SearchResult> SearchAfterAsync(Func<Task> before, SearchQuery query, CancellationToken cancellationToken)
+        => RunAsync(async () =>
+        {
+            await before();
+            return await _search.ExecuteAsync(Connection, Transaction, query, cancellationToken);
+        });
 
     /// <summary>What must happen before a conditional interaction's search inside the session (not before a look-up).</summary>
     protected virtual Task BeforeSearchAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -72,13 +72,16 @@ public sealed class QuestionnaireResponseExtractor
         // Who the Provenance names as the author of the answers (the response's author, else its source, else its subject):
         // a Patient or a RelatedPerson, as our Provenance profile requires (pv-prov-1). Said here, about the response,
         // rather than as an error about a Provenance the client never sent.
-        if (context.Author.Reference is not { } who || !(who.Contains("Patient/", StringComparison.Ordinal) || who.Contains("RelatedPerson/", StringComparison.Ordinal)))
+        var who = context.Author.Reference;
+        if (who is null || !(who.Contains("Patient/", StringComparison.Ordinal) || who.Contains("RelatedPerson/", StringComparison.Ordinal)))
         {
+            // Reported at the element the author was taken from.
+            var element = who is not null && who == response.Source?.Reference ? "source"
+                : who is not null && who == response.Subject?.Reference ? "subject"
+                : "author";
             issues.Add(new FhirIssue(OperationOutcome.IssueType.BusinessRule,
                 "The response does not say which patient or family member gave these answers: its author, or when staff typed it its source or subject, must be a Patient or RelatedPerson reference.",
-                context.Author.Reference is { } named && named == response.Source?.Reference ? "QuestionnaireResponse.source"
-                    : context.Author.Reference is { } subject && subject == response.Subject?.Reference ? "QuestionnaireResponse.subject"
-                    : "QuestionnaireResponse.author"));
+                $"QuestionnaireResponse.{element}"));
         }
 
         if (response.Subject is null)
