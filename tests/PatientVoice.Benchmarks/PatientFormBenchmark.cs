@@ -108,7 +108,7 @@ internal static class PatientFormBenchmark
 
             var launch = await stack.PortalLaunchUrlAsync("robert-chen", "robert-chen");
             await page.GotoAsync(launch.AbsoluteUri);
-            await page.WaitForURLAsync(u => u.StartsWith(stack.AppUrl.AbsoluteUri + "patient", StringComparison.Ordinal));
+            await page.ArriveAsync(u => u.StartsWith(stack.AppUrl.AbsoluteUri + "patient", StringComparison.Ordinal), "PatientVoice's patient pages");
 
             await EmulateAsync(context, page, network, cpuSlowdown);
             var url = new Uri(stack.AppUrl, "/patient/questionnaire/" + form).AbsoluteUri;

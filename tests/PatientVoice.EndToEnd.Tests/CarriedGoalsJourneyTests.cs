@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Microsoft.Playwright;
+using PatientVoice.Testing.Portal;
 
 namespace PatientVoice.EndToEnd.Tests;
 
@@ -52,7 +53,7 @@ public sealed class CarriedGoalsJourneyTests(PortalFixture fixture)
     private async Task SendAsync(IPage page)
     {
         await page.ClickAsync("#pv-review");
-        await page.WaitForURLAsync("**/review");
+        await page.ArriveAsync("**/review");
         await fixture.SendAsync(page);
     }
 

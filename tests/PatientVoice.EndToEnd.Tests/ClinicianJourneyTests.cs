@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text;
 using Microsoft.Playwright;
+using PatientVoice.Testing.Portal;
 
 namespace PatientVoice.EndToEnd.Tests;
 
@@ -17,7 +18,7 @@ public sealed class ClinicianJourneyTests(PortalFixture fixture)
         var page = await fixture.NewPageAsync(width: 1280, height: 900);
 
         await page.GotoAsync(launch.AbsoluteUri.Replace("/launch?", "/launch/clinician?", StringComparison.Ordinal));
-        await page.WaitForURLAsync("**/clinician");
+        await page.ArriveAsync("**/clinician");
 
         var main = page.Locator("main");
         Assert.Equal("In the patient's own words", await main.Locator("h1").InnerTextAsync());
@@ -29,7 +30,7 @@ public sealed class ClinicianJourneyTests(PortalFixture fixture)
         Assert.True(violations.Count == 0, string.Join('\n', violations));
 
         await page.GetByRole(AriaRole.Button, new() { Name = "I have read this" }).ClickAsync();
-        await page.WaitForURLAsync("**/clinician?done=read");
+        await page.ArriveAsync("**/clinician?done=read");
         Assert.Contains("Marked as read on", await page.Locator("#read").InnerTextAsync(), StringComparison.Ordinal);
         violations = await Axe.ViolationsAsync(page, "clinician view, marked read");
         Assert.True(violations.Count == 0, string.Join('\n', violations));
@@ -43,7 +44,7 @@ public sealed class ClinicianJourneyTests(PortalFixture fixture)
         try
         {
             await page.GotoAsync(launch.AbsoluteUri.Replace("/launch?", "/launch/clinician?", StringComparison.Ordinal));
-            await page.WaitForURLAsync("**/clinician");
+            await page.ArriveAsync("**/clinician");
             var violations = new List<string>();
 
             foreach (var list in new[] { "/clinician/clinic", "/clinician/clinic?all=true" })
@@ -56,7 +57,7 @@ public sealed class ClinicianJourneyTests(PortalFixture fixture)
             var patients = page.Locator("main table a[href^='/clinician?patient=']");
             Assert.True(await patients.CountAsync() > 0, "The clinic list of every clinician's patients shows no patient.");
             await patients.First.ClickAsync();
-            await page.WaitForURLAsync("**/clinician?patient=*");
+            await page.ArriveAsync("**/clinician?patient=*");
             await Assertions.Expect(page.Locator("main h1")).ToHaveTextAsync("In the patient's own words");
             violations.AddRange(await Axe.ViolationsAsync(page, "clinician view from the clinic list"));
 

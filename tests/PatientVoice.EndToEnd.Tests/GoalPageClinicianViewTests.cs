@@ -1,4 +1,5 @@
 using Microsoft.Playwright;
+using PatientVoice.Testing.Portal;
 
 namespace PatientVoice.EndToEnd.Tests;
 
@@ -21,12 +22,12 @@ public sealed class GoalPageClinicianViewTests(PortalFixture fixture)
             await patient.FillAsync("#Description", words);
             await patient.FillAsync("#Why", "I miss seeing my friends there");
             await patient.ClickAsync("#pv-add-goal");
-            await patient.WaitForURLAsync("**/patient/goals?added=*");
+            await patient.ArriveAsync("**/patient/goals?added=*");
 
             var launch = await fixture.Stack.PortalLaunchUrlAsync("james-okafor", "dr-patel");
             clinician = await fixture.NewPageAsync(width: 1280, height: 900);
             await clinician.GotoAsync(launch.AbsoluteUri.Replace("/launch?", "/launch/clinician?", StringComparison.Ordinal));
-            await clinician.WaitForURLAsync("**/clinician");
+            await clinician.ArriveAsync("**/clinician");
 
             var goal = clinician.Locator("#goals article.goal").Filter(new() { HasText = words });
             await Assertions.Expect(goal).ToHaveCountAsync(1);

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Microsoft.Playwright;
+using PatientVoice.Testing.Portal;
 
 namespace PatientVoice.EndToEnd.Tests;
 
@@ -25,7 +26,7 @@ public sealed class GoalPageWriteBackTests(PortalFixture fixture)
             await page.GotoAsync(new Uri(fixture.Stack.AppUrl, "/patient/goals").AbsoluteUri);
             await page.FillAsync("#Description", words);
             await page.ClickAsync("#pv-add-goal");
-            await page.WaitForURLAsync("**/patient/goals?added=*");
+            await page.ArriveAsync("**/patient/goals?added=*");
             var goal = (await SearchAsync("Goal?subject=Patient/grace-williams")).Single(g => g.GetProperty("description").GetProperty("text").GetString() == words);
             var id = goal.GetProperty("id").GetString()!;
 
@@ -33,7 +34,7 @@ public sealed class GoalPageWriteBackTests(PortalFixture fixture)
 
             await page.GotoAsync(new Uri(fixture.Stack.AppUrl, $"/patient/goals/{id}").AbsoluteUri);
             await page.ClickAsync("#pv-goal-achieved");
-            await page.WaitForURLAsync($"**/patient/goals/{id}");
+            await page.ArriveAsync($"**/patient/goals/{id}");
             var achieved = await WaitUntilDeliveredAsync($"ehrsync-goal-{id}-2");
 
             Assert.Equal($"Goal/{id}", added.GetProperty("focus").GetProperty("reference").GetString());

@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Playwright;
+using PatientVoice.Testing.Portal;
 
 namespace PatientVoice.EndToEnd.Tests;
 
@@ -24,9 +25,9 @@ public sealed class HomeFollowUpTests(PortalFixture fixture)
         {
             var launch = await fixture.Stack.PortalLaunchUrlAsync("carlos-mendoza", "dr-nguyen");
             await clinician.GotoAsync(launch.AbsoluteUri.Replace("/launch?", "/launch/clinician?", StringComparison.Ordinal));
-            await clinician.WaitForURLAsync("**/clinician");
+            await clinician.ArriveAsync("**/clinician");
             await clinician.GetByRole(AriaRole.Button, new() { Name = "I have read this" }).ClickAsync();
-            await clinician.WaitForURLAsync("**/clinician?done=read");
+            await clinician.ArriveAsync("**/clinician?done=read");
             await clinician.Locator("#agenda button[value='addressed']").First.ClickAsync();
             await Assertions.Expect(clinician.Locator("#agenda .outcome").First).ToContainTextAsync("Talked about today");
         }

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Playwright;
+using PatientVoice.Testing.Portal;
 
 namespace PatientVoice.EndToEnd.Tests;
 
@@ -43,7 +44,7 @@ public sealed class InvitationLinkTests(PortalFixture fixture)
 
         await page.FillAsync("#pv-day", "27");
         await page.ClickAsync("#pv-continue");
-        await page.WaitForURLAsync("**/patient/questionnaire/**");
+        await page.ArriveAsync("**/patient/questionnaire/**");
         await fixture.FormReadyAsync(page);
         await Assertions.Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "es");
         await Reflow.AssertFitsAsync(page, "questionnaire through a link");
@@ -52,7 +53,7 @@ public sealed class InvitationLinkTests(PortalFixture fixture)
         await page.Locator("#pv-form textarea[id^='visit-hopes/']").FillAsync(topic);
         await Assertions.Expect(page.Locator("#pv-save-state")).ToContainTextAsync("Guardado", new() { Timeout = 15_000 });
         await page.ClickAsync("#pv-review");
-        await page.WaitForURLAsync("**/review");
+        await page.ArriveAsync("**/review");
         await fixture.SendAsync(page);
         await Assertions.Expect(page.Locator("main")).ToContainTextAsync("Su equipo de atención verá esto antes de su visita");
 
@@ -136,7 +137,7 @@ public sealed class InvitationLinkTests(PortalFixture fixture)
         var (url, _) = await InviteAsync("robert-chen", "en", "none", null);
         var page = await fixture.NewPageAsync();
         await page.GotoAsync(url);
-        await page.WaitForURLAsync("**/patient/questionnaire/**");
+        await page.ArriveAsync("**/patient/questionnaire/**");
         await fixture.FormReadyAsync(page);
         // The form opens empty: nothing carried forward from answers the link did not write.
         Assert.Equal(0, await page.Locator("#pv-form textarea").EvaluateAllAsync<int>("es => es.filter(e => e.value.length > 0).length"));

@@ -1,4 +1,5 @@
 using Microsoft.Playwright;
+using PatientVoice.Testing.Portal;
 
 namespace PatientVoice.EndToEnd.Tests;
 
@@ -50,7 +51,7 @@ public sealed class LaunchFailureTests(PortalFixture fixture)
         {
             var launch = await fixture.Stack.PortalLaunchUrlAsync("grace-williams", "grace-williams");
             await patient.GotoAsync(launch.AbsoluteUri);
-            await patient.WaitForURLAsync("**/patient**");
+            await patient.ArriveAsync("**/patient**");
             Assert.NotNull(answer);
             Assert.Contains("state=", answer, StringComparison.Ordinal);
 

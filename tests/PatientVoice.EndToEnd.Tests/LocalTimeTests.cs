@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Playwright;
+using PatientVoice.Testing.Portal;
 
 namespace PatientVoice.EndToEnd.Tests;
 
@@ -24,9 +25,9 @@ public sealed class LocalTimeTests(PortalFixture fixture)
         {
             var launch = await fixture.Stack.PortalLaunchUrlAsync(Patient, "dr-patel");
             await clinician.GotoAsync(launch.AbsoluteUri.Replace("/launch?", "/launch/clinician?", StringComparison.Ordinal));
-            await clinician.WaitForURLAsync("**/clinician");
+            await clinician.ArriveAsync("**/clinician");
             await clinician.GetByRole(AriaRole.Button, new() { Name = "I have read this" }).ClickAsync();
-            await clinician.WaitForURLAsync("**/clinician?done=read");
+            await clinician.ArriveAsync("**/clinician?done=read");
             await AssertChicagoAsync(clinician.Locator("#read time"), withClock: true, "clinician: marked as read");
             await AssertChicagoAsync(clinician.Locator("main > p.muted time").First, withClock: false, "clinician: shared on");
         }

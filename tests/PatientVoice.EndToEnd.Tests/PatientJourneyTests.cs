@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Microsoft.Playwright;
+using PatientVoice.Testing.Portal;
 
 namespace PatientVoice.EndToEnd.Tests;
 
@@ -25,7 +26,7 @@ public sealed class PatientJourneyTests(PortalFixture fixture)
         await Assertions.Expect(page.GetByLabel("What is your goal? Use your own words.").First).ToHaveValueAsync(goal);
 
         await page.ClickAsync("#pv-review");
-        await page.WaitForURLAsync("**/review");
+        await page.ArriveAsync("**/review");
         await Assertions.Expect(page.Locator("#pv-answers")).ToContainTextAsync(goal);
         await fixture.SendAsync(page);
         await Assertions.Expect(page.Locator("main")).ToContainTextAsync("Your care team will see this before your visit");
@@ -109,7 +110,7 @@ public sealed class PatientJourneyTests(PortalFixture fixture)
         await page.GetByLabel("¿Cuál es su meta? Use sus propias palabras.").First.FillAsync(meta);
         await Assertions.Expect(page.Locator("#pv-save-state")).ToContainTextAsync("Guardado", new() { Timeout = 15_000 });
         await page.ClickAsync("#pv-review");
-        await page.WaitForURLAsync("**/review");
+        await page.ArriveAsync("**/review");
         await fixture.SendAsync(page);
         await Assertions.Expect(page.Locator("main")).ToContainTextAsync("Su equipo de atención verá esto antes de su visita");
 
@@ -131,7 +132,7 @@ public sealed class PatientJourneyTests(PortalFixture fixture)
         await page.Locator("#pv-form textarea[id^='visit-hopes/']").FillAsync(topic);
         await Assertions.Expect(page.Locator("#pv-save-state")).Not.ToBeEmptyAsync(new() { Timeout = 15_000 });
         await page.ClickAsync("#pv-review");
-        await page.WaitForURLAsync("**/review");
+        await page.ArriveAsync("**/review");
         await fixture.SendAsync(page);
 
         var responses = await SearchAsync("QuestionnaireResponse?subject=Patient/maria-garcia&status=completed");

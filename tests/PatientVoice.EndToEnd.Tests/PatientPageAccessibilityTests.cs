@@ -1,4 +1,5 @@
 using Microsoft.Playwright;
+using PatientVoice.Testing.Portal;
 
 namespace PatientVoice.EndToEnd.Tests;
 
@@ -44,7 +45,7 @@ public sealed class PatientPageAccessibilityTests(PortalFixture fixture)
         }
 
         await page.ClickAsync("#pv-review");
-        await page.WaitForURLAsync("**/review");
+        await page.ArriveAsync("**/review");
         violations.AddRange(await Axe.ViolationsAsync(page, $"review ({language})"));
 
         await fixture.SendAsync(page);
@@ -55,7 +56,7 @@ public sealed class PatientPageAccessibilityTests(PortalFixture fixture)
         violations.AddRange(await Axe.ViolationsAsync(page, $"goals ({language})"));
 
         await page.Locator("#pv-goals li").Filter(new() { HasText = goal }).GetByRole(AriaRole.Link).ClickAsync();
-        await page.WaitForURLAsync("**/patient/goals/*");
+        await page.ArriveAsync("**/patient/goals/*");
         await Assertions.Expect(page.Locator("main")).ToContainTextAsync(goal);
         violations.AddRange(await Axe.ViolationsAsync(page, $"goal detail ({language})"));
 

@@ -1,4 +1,5 @@
 using Microsoft.Playwright;
+using PatientVoice.Testing.Portal;
 
 namespace PatientVoice.EndToEnd.Tests;
 
@@ -18,18 +19,18 @@ public sealed class PatientPickerTests(PortalFixture fixture)
             await page.GotoAsync(new Uri(fixture.Stack.AppUrl, "/launch/standalone?role=clinician&patient=choose").AbsoluteUri);
 
             // The sandbox EHR: sign in as a practitioner, pick the patient, allow access.
-            await page.WaitForURLAsync(u => u.StartsWith(fixture.Stack.EhrUrl.AbsoluteUri + "login", StringComparison.Ordinal));
+            await page.ArriveAsync(u => u.StartsWith(fixture.Stack.EhrUrl.AbsoluteUri + "login", StringComparison.Ordinal), "the EHR's sign-in page");
             await page.CheckAsync("input[name=Login][value=dr-silva]");
             await page.ClickAsync("button[type=submit]");
-            await page.WaitForURLAsync(u => u.StartsWith(fixture.Stack.EhrUrl.AbsoluteUri + "patient-picker", StringComparison.Ordinal));
+            await page.ArriveAsync(u => u.StartsWith(fixture.Stack.EhrUrl.AbsoluteUri + "patient-picker", StringComparison.Ordinal), "the EHR's patient picker");
             await Assertions.Expect(page.Locator("h1")).ToContainTextAsync("Choose the patient");
             await page.GetByLabel("Linda Johnson").CheckAsync();
             await page.ClickAsync("button[type=submit]");
-            await page.WaitForURLAsync(u => u.StartsWith(fixture.Stack.EhrUrl.AbsoluteUri + "consent", StringComparison.Ordinal));
+            await page.ArriveAsync(u => u.StartsWith(fixture.Stack.EhrUrl.AbsoluteUri + "consent", StringComparison.Ordinal), "the EHR's consent page");
             Assert.Contains("launch/patient", await page.Locator("main").InnerTextAsync(), StringComparison.Ordinal);
             await page.ClickAsync("button[value=approve]");
 
-            await page.WaitForURLAsync(u => new Uri(u).AbsolutePath == "/clinician");
+            await page.ArriveAsync(u => new Uri(u).AbsolutePath == "/clinician", "the clinician page (/clinician)");
             var banner = page.Locator("section.banner");
             await Assertions.Expect(banner).ToContainTextAsync("Linda Johnson");
             await Assertions.Expect(banner).ToContainTextAsync("ID linda-johnson");

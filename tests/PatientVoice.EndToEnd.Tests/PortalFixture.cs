@@ -113,7 +113,7 @@ public sealed class PortalFixture : IAsyncLifetime
         await page.ClickAsync("#pv-send");
         try
         {
-            await page.WaitForURLAsync("**/sent**");
+            await page.ArriveAsync("**/sent**");
         }
         catch (TimeoutException)
         {
@@ -154,7 +154,7 @@ public sealed class PortalFixture : IAsyncLifetime
         var page = await NewPageAsync(locale, width, height, scale, timezoneId);
         var url = await Stack.PortalLaunchUrlAsync(patient, user, fhirContext);
         await page.GotoAsync(url.AbsoluteUri);
-        await page.WaitForURLAsync(u => u.StartsWith(Stack.AppUrl.AbsoluteUri + "patient", StringComparison.Ordinal));
+        await page.ArriveAsync(u => u.StartsWith(Stack.AppUrl.AbsoluteUri + "patient", StringComparison.Ordinal), "PatientVoice's patient pages");
         return page;
     }
 }

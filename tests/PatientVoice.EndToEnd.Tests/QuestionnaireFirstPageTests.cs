@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Microsoft.Playwright;
+using PatientVoice.Testing.Portal;
 
 namespace PatientVoice.EndToEnd.Tests;
 
@@ -84,7 +85,7 @@ public sealed class QuestionnaireFirstPageTests(PortalFixture fixture)
             Assert.Contains(words, draft, StringComparison.Ordinal);
             Assert.Contains("\"valueBoolean\":true", draft, StringComparison.Ordinal);
             await page.ClickAsync("#pv-review");
-            await page.WaitForURLAsync("**/review");
+            await page.ArriveAsync("**/review");
             await Assertions.Expect(page.Locator("#pv-answers")).ToContainTextAsync(words);
         }
         finally

@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Microsoft.Playwright;
+using PatientVoice.Testing.Portal;
 
 namespace PatientVoice.EndToEnd.Tests;
 
@@ -40,11 +41,11 @@ public sealed class QuestionnaireKeyboardTests(PortalFixture fixture)
 
             await FocusWalk.TabToAsync(page, "#pv-review");
             await page.Keyboard.PressAsync("Enter");
-            await ArriveAsync(page, "**/review");
+            await page.ArriveAsync("**/review");
             await Assertions.Expect(page.Locator("#pv-answers")).ToContainTextAsync(topic);
             await FocusWalk.TabToAsync(page, "#pv-send");
             await page.Keyboard.PressAsync("Enter");
-            await ArriveAsync(page, "**/sent**");
+            await page.ArriveAsync("**/sent**");
             await Assertions.Expect(page.Locator("main")).ToContainTextAsync("Your care team will see this before your visit");
 
             var response = (await SearchAsync("QuestionnaireResponse?subject=Patient/linda-johnson&status=completed"))
@@ -63,22 +64,6 @@ public sealed class QuestionnaireKeyboardTests(PortalFixture fixture)
     }
 
     // Moves through a radio group with the arrow keys until the radio labelled <paramref name="label"/> has the focus (and so is chosen).
-    // Waits for the page Enter should have opened; when it does not come, says where the browser is, what has the focus
-    // and what the page shows (it failed once in a full run, 2026-12-07, and passed alone: the next failure should say why).
-    private static async Task ArriveAsync(IPage page, string url)
-    {
-        try
-        {
-            await page.WaitForURLAsync(url);
-        }
-        catch (TimeoutException e)
-        {
-            var focused = await page.EvaluateAsync<string>("() => { const a = document.activeElement; return a ? `${a.tagName}#${a.id} ${a.textContent?.trim().slice(0, 80) ?? ''}` : 'none'; }");
-            var shown = await page.Locator("main").InnerTextAsync(new() { Timeout = 5_000 }).ContinueWith(t => t.IsCompletedSuccessfully ? t.Result : "(no main)", TaskScheduler.Default);
-            throw new TimeoutException($"Never reached {url}: the browser is at {page.Url}, the focus on {focused}, the page shows: {shown[..Math.Min(shown.Length, 600)]}", e);
-        }
-    }
-
     private static async Task ArrowToAsync(IPage page, string label)
     {
         var seen = new List<string>();

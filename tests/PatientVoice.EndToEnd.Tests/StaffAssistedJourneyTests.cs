@@ -1,4 +1,5 @@
 using Microsoft.Playwright;
+using PatientVoice.Testing.Portal;
 
 namespace PatientVoice.EndToEnd.Tests;
 
@@ -18,7 +19,7 @@ public sealed class StaffAssistedJourneyTests(PortalFixture fixture)
         var violations = new List<string>(await Axe.ViolationsAsync(page, "clinician view with answer and link sections"));
 
         await page.ClickAsync("#answer-with-patient-link");
-        await page.WaitForURLAsync("**/patient/questionnaire/before-your-visit");
+        await page.ArriveAsync("**/patient/questionnaire/before-your-visit");
         await fixture.FormReadyAsync(page);
         // Rosa reads Spanish (the EHR says so): the questions the assistant reads aloud are in her language.
         await Assertions.Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "es");
@@ -29,13 +30,13 @@ public sealed class StaffAssistedJourneyTests(PortalFixture fixture)
         await page.Locator("#pv-form textarea[id^='visit-hopes/']").FillAsync(words);
         await Assertions.Expect(page.Locator("#pv-save-state")).ToContainTextAsync("Guardado", new() { Timeout = 15_000 });
         await page.ClickAsync("#pv-review");
-        await page.WaitForURLAsync("**/review");
+        await page.ArriveAsync("**/review");
         await fixture.SendAsync(page);
         await Assertions.Expect(page.Locator("main")).ToContainTextAsync("El equipo verá que usted ayudó");
         violations.AddRange(await Axe.ViolationsAsync(page, "sent, typed by staff"));
 
         await page.ClickAsync("#pv-back-to-clinician");
-        await page.WaitForURLAsync("**/clinician");
+        await page.ArriveAsync("**/clinician");
         await Assertions.Expect(page.Locator("#visit")).ToContainTextAsync(words);
         await Assertions.Expect(page.Locator("#visit")).ToContainTextAsync("Answered with help from Alex Rivera");
 
@@ -72,14 +73,14 @@ public sealed class StaffAssistedJourneyTests(PortalFixture fixture)
         await phone.FillAsync("#pv-month", "7");
         await phone.FillAsync("#pv-year", "1990");
         await phone.ClickAsync("#pv-continue");
-        await phone.WaitForURLAsync("**/patient/questionnaire/**");
+        await phone.ArriveAsync("**/patient/questionnaire/**");
         await fixture.FormReadyAsync(phone);
         await Assertions.Expect(phone.Locator("html")).ToHaveAttributeAsync("lang", "es");
         var words = "Preguntar por la PrEP para mi pareja " + Guid.NewGuid().ToString("N")[..6];
         await phone.Locator("#pv-form textarea[id^='visit-hopes/']").FillAsync(words);
         await Assertions.Expect(phone.Locator("#pv-save-state")).ToContainTextAsync("Guardado", new() { Timeout = 15_000 });
         await phone.ClickAsync("#pv-review");
-        await phone.WaitForURLAsync("**/review");
+        await phone.ArriveAsync("**/review");
         await fixture.SendAsync(phone);
 
         // Back on the clinician page: the patient's words, and the link spent.
@@ -96,7 +97,7 @@ public sealed class StaffAssistedJourneyTests(PortalFixture fixture)
         var launch = await fixture.Stack.PortalLaunchUrlAsync(patient, user);
         var page = await fixture.NewPageAsync(width: 1280, height: 900);
         await page.GotoAsync(launch.AbsoluteUri.Replace("/launch?", "/launch/clinician?", StringComparison.Ordinal));
-        await page.WaitForURLAsync("**/clinician");
+        await page.ArriveAsync("**/clinician");
         return page;
     }
 }

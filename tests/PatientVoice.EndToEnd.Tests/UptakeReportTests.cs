@@ -106,14 +106,14 @@ public sealed class UptakeReportTests(UptakeStackFixture fixture) : IClassFixtur
 
         var page = await NewPageAsync("es-MX");
         await page.GotoAsync(maria[0]);
-        await page.WaitForURLAsync("**/patient/questionnaire/**");
+        await page.ArriveAsync("**/patient/questionnaire/**");
         await page.WaitForSelectorAsync("#pv-form[data-ready=true]", new() { Timeout = 60_000, State = WaitForSelectorState.Attached });
         await page.Locator("#pv-form textarea[id^='visit-hopes/']").FillAsync("Quiero hablar de mis rodillas");
         await Assertions.Expect(page.Locator("#pv-save-state")).ToContainTextAsync("Guardado", new() { Timeout = 30_000 });
         await page.ClickAsync("#pv-review");
-        await page.WaitForURLAsync("**/review");
+        await page.ArriveAsync("**/review");
         await page.ClickAsync("#pv-send");
-        await page.WaitForURLAsync("**/sent**");
+        await page.ArriveAsync("**/sent**");
         await page.Context.CloseAsync();
 
         // Through the API (the portal's door): 12 by Robert himself, 2 by his wife Helen for him.
@@ -147,7 +147,7 @@ public sealed class UptakeReportTests(UptakeStackFixture fixture) : IClassFixtur
         var clinic = await NewPageAsync("en-US", 1280, 900);
         var launch = await fixture.Stack.PortalLaunchUrlAsync("robert-chen", "dr-patel");
         await clinic.GotoAsync(launch.AbsoluteUri.Replace("/launch?", "/launch/clinician?", StringComparison.Ordinal));
-        await clinic.WaitForURLAsync("**/clinician");
+        await clinic.ArriveAsync("**/clinician");
         foreach (var (lang, heading, caption) in new[] { ("en", "Who is being reached", "Invited, by preferred language, per week"), ("es", "A quién estamos llegando", "Invitados, por idioma preferido, por semana") })
         {
             var shown = await clinic.GotoAsync(new Uri(fixture.Stack.AppUrl, $"/clinician/uptake?from={today}&to={today}&lang={lang}").AbsoluteUri);

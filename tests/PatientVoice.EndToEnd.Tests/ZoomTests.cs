@@ -1,4 +1,5 @@
 using Microsoft.Playwright;
+using PatientVoice.Testing.Portal;
 
 namespace PatientVoice.EndToEnd.Tests;
 
@@ -36,7 +37,7 @@ public sealed class ZoomTests(PortalFixture fixture)
             await Reflow.AssertFitsAsync(page, "my-goals with an answer");
 
             await page.ClickAsync("#pv-review");
-            await page.WaitForURLAsync("**/review");
+            await page.ArriveAsync("**/review");
             await Reflow.AssertFitsAsync(page, "review");
             await fixture.SendAsync(page);
             await Reflow.AssertFitsAsync(page, "sent");
@@ -44,7 +45,7 @@ public sealed class ZoomTests(PortalFixture fixture)
             await page.GotoAsync(Url("/patient/goals"));
             await Reflow.AssertFitsAsync(page, "goals");
             await page.Locator("#pv-goals li").Filter(new() { HasText = goal }).GetByRole(AriaRole.Link).ClickAsync();
-            await page.WaitForURLAsync("**/patient/goals/*");
+            await page.ArriveAsync("**/patient/goals/*");
             await Reflow.AssertFitsAsync(page, "goal");
 
             foreach (var path in new[] { "/patient", "/patient/preferences", "/patient/conditions", "/patient/my-copy", "/patient/error?reason=not-found" })

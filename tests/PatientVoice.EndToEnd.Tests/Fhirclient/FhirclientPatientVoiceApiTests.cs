@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Microsoft.Playwright;
+using PatientVoice.Testing.Portal;
 
 namespace PatientVoice.EndToEnd.Tests.Fhirclient;
 
@@ -29,13 +30,13 @@ public sealed class FhirclientPatientVoiceApiTests(PortalFixture fixture)
                 + "&read=" + Uri.EscapeDataString("Goal?patient=Patient/{patient}");
             await page.GotoAsync(new Uri(app.BaseAddress, "/launch.html?" + query).AbsoluteUri);
 
-            await page.WaitForURLAsync(u => u.StartsWith(fixture.Stack.EhrUrl.AbsoluteUri + "login", StringComparison.Ordinal));
+            await page.ArriveAsync(u => u.StartsWith(fixture.Stack.EhrUrl.AbsoluteUri + "login", StringComparison.Ordinal), "the EHR's sign-in page");
             await page.CheckAsync("input[name=Login][value=grace-williams]");
             await page.ClickAsync("button[type=submit]");
-            await page.WaitForURLAsync(u => u.StartsWith(fixture.Stack.EhrUrl.AbsoluteUri + "consent", StringComparison.Ordinal));
+            await page.ArriveAsync(u => u.StartsWith(fixture.Stack.EhrUrl.AbsoluteUri + "consent", StringComparison.Ordinal), "the EHR's consent page");
             await page.ClickAsync("button[value=approve]");
 
-            await page.WaitForURLAsync(u => u.StartsWith(new Uri(app.BaseAddress, "/app.html").AbsoluteUri, StringComparison.Ordinal));
+            await page.ArriveAsync(u => u.StartsWith(new Uri(app.BaseAddress, "/app.html").AbsoluteUri, StringComparison.Ordinal), "the fhirclient app (/app.html)");
             await Assertions.Expect(page.Locator("#state")).Not.ToHaveTextAsync("completing");
             var result = JsonDocument.Parse((await page.Locator("#result").TextContentAsync())!).RootElement;
             Assert.True(await page.Locator("#state").TextContentAsync() == "ready", "fhirclient did not read PatientVoice's API: " + result);

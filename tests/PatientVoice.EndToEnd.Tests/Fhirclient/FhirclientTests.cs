@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Playwright;
+using PatientVoice.Testing.Portal;
 
 namespace PatientVoice.EndToEnd.Tests.Fhirclient;
 
@@ -28,10 +29,10 @@ public abstract class FhirclientJourneys(FhirclientFixture fixture)
             await page.GotoAsync(LaunchUrl(launch: null, "launch/patient openid fhirUser offline_access patient/Patient.read"));
 
             // The sandbox's own login and consent pages, as a patient sees them.
-            await page.WaitForURLAsync(u => u.StartsWith(fixture.Sandbox.EhrUrl.AbsoluteUri + "login", StringComparison.Ordinal));
+            await page.ArriveAsync(u => u.StartsWith(fixture.Sandbox.EhrUrl.AbsoluteUri + "login", StringComparison.Ordinal), "the EHR's sign-in page");
             await page.CheckAsync("input[name=Login][value=grace-williams]");
             await page.ClickAsync("button[type=submit]");
-            await page.WaitForURLAsync(u => u.StartsWith(fixture.Sandbox.EhrUrl.AbsoluteUri + "consent", StringComparison.Ordinal));
+            await page.ArriveAsync(u => u.StartsWith(fixture.Sandbox.EhrUrl.AbsoluteUri + "consent", StringComparison.Ordinal), "the EHR's consent page");
             await page.ClickAsync("button[value=approve]");
 
             var result = await ResultAsync(page);
@@ -120,7 +121,7 @@ public abstract class FhirclientJourneys(FhirclientFixture fixture)
     /// <summary>What app.html shows once fhirclient has completed the launch and read the patient; fails with its error otherwise.</summary>
     private async Task<JsonElement> ResultAsync(IPage page)
     {
-        await page.WaitForURLAsync(u => u.StartsWith(new Uri(fixture.AppUrl, "/app.html").AbsoluteUri, StringComparison.Ordinal));
+        await page.ArriveAsync(u => u.StartsWith(new Uri(fixture.AppUrl, "/app.html").AbsoluteUri, StringComparison.Ordinal), "the fhirclient app (/app.html)");
         await Assertions.Expect(page.Locator("#state")).Not.ToHaveTextAsync("completing");
         var state = await page.Locator("#state").TextContentAsync();
         var result = await page.Locator("#result").TextContentAsync();
