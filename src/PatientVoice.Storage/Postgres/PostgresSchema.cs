@@ -24,6 +24,13 @@ internal static class PostgresSchema
             DROP INDEX ix_search_reference_url;
             CREATE INDEX ix_search_reference_url ON search_reference (resource_type, param, url, resource_pk) WHERE url IS NOT NULL;
             """),
+        // References by type and id indexed by their target first (SqliteSchema says why). The new index leads with the
+        // target's id, so it also serves what ix_search_reference_to (target_type, target_id) was kept for.
+        (7, "references indexed by their target first", """
+            DROP INDEX IF EXISTS ix_search_reference_target;
+            DROP INDEX IF EXISTS ix_search_reference_to;
+            CREATE INDEX ix_search_reference_target ON search_reference (target_id, resource_type, param, target_type, resource_pk) WHERE target_id IS NOT NULL;
+            """),
     ];
 
     public const string MigrationTable = """

@@ -59,6 +59,37 @@ public sealed class SqliteSchemaVersionTests : IDisposable
     }
 
     [Fact]
+    public async Task A_version_6_database_gets_the_reference_index_led_by_the_target_and_reference_searches_and_revincludes_use_it()
+    {
+        var store = await OpenStoreAsync();
+        await using (var session = await store.BeginWriteAsync(default))
+        {
+            await session.PutAsync(new Hl7.Fhir.Model.Goal { Id = "g1", Description = new Hl7.Fhir.Model.CodeableConcept { Text = "walk" }, Subject = new Hl7.Fhir.Model.ResourceReference("Patient/p1") }, null, default);
+            await session.PutAsync(new Hl7.Fhir.Model.Goal { Id = "g2", Description = new Hl7.Fhir.Model.CodeableConcept { Text = "sleep" }, Subject = new Hl7.Fhir.Model.ResourceReference("Patient/p2") }, null, default);
+            await session.CommitAsync(default);
+        }
+
+        // Version 6's index: led by the referring type and parameter, every row (references by url only too).
+        await ExecuteAsync("DROP INDEX ix_search_reference_target; CREATE INDEX ix_search_reference_target ON search_reference (resource_type, param, target_id, target_type, resource_pk); PRAGMA user_version = 6;");
+
+        var migrated = await OpenStoreAsync();
+
+        Assert.Equal(SqliteResourceStore.SchemaVersion, await UserVersionAsync());
+        Assert.Equal(1L, await ScalarAsync("SELECT COUNT(*) FROM sqlite_master WHERE name = 'ix_search_reference_target' AND sql LIKE '%(target_id, resource_type, param, target_type, resource_pk) WHERE target_id IS NOT NULL'"));
+        // A reference search, with and without the target's type, and a _revinclude (joined on the target, with and without a parameter).
+        Assert.Contains("INDEX ix_search_reference_target (target_id=? AND resource_type=? AND param=? AND target_type=?)",
+            await PlanAsync("SELECT resource_pk FROM search_reference s WHERE s.resource_type = 'Goal' AND s.param = 'patient' AND s.target_id = 'p1' AND s.target_type = 'Patient'"), StringComparison.Ordinal);
+        Assert.Contains("INDEX ix_search_reference_target (target_id=? AND resource_type=? AND param=?)",
+            await PlanAsync("SELECT resource_pk FROM search_reference s WHERE s.resource_type = 'Goal' AND s.param = 'patient' AND s.target_id = 'p1'"), StringComparison.Ordinal);
+        Assert.Contains("ix_search_reference_target (target_id=? AND resource_type=? AND param=?",
+            await PlanAsync("SELECT s.resource_pk FROM resource t JOIN search_reference s ON s.target_id = t.resource_id AND s.target_type = t.resource_type WHERE t.pk IN (1, 2) AND s.resource_type = 'Provenance' AND s.param = 'target' AND s.url IS NULL"), StringComparison.Ordinal);
+        Assert.Contains("ix_search_reference_target (target_id=? AND resource_type=?",
+            await PlanAsync("SELECT s.resource_pk FROM resource t JOIN search_reference s ON s.target_id = t.resource_id AND s.target_type = t.resource_type WHERE t.pk IN (1, 2) AND s.resource_type = 'Provenance' AND s.url IS NULL"), StringComparison.Ordinal);
+        Assert.Equal(["g1"], await GoalsOfAsync(migrated, "Patient/p1"));
+        Assert.Equal(["g2"], await GoalsOfAsync(migrated, "p2"));
+    }
+
+    [Fact]
     public async Task A_database_with_a_newer_schema_version_is_refused_naming_both_versions_and_left_as_it_was()
     {
         await OpenStoreAsync();
@@ -107,6 +138,13 @@ public sealed class SqliteSchemaVersionTests : IDisposable
         }
 
         return plan.ToString();
+    }
+
+    private static async Task<string[]> GoalsOfAsync(IResourceStore store, string patient)
+    {
+        var query = new PatientVoice.Storage.Search.SearchQueryParser(new PatientVoice.Storage.Indexing.SearchParameterRegistry())
+            .Parse("Goal", [new("patient", patient)], strict: true);
+        return (await store.SearchAsync(query, default)).Matches.Select(m => m.Id).Order(StringComparer.Ordinal).ToArray();
     }
 
     private async Task<int> UserVersionAsync() => (int)await ScalarAsync("PRAGMA user_version;");
