@@ -96,7 +96,7 @@ internal static class SqliteSchema
     /// one (type, parameter) region each, so a transaction dirties a few pages of it instead of one per region (about 27
     /// of a submission's ~108 pages were this index, docs/benchmarks.md issue 19, eighth session). Every search by
     /// reference names the target's id (a reference search, <c>_revinclude</c> joined on the target), so the index still
-    /// serves each one by equality on its leading columns; <c>_revinclude</c> without a parameter now has all of them.
+    /// serves each one by equality on its leading columns (a <c>_revinclude</c> without a parameter now on two, where it had one).
     /// Partial: references by url only have no target id (<see cref="ReferenceUrlIndex"/> holds them).
     /// </summary>
     private const string ReferenceTargetIndex = """
