@@ -41,7 +41,7 @@ internal static class OutboxCommands
                 SELECT id FROM outbox
                 WHERE topic = {parameters.Add(topic)} AND state = 0 AND (due_at <= {at} OR COALESCE(scheduled_at, enqueued_at) > {at})
                   AND (lease_until IS NULL OR lease_until <= {at})
-                ORDER BY due_at, id LIMIT {parameters.Add(maxCount)}
+                ORDER BY due_at, id {SqlDialect.Limit(maxCount)}
                 {dialect.LockRowsSkippingLocked})
             RETURNING {OutboxRows.ClaimColumns}
             """);
@@ -114,7 +114,7 @@ internal static class OutboxCommands
         // The state filter is left out rather than bound to NULL: PostgreSQL cannot type a NULL it only compares.
         var inState = state is { } s ? $" AND state = {parameters.Add((int)s)}" : "";
         await using var command = parameters.CreateCommand(connection, null,
-            $"SELECT {OutboxRows.EntryColumns} FROM outbox WHERE topic = {parameters.Add(topic)}{inState} ORDER BY id DESC LIMIT {parameters.Add(maxCount)}");
+            $"SELECT {OutboxRows.EntryColumns} FROM outbox WHERE topic = {parameters.Add(topic)}{inState} ORDER BY id DESC {SqlDialect.Limit(maxCount)}");
         return await OutboxRows.ReadEntriesAsync(command, cancellationToken);
     }
 

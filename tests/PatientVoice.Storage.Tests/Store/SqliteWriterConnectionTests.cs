@@ -76,6 +76,43 @@ public sealed class SqliteWriterConnectionTests : IDisposable
         Assert.NotNull(await restored.ReadAsync("Goal", "after-restore", default));
     }
 
+    [Fact]
+    public async Task The_searches_and_claims_run_in_a_writer_turn_are_parsed_once_and_not_again_at_each_run()
+    {
+        // Every Goal write looks up the active subscriptions in its turn, every submission runs conditional searches and
+        // the workers claim outbox rows there: the writer keeps those statements prepared, and a statement SQLite has to
+        // re-parse at each run (SQLITE_STMTSTATUS_REPREPARE, e.g. for a LIMIT bound as a parameter) loses that.
+        var store = await OpenStoreAsync();
+        await WriteAsync(store, Goal("g-1", "a goal to find"));
+        ReleaseStores();
+        var parser = new PatientVoice.Storage.Search.SearchQueryParser(new PatientVoice.Storage.Indexing.SearchParameterRegistry());
+        var subscriptions = parser.Parse("Subscription", [new("status", "active")], strict: true) with { Count = 1000 };
+        var goals = parser.Parse("Goal", [new("lifecycle-status", "proposed"), new("_count", "1")], strict: true);
+        var executor = new PatientVoice.Storage.Search.Sql.SqlSearchExecutor(PatientVoice.Storage.Search.Sql.SqliteDialect.Instance);
+        await using var writer = await SqliteWriterConnection.OpenAsync($"Data Source={DatabasePath}", "PRAGMA foreign_keys=ON;", default);
+        writer.Handle!.enable_sqlite3_next_stmt(true);
+
+        for (var run = 0; run < 3; run++)
+        {
+            Assert.Empty((await executor.ExecuteAsync(writer, null, subscriptions, default)).Matches);
+            Assert.Equal("g-1", Assert.Single((await executor.ExecuteAsync(writer, null, goals, default)).Matches).Id);
+            var now = DateTimeOffset.UtcNow;
+            Assert.Empty(await PatientVoice.Storage.Outbox.OutboxCommands.ClaimAsync(
+                writer, null, PatientVoice.Storage.Search.Sql.SqliteDialect.Instance, "subscription-event", 16, now, now.AddMinutes(1), default));
+        }
+
+        var kept = new List<(string Sql, int Reprepared)>();
+        for (var statement = SQLitePCL.raw.sqlite3_next_stmt(writer.Handle, null); statement is not null && !statement.IsInvalid;
+             statement = SQLitePCL.raw.sqlite3_next_stmt(writer.Handle, statement))
+        {
+            // 5 is SQLITE_STMTSTATUS_REPREPARE.
+            kept.Add((SQLitePCL.raw.sqlite3_sql(statement).utf8_to_string(), SQLitePCL.raw.sqlite3_stmt_status(statement, 5, 0)));
+        }
+
+        Assert.True(kept.Count >= 3, $"expected the writer to keep the statements it ran, found {kept.Count}");
+        Assert.All(kept, k => Assert.True(k.Reprepared == 0, $"re-parsed {k.Reprepared} times: {k.Sql}"));
+    }
+
     private static IEnumerable<string> OpenFilesOfThisProcess()
     {
         foreach (var fd in Directory.EnumerateFileSystemEntries("/proc/self/fd"))

@@ -32,6 +32,20 @@ internal abstract class SqlDialect
     /// outbox claim). None by default: SQLite claims inside its one writer turn, where no other claim holds rows.
     /// </summary>
     public virtual string LockRowsSkippingLocked => "";
+
+    /// <summary>
+    /// A row bound written into the statement, not bound as a parameter. SQLite's planner looks at the value bound to a
+    /// <c>LIMIT</c>, so it re-parses such a statement every time its parameters are bound again (SQLite 3.53,
+    /// <c>SQLITE_STMTSTATUS_REPREPARE</c>), which undoes the writer's kept statements (<c>SqliteStatementCache</c>): the
+    /// subscription look-up of every Goal write and the conditional searches of every submission were parsed anew inside
+    /// the writer's turn. A count is a number we computed, never text from a request; the few distinct bounds each
+    /// keep a statement of their own.
+    /// </summary>
+    public static string Limit(int rows)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(rows);
+        return "LIMIT " + rows.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
 }
 
 internal sealed class SqliteDialect : SqlDialect

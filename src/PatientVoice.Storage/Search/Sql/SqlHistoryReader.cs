@@ -50,8 +50,7 @@ internal static class SqlHistoryReader
             where.Append(" AND v.seq < ").Append(parameters.Add(before));
         }
 
-        var limit = parameters.Add(query.Count + 1);
-        await using var page = parameters.CreateCommand(connection, null, $"SELECT {ResourceRow.Columns}, v.seq {From}{where} ORDER BY v.seq DESC LIMIT {limit}");
+        await using var page = parameters.CreateCommand(connection, null, $"SELECT {ResourceRow.Columns}, v.seq {From}{where} ORDER BY v.seq DESC {SqlDialect.Limit(query.Count + 1)}");
         var entries = new List<StoredResource>(Math.Min(query.Count, 1000));
         long? next = null;
         long lastSeq = 0;

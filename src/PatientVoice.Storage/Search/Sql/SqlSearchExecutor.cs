@@ -86,7 +86,7 @@ internal sealed class SqlSearchExecutor(SqlDialect dialect)
             SELECT q.* FROM (SELECT r.pk{keys} FROM resource r WHERE {where}) q
             WHERE {keyset}
             ORDER BY {SearchSqlBuilder.OrderBy(query.Sort, cursor?.Backward ?? false)}
-            LIMIT {ps.Add(limit)}
+            {SqlDialect.Limit(limit)}
             """;
         return await db.QueryAsync(sql, ps, reader =>
         {
