@@ -53,8 +53,11 @@ public static class FhirApiSecurity
             authentication.AddJwtBearer(scheme, options => ConfigureIssuer(options, issuer, $"{SecurityOptions.Section}:Issuers:{index}", security.RememberedTokens));
         }
 
+        // Read once, as the schemes are registered once: the selector below routes to the Entra scheme only when it exists
+        // (asking the configuration on every request walked its tree each time).
         var entra = configuration.GetSection(SecurityOptions.EntraSection);
-        if (entra.Exists())
+        var entraConfigured = entra.Exists();
+        if (entraConfigured)
         {
             authentication.AddMicrosoftIdentityWebApi(entra, EntraScheme);
             services.Configure<JwtBearerOptions>(EntraScheme, options =>
@@ -84,7 +87,7 @@ public static class FhirApiSecurity
         });
 
         authentication.AddPolicyScheme(Scheme, "FHIR API bearer token", options =>
-            options.ForwardDefaultSelector = context => SchemeFor(context.Request.Headers.Authorization.ToString(), schemeByIssuer, entra.Exists()) ?? untrusted);
+            options.ForwardDefaultSelector = context => SchemeFor(context.Request.Headers.Authorization.ToString(), schemeByIssuer, entraConfigured) ?? untrusted);
         services.AddAuthorizationBuilder().AddPolicy(Policy, policy => policy.AddAuthenticationSchemes(Scheme).RequireAuthenticatedUser());
 
         services.AddHttpContextAccessor();
