@@ -1,5 +1,4 @@
 using System.Net;
-using Hl7.Fhir.Model;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
@@ -22,12 +21,7 @@ public sealed class PostgresProvenExtractionTests(PostgresProvenExtractionTests.
     {
         var client = server.CreateFhirClient();
         var patient = "p-" + Guid.NewGuid().ToString("N")[..12];
-        var response = FhirJson.CompletedResponse("my-goals");
-        response.Id = null;
-        response.Questionnaire = "http://patientvoice.example.org/fhir/Questionnaire/my-goals|0.2.0";
-        response.Subject = new ResourceReference($"Patient/{patient}");
-        response.Author = new ResourceReference($"Patient/{patient}");
-        response.Source = response.Source is null ? null : new ResourceReference($"Patient/{patient}");
+        var response = ProvenExtractionTests.GoalsResponse(patient, "http://patientvoice.example.org/fhir/Questionnaire/my-goals|0.2.0");
 
         var answer = await client.PostAsync("QuestionnaireResponse", FhirJson.Content(response));
 

@@ -82,7 +82,7 @@ public sealed class ProvenExtractionTests(ProvenExtractionTests.Server server) :
 
     private static string NewPatient() => "p-" + Guid.NewGuid().ToString("N")[..12];
 
-    private static QuestionnaireResponse GoalsResponse(string patient, string questionnaire)
+    internal static QuestionnaireResponse GoalsResponse(string patient, string questionnaire)
     {
         var response = FhirJson.CompletedResponse("my-goals");
         response.Id = null;
