@@ -54,8 +54,12 @@ public sealed class PostgresFhirServerFixture : IAsyncLifetime
     }
 }
 
-/// <summary>One PatientVoice host on PostgreSQL (<c>Storage:Provider=Postgres</c>).</summary>
-public sealed class PostgresInstance(string connectionString, ProfileValidator? sharedValidator, string? exportFolder = null) : WebApplicationFactory<Program>
+/// <summary>
+/// One PatientVoice host on PostgreSQL (<c>Storage:Provider=Postgres</c>); <paramref name="services"/> adds test services
+/// (e.g. recording write checks).
+/// </summary>
+public sealed class PostgresInstance(string connectionString, ProfileValidator? sharedValidator, string? exportFolder = null, Action<IServiceCollection>? services = null)
+    : WebApplicationFactory<Program>
 {
     public HttpClient CreateFhirClient()
     {
@@ -80,7 +84,12 @@ public sealed class PostgresInstance(string connectionString, ProfileValidator? 
         }
         if (sharedValidator is not null)
         {
-            builder.ConfigureTestServices(services => services.AddSingleton(sharedValidator));
+            builder.ConfigureTestServices(collection => collection.AddSingleton(sharedValidator));
+        }
+
+        if (services is not null)
+        {
+            builder.ConfigureTestServices(services);
         }
     }
 }

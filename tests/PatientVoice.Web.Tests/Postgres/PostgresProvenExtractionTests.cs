@@ -1,7 +1,4 @@
 using System.Net;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using PatientVoice.Application.Write;
 using PatientVoice.Fhir.Serialization;
@@ -31,44 +28,32 @@ public sealed class PostgresProvenExtractionTests(PostgresProvenExtractionTests.
     }
 
     /// <summary>A host on a fresh PostgreSQL database with the two recording checks of ProvenExtractionTests.</summary>
-    public sealed class Server : WebApplicationFactory<Program>, IAsyncLifetime
+    public sealed class Server : IAsyncLifetime
     {
-        private string _connectionString = "";
+        private PostgresInstance? _host;
 
         public ProvenExtractionTests.Recorder Conformance { get; } = new(checksConformance: true);
 
         public ProvenExtractionTests.Recorder Other { get; } = new(checksConformance: false);
 
-        public async System.Threading.Tasks.Task InitializeAsync()
+        public async Task InitializeAsync()
         {
             var postgres = await PostgresServer.SharedAsync();
-            _connectionString = await postgres.CreateDatabaseAsync("proven");
-        }
-
-        Task IAsyncLifetime.DisposeAsync() => base.DisposeAsync().AsTask();
-
-        public HttpClient CreateFhirClient()
-        {
-            var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, BaseAddress = new Uri("http://localhost/fhir/") });
-            client.DefaultRequestHeaders.Accept.Add(new System.Net.Http.Headers.MediaTypeWithQualityHeaderValue("application/fhir+json"));
-            client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", FhirServerFixture.Token(TestTokens.AllAccess));
-            return client;
-        }
-
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            builder.UseSetting("Storage:Provider", "Postgres");
-            builder.UseSetting("Storage:Postgres:ConnectionString", _connectionString);
-            foreach (var (key, value) in TestTokens.ServerSettings(FhirServerFixture.Audience))
-            {
-                builder.UseSetting(key, value);
-            }
-
-            builder.ConfigureTestServices(services =>
+            _host = new PostgresInstance(await postgres.CreateDatabaseAsync("proven"), null, services: services =>
             {
                 services.AddSingleton<IResourceWriteValidator>(Conformance);
                 services.AddSingleton<IResourceWriteValidator>(Other);
             });
         }
+
+        public async Task DisposeAsync()
+        {
+            if (_host is not null)
+            {
+                await _host.DisposeAsync();
+            }
+        }
+
+        public HttpClient CreateFhirClient() => (_host ?? throw new InvalidOperationException("Not initialized.")).CreateFhirClient();
     }
 }
