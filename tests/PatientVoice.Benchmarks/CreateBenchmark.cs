@@ -12,6 +12,8 @@ namespace PatientVoice.Benchmarks;
 /// <c>submit</c> is the same loop posting completed "My goals" responses with three goals each: every one is
 /// validated (profile and against its Questionnaire), extracted and stored with its Goals, patient note and
 /// Provenance in one transaction.
+/// The warm-up lasts at least <c>--warmup</c> seconds and then until the server's tiered compilation has settled (at
+/// most <c>--settle-max</c> seconds; 0 keeps the fixed warm-up): see <see cref="ServerJit"/>.
 /// </summary>
 internal static class CreateBenchmark
 {
@@ -22,6 +24,7 @@ internal static class CreateBenchmark
         var clients = args.Int("clients", 16);
         var seconds = args.Int("seconds", 20);
         var warmup = args.Int("warmup", 5);
+        var settleMax = args.Int("settle-max", 180);
         using var directory = new ScratchDirectory(args.String("dir"));
         await using var database = await BenchmarkDatabase.OpenAsync(args);
         var settings = new ServerSettings(Path.Combine(directory.Path, "create.db"))
@@ -37,7 +40,7 @@ internal static class CreateBenchmark
             File.Delete(file);
         }
 
-        Console.WriteLine($"{kind}: {clients} clients, {warmup} s warm-up, {seconds} s measured, synchronous={settings.Synchronous ?? "(server default)"}, request logging {(settings.RequestLogging ? "on (server defaults)" : "off (Warning)")}{(args.ServerArguments.Count == 0 ? "" : ", server " + string.Join(' ', args.ServerArguments))}");
+        Console.WriteLine($"{kind}: {clients} clients, {warmup} s warm-up{(settleMax > warmup ? $" then until the server's JIT settles (at most {settleMax} s)" : "")}, {seconds} s measured, synchronous={settings.Synchronous ?? "(server default)"}, request logging {(settings.RequestLogging ? "on (server defaults)" : "off (Warning)")}{(args.ServerArguments.Count == 0 ? "" : ", server " + string.Join(' ', args.ServerArguments))}");
         var serverOptions = ServerProcess.Options(settings);
         if (args.String("server-dll") is { } serverDll)
         {
@@ -51,45 +54,70 @@ internal static class CreateBenchmark
         Func<int, byte[]> body = submissions ? SubmissionBodies.ThreeGoals : GoalBody;
         var bodies = Enumerable.Range(0, 1000).Select(body).ToArray();
 
+        await using var jit = settleMax > warmup ? ServerJit.Watch(server.ProcessId) : null;
         var started = Stopwatch.GetTimestamp();
-        var windowStart = started + (warmup * Stopwatch.Frequency);
-        var windowEnd = windowStart + (seconds * Stopwatch.Frequency);
+        var window = new Window();
         var perClient = Enumerable.Range(0, clients).Select(_ => new ClientTally()).ToArray();
 
         var serverCpuAtStart = TimeSpan.Zero;
         var ownCpuAtStart = TimeSpan.Zero;
         var cpuSampler = Task.Run(async () =>
         {
-            await Task.Delay(Stopwatch.GetElapsedTime(started, windowStart));
+            var settled = true;
+            if (jit is null)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(warmup));
+            }
+            else
+            {
+                settled = await jit.SettleAsync(started, TimeSpan.FromSeconds(warmup), TimeSpan.FromSeconds(settleMax), SettleSpan, SettledCompilations);
+            }
+
             serverCpuAtStart = server.CpuTime;
             ownCpuAtStart = Process.GetCurrentProcess().TotalProcessorTime;
+            var at = window.Open(seconds);
+            if (jit is not null)
+            {
+                var lastSpan = jit.CompiledBetween(at - (long)(SettleSpan.TotalSeconds * Stopwatch.Frequency), at);
+                Console.WriteLine(FormattableString.Invariant(
+                    $"warm-up {Stopwatch.GetElapsedTime(started, at).TotalSeconds:F0} s: {(settled ? "the server's JIT settled" : "the server's JIT had NOT settled (the window measures code still being compiled)")}; {jit.CompiledBetween(0, at)} methods compiled during it, {lastSpan} in its last {SettleSpan.TotalSeconds:F0} s"));
+            }
         });
 
-        await Task.WhenAll(perClient.Select((tally, client) => Task.Run(() => ClientLoopAsync(http, path, bodies, client, tally, windowStart, windowEnd))));
+        await Task.WhenAll(perClient.Select((tally, client) => Task.Run(() => ClientLoopAsync(http, path, bodies, client, tally, window))));
         await cpuSampler;
         var serverCpu = server.CpuTime - serverCpuAtStart;
         var ownCpu = Process.GetCurrentProcess().TotalProcessorTime - ownCpuAtStart;
+        if (jit is not null)
+        {
+            Console.WriteLine($"JIT in window: {jit.CompiledBetween(window.Start, window.End)} methods compiled by the server");
+        }
 
         var latencies = new LatencyDistribution(perClient.SelectMany(t => t.Latencies));
         var created = perClient.Sum(t => t.Created);
         var failed = perClient.Sum(t => t.Failed);
-        var window = TimeSpan.FromSeconds(seconds);
+        var windowSpan = TimeSpan.FromSeconds(seconds);
         var (done, rate) = submissions ? ("submitted", "submissions/s") : ("created", "creates/s");
-        Console.WriteLine(FormattableString.Invariant($"{done} {created} in {seconds} s = {created / window.TotalSeconds:F0} {rate}; failed {failed}"));
+        Console.WriteLine(FormattableString.Invariant($"{done} {created} in {seconds} s = {created / windowSpan.TotalSeconds:F0} {rate}; failed {failed}"));
         Console.WriteLine($"latency (201s): {latencies.Summary()}");
-        Console.WriteLine(FormattableString.Invariant($"CPU in window: server {serverCpu.TotalSeconds / window.TotalSeconds * 100:F0}%, load generator {ownCpu.TotalSeconds / window.TotalSeconds * 100:F0}% (of one core; {Environment.ProcessorCount} cores)"));
+        Console.WriteLine(FormattableString.Invariant($"CPU in window: server {serverCpu.TotalSeconds / windowSpan.TotalSeconds * 100:F0}%, load generator {ownCpu.TotalSeconds / windowSpan.TotalSeconds * 100:F0}% (of one core; {Environment.ProcessorCount} cores)"));
         Console.WriteLine(FormattableString.Invariant(
-            $"| {clients} | {seconds} | {created / window.TotalSeconds:F0} | {latencies.PercentileMs(0.50):F2} | {latencies.PercentileMs(0.95):F2} | {latencies.PercentileMs(0.99):F2} | {latencies.MaxMs:F1} | {failed} | {serverCpu.TotalSeconds / window.TotalSeconds * 100:F0}% / {ownCpu.TotalSeconds / window.TotalSeconds * 100:F0}% |"));
+            $"| {clients} | {seconds} | {created / windowSpan.TotalSeconds:F0} | {latencies.PercentileMs(0.50):F2} | {latencies.PercentileMs(0.95):F2} | {latencies.PercentileMs(0.99):F2} | {latencies.MaxMs:F1} | {failed} | {serverCpu.TotalSeconds / windowSpan.TotalSeconds * 100:F0}% / {ownCpu.TotalSeconds / windowSpan.TotalSeconds * 100:F0}% |"));
         return failed == 0 ? 0 : 1;
     }
 
-    private static async Task ClientLoopAsync(HttpClient http, string path, byte[][] bodies, int client, ClientTally tally, long windowStart, long windowEnd)
+    // Settled: at most this many method bodies compiled in the last span (a settled server compiles a few dozen a
+    // minute: a late call site, a diagnostics session's own; a server still tiering up, hundreds a second).
+    private static readonly TimeSpan SettleSpan = TimeSpan.FromSeconds(5);
+    private const int SettledCompilations = 50;
+
+    private static async Task ClientLoopAsync(HttpClient http, string path, byte[][] bodies, int client, ClientTally tally, Window window)
     {
         var contentType = new MediaTypeHeaderValue("application/fhir+json");
         for (var i = client; ; i += 7)
         {
             var begin = Stopwatch.GetTimestamp();
-            if (begin >= windowEnd)
+            if (begin >= window.End)
             {
                 return;
             }
@@ -109,7 +137,7 @@ internal static class CreateBenchmark
             }
 
             var end = Stopwatch.GetTimestamp();
-            if (begin >= windowStart)
+            if (begin >= window.Start)
             {
                 tally.Record(ok, end - begin);
             }
@@ -118,6 +146,25 @@ internal static class CreateBenchmark
 
     internal static byte[] GoalBody(int n)
         => Encoding.UTF8.GetBytes(PatientStatedGoal.Json($"Patient/bench-{n % 100}", $"Walk to the end of the road and back without stopping ({n})"));
+
+    /// <summary>The measured window: open-ended (never starts) until the warm-up ends, then <c>seconds</c> long.</summary>
+    private sealed class Window
+    {
+        private long _start = long.MaxValue;
+        private long _end = long.MaxValue;
+
+        public long Start => Volatile.Read(ref _start);
+
+        public long End => Volatile.Read(ref _end);
+
+        public long Open(int seconds)
+        {
+            var now = Stopwatch.GetTimestamp();
+            Volatile.Write(ref _end, now + (seconds * Stopwatch.Frequency));
+            Volatile.Write(ref _start, now);
+            return now;
+        }
+    }
 
     private sealed class ClientTally
     {

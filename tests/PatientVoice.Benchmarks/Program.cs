@@ -4,8 +4,10 @@ using PatientVoice.Benchmarks;
 //   dotnet run -c Release --project tests/PatientVoice.Benchmarks -- create --clients 16 --seconds 20
 //   dotnet run -c Release --project tests/PatientVoice.Benchmarks -- search --resources 100000
 const string Usage = """
-    create [--clients 16] [--seconds 20] [--warmup 5] [--synchronous NORMAL|FULL|OFF] [--request-logging] [--dir PATH] [--server-dll PATH] [--Section:Key=value ...]
+    create [--clients 16] [--seconds 20] [--warmup 5] [--settle-max 180] [--synchronous NORMAL|FULL|OFF] [--request-logging] [--dir PATH] [--server-dll PATH] [--Section:Key=value ...]
         POST Goals with N concurrent clients against a fresh SQLite file; creates/s and latency percentiles.
+        The warm-up lasts --warmup seconds and then until the server's JIT has settled (at most 50 methods compiled in
+        5 s, read over its diagnostics port), at most --settle-max seconds; --settle-max 0: the fixed warm-up alone.
         --server-dll: another build of PatientVoice.Web.dll (before/after in one session).
     search [--resources 100000] [--patients 10000] [--requests 5000] [--warmup-requests 5000] [--clients 1] [--batch 5000] [--db FILE] [--request-logging] [--server-dll PATH] [--Section:Key=value ...]
         Load the data set through the store (or reuse --db FILE if it exists), then time GET /fhir/Goal?patient=.
@@ -13,7 +15,7 @@ const string Usage = """
     (e.g. --Fhir:ValidateAgainstDefaultProfiles=false). Both wait for /health/ready before the load starts.
     --Storage:Provider=Postgres runs create and search on a throwaway PostgreSQL cluster started for the run
     (or on --Storage:Postgres:ConnectionString "...", loaded only if it holds no resources yet).
-    submit [--clients 16] [--seconds 20] [--warmup 5] [--server-dll PATH]
+    submit [--clients 16] [--seconds 20] [--warmup 5] [--settle-max 180] [--server-dll PATH]
         POST completed "My goals" responses (3 goals each): validate + extract + store in one transaction.
     memory [--clients 16] [--creates 1000000] [--minutes 60] [--sample-seconds 10] [--dir PATH] [--server-dll PATH] [--Section:Key=value ...]
         POST Goals (as create) against a fresh SQLite file until that many are accepted or the minutes have passed, sampling

@@ -16,9 +16,11 @@ public sealed partial class ServerBenchmarkSmokeTests(ITestOutputHelper log)
     [Fact]
     public async Task Create_reports_creates_per_second_and_latency_percentiles_with_no_failed_request()
     {
-        var run = await BenchmarkRun.RunAsync(log, "create", "--clients", "2", "--seconds", "2", "--warmup", "1");
+        // A fixed warm-up (--settle-max 0): no diagnostics session on the server, no JIT lines.
+        var run = await BenchmarkRun.RunAsync(log, "create", "--clients", "2", "--seconds", "2", "--warmup", "1", "--settle-max", "0");
 
         AssertCreateLoop(run, clients: 2, seconds: 2, done: "created", rate: "creates/s");
+        Assert.DoesNotContain(run.Output, l => l.StartsWith("warm-up ", StringComparison.Ordinal) || l.StartsWith("JIT in window", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -26,9 +28,27 @@ public sealed partial class ServerBenchmarkSmokeTests(ITestOutputHelper log)
     {
         // A longer warm-up than create: the first submissions on a fresh server are slow (with 1 s, a loaded machine
         // finished one in the window).
-        var run = await BenchmarkRun.RunAsync(log, "submit", "--clients", "2", "--seconds", "2", "--warmup", "3");
+        // The warm-up watches the server's JIT over its diagnostics port and ends when it settles, here after 3 to 15 s.
+        var run = await BenchmarkRun.RunAsync(log, "submit", "--clients", "2", "--seconds", "2", "--warmup", "3", "--settle-max", "15");
 
         AssertCreateLoop(run, clients: 2, seconds: 2, done: "submitted", rate: "submissions/s");
+        var warmUp = WarmUp().Match(run.Line(" methods compiled during it, "));
+        Assert.True(warmUp.Success, run.Transcript);
+        var warmUpSeconds = int.Parse(warmUp.Groups["seconds"].Value, CultureInfo.InvariantCulture);
+        Assert.InRange(warmUpSeconds, 3, 16);
+        // The watcher saw the cold server compile its request path (thousands of methods on the first requests).
+        Assert.True(int.Parse(warmUp.Groups["compiled"].Value, CultureInfo.InvariantCulture) > 500, run.Transcript);
+        var compiledLast = int.Parse(warmUp.Groups["last"].Value, CultureInfo.InvariantCulture);
+        if (warmUp.Groups["settled"].Value.Length > 0)
+        {
+            Assert.InRange(compiledLast, 0, 50);
+        }
+        else
+        {
+            Assert.True(warmUpSeconds >= 15 && compiledLast > 50, run.Transcript);
+        }
+
+        Assert.Matches(@"^JIT in window: \d+ methods compiled by the server$", run.Line("JIT in window: "));
     }
 
     [Fact]
@@ -260,6 +280,9 @@ public sealed partial class ServerBenchmarkSmokeTests(ITestOutputHelper log)
 
     [GeneratedRegex(@"^(?<done>created|submitted) (?<count>\d+) in \d+ s = \d+ (?<rate>creates/s|submissions/s); failed (?<failed>\d+)$")]
     private static partial Regex Created();
+
+    [GeneratedRegex(@"^warm-up (?<seconds>\d+) s: (?:(?<settled>the server's JIT settled)|the server's JIT had NOT settled \(the window measures code still being compiled\)); (?<compiled>\d+) methods compiled during it, (?<last>\d+) in its last 5 s$")]
+    private static partial Regex WarmUp();
 
     [GeneratedRegex(@"^created (?<count>[0-9,]+) Goals in \d+ s \(\d+/s\); failed (?<failed>\d+)$")]
     private static partial Regex MemoryCreated();
