@@ -73,6 +73,12 @@ internal static class CreateBenchmark
                 settled = await jit.SettleAsync(started, TimeSpan.FromSeconds(warmup), TimeSpan.FromSeconds(settleMax), SettleSpan, SettledCompilations);
             }
 
+            if (jit is not null)
+            {
+                // Watching costs the server (its runtime writes every JIT event to the session): not in the window.
+                await jit.StopAsync();
+            }
+
             serverCpuAtStart = server.CpuTime;
             ownCpuAtStart = Process.GetCurrentProcess().TotalProcessorTime;
             var at = window.Open(seconds);
@@ -88,10 +94,6 @@ internal static class CreateBenchmark
         await cpuSampler;
         var serverCpu = server.CpuTime - serverCpuAtStart;
         var ownCpu = Process.GetCurrentProcess().TotalProcessorTime - ownCpuAtStart;
-        if (jit is not null)
-        {
-            Console.WriteLine($"JIT in window: {jit.CompiledBetween(window.Start, window.End)} methods compiled by the server");
-        }
 
         var latencies = new LatencyDistribution(perClient.SelectMany(t => t.Latencies));
         var created = perClient.Sum(t => t.Created);

@@ -21,6 +21,7 @@ internal sealed class ServerJit : IAsyncDisposable
     private readonly EventPipeEventSource _source;
     private readonly Task _reading;
     private readonly List<long> _compiledAt = new(capacity: 64 * 1024);
+    private bool _stopped;
 
     private ServerJit(EventPipeSession session)
     {
@@ -112,8 +113,15 @@ internal sealed class ServerJit : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>Ends the session (the server stops writing JIT events) once the events sent so far are read.</summary>
+    public async Task StopAsync()
     {
+        if (_stopped)
+        {
+            return;
+        }
+
+        _stopped = true;
         try
         {
             await _session.StopAsync(CancellationToken.None);
@@ -124,6 +132,11 @@ internal sealed class ServerJit : IAsyncDisposable
         }
 
         await _reading;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
         _source.Dispose();
         _session.Dispose();
     }

@@ -20,7 +20,7 @@ public sealed partial class ServerBenchmarkSmokeTests(ITestOutputHelper log)
         var run = await BenchmarkRun.RunAsync(log, "create", "--clients", "2", "--seconds", "2", "--warmup", "1", "--settle-max", "0");
 
         AssertCreateLoop(run, clients: 2, seconds: 2, done: "created", rate: "creates/s");
-        Assert.DoesNotContain(run.Output, l => l.StartsWith("warm-up ", StringComparison.Ordinal) || l.StartsWith("JIT in window", StringComparison.Ordinal));
+        Assert.DoesNotContain(run.Output, l => l.Contains(" methods compiled during it, ", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -47,8 +47,6 @@ public sealed partial class ServerBenchmarkSmokeTests(ITestOutputHelper log)
         {
             Assert.True(warmUpSeconds >= 15 && compiledLast > 50, run.Transcript);
         }
-
-        Assert.Matches(@"^JIT in window: \d+ methods compiled by the server$", run.Line("JIT in window: "));
     }
 
     [Fact]
