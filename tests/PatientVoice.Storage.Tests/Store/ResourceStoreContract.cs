@@ -208,6 +208,56 @@ public abstract partial class ResourceStoreContract : IAsyncLifetime
         Assert.Equal(searched, lookedUp);
     }
 
+    [Fact]
+    public async System.Threading.Tasks.Task A_session_searches_its_own_creates_updates_and_deletes_and_commits_the_index_of_the_last_versions_only()
+    {
+        // Whatever a store does with a session's index rows (writes them at once, or holds them back to write them
+        // together), a search inside the session answers from the session's latest versions, and what is committed
+        // indexes the last version of each resource, nothing of a replaced or deleted version.
+        var run = Guid.NewGuid().ToString("N")[..8];
+        string Patient(string name) => $"Patient/{name}-{run}";
+        var parser = new PatientVoice.Storage.Search.SearchQueryParser(new PatientVoice.Storage.Indexing.SearchParameterRegistry());
+        PatientVoice.Storage.Search.SearchQuery Of(string patient) => parser.Parse("Goal", [new("patient", patient)], strict: true);
+        static Goal For(string patient, string words)
+        {
+            var goal = Goal(words);
+            goal.Subject = new ResourceReference(patient);
+            return goal;
+        }
+
+        string moved, kept, deleted;
+        await using (var session = await Store.BeginWriteAsync(default))
+        {
+            async Task<List<string>> SearchAsync(string patient) => [.. (await session.SearchAsync(Of(patient), default)).Matches.Select(m => m.Id).Order()];
+
+            moved = (await session.PutAsync(For(Patient("first"), "moved twice"), null, default)).Stored.Id;
+            kept = (await session.PutAsync(For(Patient("first"), "kept"), null, default)).Stored.Id;
+            deleted = (await session.PutAsync(For(Patient("gone"), "deleted"), null, default)).Stored.Id;
+            Assert.Equal(new[] { moved, kept }.Order(), await SearchAsync(Patient("first")));
+
+            // Updated before anything searched, then again after a search: each time the earlier patient stops matching.
+            var second = For(Patient("second"), "moved twice");
+            second.Id = moved;
+            await session.PutAsync(second, null, default);
+            var third = For(Patient("third"), "moved twice");
+            third.Id = moved;
+            await session.PutAsync(third, null, default);
+            Assert.Equal([kept], await SearchAsync(Patient("first")));
+            Assert.Empty(await SearchAsync(Patient("second")));
+            Assert.Equal([moved], await SearchAsync(Patient("third")));
+
+            await session.DeleteAsync("Goal", deleted, null, default);
+            Assert.Empty(await SearchAsync(Patient("gone")));
+            await session.CommitAsync(default);
+        }
+
+        async Task<List<string>> CommittedAsync(string patient) => [.. (await Store.SearchAsync(Of(patient), default)).Matches.Select(m => m.Id).Order()];
+        Assert.Equal([kept], await CommittedAsync(Patient("first")));
+        Assert.Empty(await CommittedAsync(Patient("second")));
+        Assert.Equal([moved], await CommittedAsync(Patient("third")));
+        Assert.Empty(await CommittedAsync(Patient("gone")));
+    }
+
     protected async Task<StoredResource> WriteAsync(Resource resource)
     {
         await using var session = await Store.BeginWriteAsync(default);
