@@ -258,6 +258,30 @@ public abstract partial class ResourceStoreContract : IAsyncLifetime
         Assert.Empty(await CommittedAsync(Patient("gone")));
     }
 
+    [Fact]
+    public async System.Threading.Tasks.Task A_search_inside_a_session_includes_what_the_session_wrote_of_another_type()
+    {
+        // The Goal is committed before; the session writes only a Provenance of it, then searches for the Goal with
+        // _revinclude: the Provenance's reference rows (another resource type than the search's) must be there to read,
+        // whatever the store does with a session's index rows.
+        var goalId = (await WriteAsync(Goal("with a provenance"))).Id;
+        await using var session = await Store.BeginWriteAsync(default);
+        var provenance = new Provenance
+        {
+            Target = [new ResourceReference("Goal/" + goalId)],
+            Recorded = DateTimeOffset.UtcNow,
+            Agent = [new Provenance.AgentComponent { Who = new ResourceReference("Patient/store-test") }],
+        };
+        var provenanceId = (await session.PutAsync(provenance, null, default)).Stored.Id;
+
+        var query = new PatientVoice.Storage.Search.SearchQueryParser(new PatientVoice.Storage.Indexing.SearchParameterRegistry())
+            .Parse("Goal", [new("_id", goalId), new("_revinclude", "Provenance:target")], strict: true);
+        var result = await session.SearchAsync(query, default);
+
+        Assert.Equal([goalId], result.Matches.Select(m => m.Id));
+        Assert.Equal([provenanceId], result.Included.Select(i => i.Id));
+    }
+
     protected async Task<StoredResource> WriteAsync(Resource resource)
     {
         await using var session = await Store.BeginWriteAsync(default);
