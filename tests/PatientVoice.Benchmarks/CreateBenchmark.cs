@@ -63,30 +63,26 @@ internal static class CreateBenchmark
         var ownCpuAtStart = TimeSpan.Zero;
         var cpuSampler = Task.Run(async () =>
         {
-            var settled = true;
+            string? verdict = null;
             if (jit is null)
             {
                 await Task.Delay(TimeSpan.FromSeconds(warmup));
             }
             else
             {
-                settled = await jit.SettleAsync(started, TimeSpan.FromSeconds(warmup), TimeSpan.FromSeconds(settleMax), SettleSpan, SettledCompilations);
-            }
-
-            if (jit is not null)
-            {
+                var (settled, lastSpan) = await jit.SettleAsync(started, TimeSpan.FromSeconds(warmup), TimeSpan.FromSeconds(settleMax), SettleSpan, SettledCompilations);
                 // Watching costs the server (its runtime writes every JIT event to the session): not in the window.
                 await jit.StopAsync();
+                verdict = FormattableString.Invariant(
+                    $"{(settled ? "the server's JIT settled" : "the server's JIT had NOT settled (the window measures code still being compiled)")}; {jit.Compiled} methods compiled during it, {lastSpan} in its last {SettleSpan.TotalSeconds:F0} s");
             }
 
             serverCpuAtStart = server.CpuTime;
             ownCpuAtStart = Process.GetCurrentProcess().TotalProcessorTime;
             var at = window.Open(seconds);
-            if (jit is not null)
+            if (verdict is not null)
             {
-                var lastSpan = jit.CompiledBetween(at - (long)(SettleSpan.TotalSeconds * Stopwatch.Frequency), at);
-                Console.WriteLine(FormattableString.Invariant(
-                    $"warm-up {Stopwatch.GetElapsedTime(started, at).TotalSeconds:F0} s: {(settled ? "the server's JIT settled" : "the server's JIT had NOT settled (the window measures code still being compiled)")}; {jit.CompiledBetween(0, at)} methods compiled during it, {lastSpan} in its last {SettleSpan.TotalSeconds:F0} s"));
+                Console.WriteLine(FormattableString.Invariant($"warm-up {Stopwatch.GetElapsedTime(started, at).TotalSeconds:F0} s: {verdict}"));
             }
         });
 

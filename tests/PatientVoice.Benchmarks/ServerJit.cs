@@ -74,21 +74,24 @@ internal sealed class ServerJit : IAsyncDisposable
         }
     }
 
-    /// <summary>Method bodies compiled between two timestamps.</summary>
-    public int CompiledBetween(long from, long to)
+    /// <summary>Method bodies compiled since the watch began.</summary>
+    public int Compiled
     {
-        lock (_compiledAt)
+        get
         {
-            return _compiledAt.Count(t => t >= from && t < to);
+            lock (_compiledAt)
+            {
+                return _compiledAt.Count;
+            }
         }
     }
 
     /// <summary>
     /// Waits until the server compiled at most <paramref name="settledCount"/> methods in the last
     /// <paramref name="span"/>, checking each second, after at least <paramref name="minimum"/> and at most
-    /// <paramref name="maximum"/> from <paramref name="started"/>; returns whether it settled.
+    /// <paramref name="maximum"/> from <paramref name="started"/>; returns whether it settled and the count it judged.
     /// </summary>
-    public async Task<bool> SettleAsync(long started, TimeSpan minimum, TimeSpan maximum, TimeSpan span, int settledCount)
+    public async Task<(bool Settled, int LastSpan)> SettleAsync(long started, TimeSpan minimum, TimeSpan maximum, TimeSpan span, int settledCount)
     {
         var wait = minimum - Stopwatch.GetElapsedTime(started);
         if (wait > TimeSpan.Zero)
@@ -99,14 +102,15 @@ internal sealed class ServerJit : IAsyncDisposable
         while (true)
         {
             var elapsed = Stopwatch.GetElapsedTime(started);
-            if (elapsed >= span && CompiledSince(Stopwatch.GetTimestamp() - (long)(span.TotalSeconds * Stopwatch.Frequency)) <= settledCount)
+            var lastSpan = CompiledSince(Stopwatch.GetTimestamp() - (long)(span.TotalSeconds * Stopwatch.Frequency));
+            if (elapsed >= span && lastSpan <= settledCount)
             {
-                return true;
+                return (true, lastSpan);
             }
 
             if (elapsed >= maximum)
             {
-                return false;
+                return (false, lastSpan);
             }
 
             await Task.Delay(TimeSpan.FromSeconds(1));
