@@ -15,6 +15,8 @@ namespace PatientVoice.Storage.Sqlite;
 public sealed partial class SqliteResourceStore : SqlResourceStore, IDisposable
 {
     private readonly string _connectionString;
+    private readonly bool _backgroundCheckpoint;
+    private readonly int _checkpointPages;
     private readonly string _synchronous;
     private readonly string _maxPageCount;
     private readonly ILogger<SqliteResourceStore> _logger;
@@ -22,6 +24,7 @@ public sealed partial class SqliteResourceStore : SqlResourceStore, IDisposable
 
     // Used only while holding _writeLock; null until the first write and after a fault discarded it.
     private SqliteWriterConnection? _writer;
+    private SqliteCheckpointer? _checkpointer;
     private bool _disposed;
 
     internal SqliteResourceStore(IOptions<SqliteStoreOptions> options, ISearchIndexer indexer, TimeProvider time, ILogger<SqliteResourceStore> logger)
@@ -45,10 +48,17 @@ public sealed partial class SqliteResourceStore : SqlResourceStore, IDisposable
         _maxPageCount = options.Value.MaxPageCount is { } pages
             ? $" PRAGMA max_page_count={pages.ToString(System.Globalization.CultureInfo.InvariantCulture)};"
             : "";
+        _backgroundCheckpoint = options.Value.BackgroundCheckpoint;
+        _checkpointPages = options.Value.CheckpointPages >= 1
+            ? options.Value.CheckpointPages
+            : throw new ArgumentException($"Storage:Sqlite:CheckpointPages must be at least 1, not {options.Value.CheckpointPages}.");
         _logger = logger;
     }
 
     public string DatabasePath { get; }
+
+    /// <summary>The checkpointer once the first write has opened the writer, if <see cref="SqliteStoreOptions.BackgroundCheckpoint"/> (for tests).</summary>
+    internal SqliteCheckpointer? Checkpointer => Volatile.Read(ref _checkpointer);
 
     public override async Task InitializeAsync(CancellationToken cancellationToken)
     {
@@ -133,6 +143,9 @@ public sealed partial class SqliteResourceStore : SqlResourceStore, IDisposable
         try
         {
             _disposed = true;
+            // The checkpointer first (after its pass in progress, if any); then the writer, the last connection, closes.
+            _checkpointer?.Dispose();
+            _checkpointer = null;
             DiscardWriter();
         }
         finally
@@ -185,7 +198,19 @@ public sealed partial class SqliteResourceStore : SqlResourceStore, IDisposable
     private async Task<SqliteWriterConnection> WriterAsync(CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        return _writer ??= await SqliteWriterConnection.OpenAsync(_connectionString, WriterPragmas, cancellationToken);
+        if (_writer is { } writer)
+        {
+            return writer;
+        }
+
+        writer = _writer = await SqliteWriterConnection.OpenAsync(_connectionString, WriterPragmas, cancellationToken);
+        if (_backgroundCheckpoint && _checkpointer is null)
+        {
+            Volatile.Write(ref _checkpointer, new SqliteCheckpointer(
+                _connectionString, _synchronous, _checkpointPages, RestartPages, _logger));
+        }
+
+        return writer;
     }
 
     /// <summary>
@@ -201,6 +226,13 @@ public sealed partial class SqliteResourceStore : SqlResourceStore, IDisposable
                 LogWriterDiscarded();
                 DiscardWriter();
             }
+            else if (_writer is { } kept && _checkpointer is { } checkpointer)
+            {
+                // The pages this turn wrote to the WAL (read and reset: one call, no I/O).
+                SQLitePCL.raw.sqlite3_db_status(kept.Handle, SQLitePCL.raw.SQLITE_DBSTATUS_CACHE_WRITE, out var pages, out _, 1);
+                checkpointer.Written(pages);
+                checkpointer.CompleteIfDue(kept);
+            }
         }
         finally
         {
@@ -215,7 +247,13 @@ public sealed partial class SqliteResourceStore : SqlResourceStore, IDisposable
         writer?.Dispose();
     }
 
-    private string WriterPragmas => $"PRAGMA synchronous={_synchronous}; PRAGMA foreign_keys=ON;{_maxPageCount}";
+    // With the background checkpoint the writer checkpoints only when the checkpointer has fallen behind (a burst of
+    // writes faster than it copies): SQLite's own checkpoint at twice the WAL length the checkpointer restarts at, which
+    // bounds the WAL as before. Without it, SQLite's own at CheckpointPages.
+    private string WriterPragmas => $"PRAGMA synchronous={_synchronous}; PRAGMA foreign_keys=ON;{_maxPageCount} PRAGMA wal_autocheckpoint=" +
+        (_backgroundCheckpoint ? 2 * RestartPages : _checkpointPages).ToString(System.Globalization.CultureInfo.InvariantCulture) + ";";
+
+    private int RestartPages => 4 * _checkpointPages;
 
     // Schema creation writes outside the writer turn (before any session), on a connection set up as the writer's.
     private async Task<SqliteConnection> OpenWithPragmasAsync(CancellationToken cancellationToken)

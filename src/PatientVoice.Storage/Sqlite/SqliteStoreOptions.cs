@@ -22,4 +22,17 @@ public sealed class SqliteStoreOptions
     /// a small file system.
     /// </summary>
     public long? MaxPageCount { get; set; }
+
+    /// <summary>
+    /// Whether the WAL is copied back into the database file by a checkpointer of the store's own, on a thread and a
+    /// connection outside the writer turn (ADR 0036; the default), rather than by SQLite inside the commit that crosses
+    /// <see cref="CheckpointPages"/> (then every write queued behind that commit waits for the copy and its syncs).
+    /// </summary>
+    public bool BackgroundCheckpoint { get; set; } = true;
+
+    /// <summary>
+    /// Pages written to the WAL after which a checkpoint runs (SQLite's <c>wal_autocheckpoint</c>, whose default this is);
+    /// with <see cref="BackgroundCheckpoint"/> also the pages after which the WAL is started afresh, times four.
+    /// </summary>
+    public int CheckpointPages { get; set; } = 1000;
 }
