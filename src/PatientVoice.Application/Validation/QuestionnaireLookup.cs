@@ -51,7 +51,9 @@ public sealed class QuestionnaireLookup(IResourceStore store, SearchQueryParser 
             criteria.Add(new("version", version));
         }
 
-        var result = await store.SearchAsync(parser.Parse("Questionnaire", criteria, strict: true) with { Count = version is null ? Versions : 1 }, cancellationToken);
+        // The matches are all it needs: no total (a full first page would otherwise cost a COUNT over the same criteria).
+        var query = parser.Parse("Questionnaire", criteria, strict: true) with { Count = version is null ? Versions : 1, Total = TotalMode.None };
+        var result = await store.SearchAsync(query, cancellationToken);
         var candidates = new List<Questionnaire>(result.Matches.Count);
         foreach (var stored in result.Matches.Where(m => m.Json is not null))
         {
