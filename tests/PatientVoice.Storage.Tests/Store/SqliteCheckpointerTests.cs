@@ -1,6 +1,5 @@
 using Hl7.Fhir.Model;
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.DependencyInjection;
 using PatientVoice.Storage.Sqlite;
 
 namespace PatientVoice.Storage.Tests.Store;
@@ -15,10 +14,9 @@ public sealed class SqliteCheckpointerTests : IDisposable
     private const int CheckpointPages = 64;
     private const int Writes = 600;
 
-    private readonly string _directory = Directory.CreateTempSubdirectory("pv-checkpoint-").FullName;
-    private readonly List<ServiceProvider> _services = [];
+    private readonly SqliteStoreScratch _scratch = new();
 
-    private string DatabasePath => Path.Combine(_directory, "store.db");
+    private string DatabasePath => _scratch.DatabasePath;
 
     [Fact]
     public async Task Under_steady_concurrent_writes_the_wal_is_checkpointed_in_the_background_and_stays_bounded()
@@ -56,12 +54,12 @@ public sealed class SqliteCheckpointerTests : IDisposable
         await WriteConcurrentlyAsync(store);
         var checkpointer = Assert.IsType<SqliteResourceStore>(store).Checkpointer!;
 
-        ReleaseStores();
+        _scratch.ReleaseStores();
 
         Assert.False(checkpointer.IsRunning);
         if (OperatingSystem.IsLinux())
         {
-            Assert.DoesNotContain(OpenFilesOfThisProcess(), f => f.StartsWith(DatabasePath, StringComparison.Ordinal));
+            Assert.DoesNotContain(SqliteStoreScratch.OpenFilesOfThisProcess(), f => f.StartsWith(DatabasePath, StringComparison.Ordinal));
         }
 
         // The last connection closed folded the WAL into the file: everything is in it.
@@ -133,58 +131,13 @@ public sealed class SqliteCheckpointerTests : IDisposable
         Assert.Equal("ok", (string)(await command.ExecuteScalarAsync())!);
     }
 
-    private static IEnumerable<string> OpenFilesOfThisProcess()
+    public void Dispose() => _scratch.Dispose();
+
+    private Task<IResourceStore> OpenStoreAsync(bool backgroundCheckpoint) => _scratch.OpenStoreAsync(o =>
     {
-        foreach (var fd in Directory.EnumerateFileSystemEntries("/proc/self/fd"))
-        {
-            string? target = null;
-            try
-            {
-                target = new FileInfo(fd).LinkTarget;
-            }
-            catch (IOException)
-            {
-            }
-
-            if (target is not null)
-            {
-                yield return target;
-            }
-        }
-    }
-
-    public void Dispose()
-    {
-        ReleaseStores();
-        Directory.Delete(_directory, recursive: true);
-    }
-
-    private void ReleaseStores()
-    {
-        foreach (var services in _services)
-        {
-            services.Dispose();
-        }
-
-        _services.Clear();
-        SqliteConnection.ClearAllPools();
-    }
-
-    private async Task<IResourceStore> OpenStoreAsync(bool backgroundCheckpoint)
-    {
-        var services = new ServiceCollection().AddLogging()
-            .AddSqliteResourceStore(o =>
-            {
-                o.Path = DatabasePath;
-                o.BackgroundCheckpoint = backgroundCheckpoint;
-                o.CheckpointPages = CheckpointPages;
-            })
-            .BuildServiceProvider();
-        _services.Add(services);
-        var store = services.GetRequiredService<IResourceStore>();
-        await store.InitializeAsync(default);
-        return store;
-    }
+        o.BackgroundCheckpoint = backgroundCheckpoint;
+        o.CheckpointPages = CheckpointPages;
+    });
 
     private static Goal Goal(string id, string text) => new()
     {

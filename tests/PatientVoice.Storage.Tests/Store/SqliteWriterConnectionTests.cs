@@ -1,6 +1,5 @@
 using Hl7.Fhir.Model;
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.DependencyInjection;
 using PatientVoice.Storage.Faults;
 using PatientVoice.Storage.Sqlite;
 
@@ -13,10 +12,9 @@ namespace PatientVoice.Storage.Tests.Store;
 /// </summary>
 public sealed class SqliteWriterConnectionTests : IDisposable
 {
-    private readonly string _directory = Directory.CreateTempSubdirectory("pv-writer-").FullName;
-    private readonly List<ServiceProvider> _services = [];
+    private readonly SqliteStoreScratch _scratch = new();
 
-    private string DatabasePath => Path.Combine(_directory, "store.db");
+    private string DatabasePath => _scratch.DatabasePath;
 
     [Fact]
     public async Task A_write_rolled_back_leaves_the_next_write_stored_and_itself_not()
@@ -57,16 +55,16 @@ public sealed class SqliteWriterConnectionTests : IDisposable
     {
         var store = await OpenStoreAsync();
         await WriteAsync(store, Goal("before-backup", "in the backup"));
-        var backup = Path.Combine(_directory, "backup.db");
+        var backup = _scratch.PathOf("backup.db");
         await SqliteBackup.CreateAsync(DatabasePath, backup, default);
         await WriteAsync(store, Goal("after-backup", "not in the backup"));
 
         // As a host stops: the store disposed, the pooled readers closed. (A restore is refused while another process
         // has the file open, docs/operations.md; within one process SQLite cannot see that, so look at the open files.)
-        ReleaseStores();
+        _scratch.ReleaseStores();
         if (OperatingSystem.IsLinux())
         {
-            Assert.DoesNotContain(OpenFilesOfThisProcess(), f => f.StartsWith(DatabasePath, StringComparison.Ordinal));
+            Assert.DoesNotContain(SqliteStoreScratch.OpenFilesOfThisProcess(), f => f.StartsWith(DatabasePath, StringComparison.Ordinal));
         }
 
         await SqliteRestore.RestoreAsync(DatabasePath, backup, TimeProvider.System, default);
@@ -114,58 +112,11 @@ public sealed class SqliteWriterConnectionTests : IDisposable
         Assert.All(kept, k => Assert.True(k.Reprepared == 0, $"re-parsed {k.Reprepared} times: {k.Sql}"));
     }
 
-    private static IEnumerable<string> OpenFilesOfThisProcess()
-    {
-        foreach (var fd in Directory.EnumerateFileSystemEntries("/proc/self/fd"))
-        {
-            string? target = null;
-            try
-            {
-                target = new FileInfo(fd).LinkTarget;
-            }
-            catch (IOException)
-            {
-            }
+    public void Dispose() => _scratch.Dispose();
 
-            if (target is not null)
-            {
-                yield return target;
-            }
-        }
-    }
+    private void ReleaseStores() => _scratch.ReleaseStores();
 
-    public void Dispose()
-    {
-        ReleaseStores();
-        Directory.Delete(_directory, recursive: true);
-    }
-
-    /// <summary>Disposes the stores and closes the pooled connections, as a host does when it stops.</summary>
-    private void ReleaseStores()
-    {
-        foreach (var services in _services)
-        {
-            services.Dispose();
-        }
-
-        _services.Clear();
-        SqliteConnection.ClearAllPools();
-    }
-
-    private async Task<IResourceStore> OpenStoreAsync(long? maxPageCount = null)
-    {
-        var services = new ServiceCollection().AddLogging()
-            .AddSqliteResourceStore(o =>
-            {
-                o.Path = DatabasePath;
-                o.MaxPageCount = maxPageCount;
-            })
-            .BuildServiceProvider();
-        _services.Add(services);
-        var store = services.GetRequiredService<IResourceStore>();
-        await store.InitializeAsync(default);
-        return store;
-    }
+    private Task<IResourceStore> OpenStoreAsync(long? maxPageCount = null) => _scratch.OpenStoreAsync(o => o.MaxPageCount = maxPageCount);
 
     private static async System.Threading.Tasks.Task WriteAsync(IResourceStore store, Goal goal)
     {
