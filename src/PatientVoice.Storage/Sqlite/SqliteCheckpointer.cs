@@ -6,8 +6,9 @@ namespace PatientVoice.Storage.Sqlite;
 
 /// <summary>
 /// Copies the WAL back into the database file on a thread and a connection of its own (ADR 0036), so that no write waits
-/// for it: the writer connection runs with <c>PRAGMA wal_autocheckpoint=0</c>, and the store tells this checkpointer how
-/// many pages each writer turn wrote (<see cref="Written"/>). Once <see cref="SqliteStoreOptions.CheckpointPages"/> pages
+/// for it: the store tells this checkpointer how many pages each writer turn wrote (<see cref="Written"/>), and keeps
+/// SQLite's own checkpoint in the commit only as a bound, at eight times <see cref="SqliteStoreOptions.CheckpointPages"/>,
+/// for a burst of writes faster than this copies. Once <see cref="SqliteStoreOptions.CheckpointPages"/> pages
 /// have been written since its last pass it runs a passive checkpoint (SQLite's own policy, with the same default, moved
 /// off the writer's turn); writers go on appending meanwhile.
 /// <para>
@@ -66,7 +67,7 @@ internal sealed partial class SqliteCheckpointer : IDisposable
     /// <summary>Whether its thread still runs (until <see cref="Dispose"/>).</summary>
     public bool IsRunning => _thread.IsAlive;
 
-    /// <summary>Passes that failed so far.</summary>
+    /// <summary>Checkpoints that failed so far (passes and end-of-turn completions).</summary>
     public long Failures => Interlocked.Read(ref _failures);
 
     /// <summary>A writer turn wrote <paramref name="pages"/> pages to the WAL; wakes the checkpointer once enough have been.</summary>
