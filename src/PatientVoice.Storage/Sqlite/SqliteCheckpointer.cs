@@ -35,6 +35,7 @@ internal sealed partial class SqliteCheckpointer : IDisposable
     private readonly SemaphoreSlim _due = new(0, 1);
     private readonly Thread _thread;
     private long _pending;
+    private long _written;
     private int _completionDue;
     private volatile bool _stopping;
     private long _passes;
@@ -64,6 +65,9 @@ internal sealed partial class SqliteCheckpointer : IDisposable
     /// <summary>Checkpoints run so far at the end of a writer turn (<see cref="CompleteIfDue"/>), to let the WAL start afresh.</summary>
     public long Completions => Interlocked.Read(ref _completions);
 
+    /// <summary>Pages the writer turns wrote to the WAL so far, as told (<see cref="Written"/>).</summary>
+    public long PagesWritten => Interlocked.Read(ref _written);
+
     /// <summary>Whether its thread still runs (until <see cref="Dispose"/>).</summary>
     public bool IsRunning => _thread.IsAlive;
 
@@ -73,7 +77,13 @@ internal sealed partial class SqliteCheckpointer : IDisposable
     /// <summary>A writer turn wrote <paramref name="pages"/> pages to the WAL; wakes the checkpointer once enough have been.</summary>
     public void Written(long pages)
     {
-        if (pages > 0 && Interlocked.Add(ref _pending, pages) >= _passPages)
+        if (pages <= 0)
+        {
+            return;
+        }
+
+        Interlocked.Add(ref _written, pages);
+        if (Interlocked.Add(ref _pending, pages) >= _passPages)
         {
             Wake();
         }

@@ -12,7 +12,8 @@ namespace PatientVoice.Storage.Tests.Store;
 public sealed class SqliteCheckpointerTests : IDisposable
 {
     private const int CheckpointPages = 64;
-    private const int Writes = 600;
+    private const int Writes = 1500;
+    private const long FrameBytes = 4096 + 24; // a WAL frame: its header and one page
 
     private readonly SqliteStoreScratch _scratch = new();
 
@@ -30,9 +31,12 @@ public sealed class SqliteCheckpointerTests : IDisposable
         Assert.True(checkpointer.Completions > 0, "the WAL was never started afresh");
         Assert.Equal(0, checkpointer.Failures);
 
-        // ~600 writes of several pages each, thousands of pages in all: without checkpoints that restart the WAL it would
-        // hold them all. Allowed: the restart threshold (4 x 64 pages) plus what is written while a pass runs.
-        AssertWalBounded(largestWal);
+        // Without restarts the WAL would hold every page written to it (~24,700 here). How far it grows past the threshold
+        // depends on how fast a pass copies, i.e. the disk and the machine's load (measured: 731-1,747 pages alone, up to
+        // 3,020 beside a create benchmark and two more copies of this test), so the claim is that it was started afresh
+        // again and again, not a size: it never held a third of what was written.
+        var largestFrames = largestWal / FrameBytes;
+        Assert.True(largestFrames * 3 <= checkpointer.PagesWritten, $"the WAL grew to {largestFrames} pages of the {checkpointer.PagesWritten} written");
         await AssertAllStoredAsync();
     }
 
@@ -42,8 +46,11 @@ public sealed class SqliteCheckpointerTests : IDisposable
         var store = await OpenStoreAsync(backgroundCheckpoint: false);
         var largestWal = await WriteConcurrentlyAsync(store);
 
+        // SQLite's own checkpoint runs in the commit that crosses the threshold and holds the writers meanwhile: the WAL
+        // is at most the threshold and one transaction's pages, a few times over to allow for readers.
         Assert.Null(Assert.IsType<SqliteResourceStore>(store).Checkpointer);
-        AssertWalBounded(largestWal);
+        var bound = 4 * CheckpointPages * FrameBytes;
+        Assert.True(largestWal <= bound, $"the WAL grew to {largestWal} bytes (bound {bound})");
         await AssertAllStoredAsync();
     }
 
@@ -77,13 +84,6 @@ public sealed class SqliteCheckpointerTests : IDisposable
             options, new PatientVoice.Storage.Indexing.SearchIndexer(new PatientVoice.Storage.Indexing.SearchParameterRegistry()), TimeProvider.System,
             Microsoft.Extensions.Logging.Abstractions.NullLogger<SqliteResourceStore>.Instance));
         Assert.Contains("Storage:Sqlite:CheckpointPages", refused.Message, StringComparison.Ordinal);
-    }
-
-    private void AssertWalBounded(long largestWalBytes)
-    {
-        const long pageBytes = 4096 + 24; // a WAL frame: its header and one page
-        var bound = (4 * CheckpointPages * 4) * pageBytes;
-        Assert.True(largestWalBytes <= bound, $"the WAL grew to {largestWalBytes} bytes (bound {bound})");
     }
 
     // Eight writers at once, each write its own transaction; returns the largest size the WAL file reached.
