@@ -1,5 +1,4 @@
 using Microsoft.Data.Sqlite;
-using Microsoft.Extensions.DependencyInjection;
 using PatientVoice.Storage.Sqlite;
 
 namespace PatientVoice.Storage.Tests.Store;
@@ -7,10 +6,9 @@ namespace PatientVoice.Storage.Tests.Store;
 /// <summary>The SQLite file's schema version (<c>PRAGMA user_version</c>): set on creation, raised by migrations, a newer one refused.</summary>
 public sealed class SqliteSchemaVersionTests : IDisposable
 {
-    private readonly string _directory = Directory.CreateTempSubdirectory("pv-schema-").FullName;
-    private readonly List<ServiceProvider> _services = [];
+    private readonly SqliteStoreScratch _scratch = new();
 
-    private string DatabasePath => Path.Combine(_directory, "store.db");
+    private string DatabasePath => _scratch.DatabasePath;
 
     [Fact]
     public async Task A_new_database_carries_the_schema_version_of_this_build_the_same_number_as_PostgreSQL()
@@ -104,25 +102,9 @@ public sealed class SqliteSchemaVersionTests : IDisposable
         Assert.Equal(newer, await UserVersionAsync());
     }
 
-    public void Dispose()
-    {
-        foreach (var services in _services)
-        {
-            services.Dispose();
-        }
+    public void Dispose() => _scratch.Dispose();
 
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_directory, recursive: true);
-    }
-
-    private async Task<IResourceStore> OpenStoreAsync()
-    {
-        var services = new ServiceCollection().AddLogging().AddSqliteResourceStore(o => o.Path = DatabasePath).BuildServiceProvider();
-        _services.Add(services);
-        var store = services.GetRequiredService<IResourceStore>();
-        await store.InitializeAsync(default);
-        return store;
-    }
+    private Task<IResourceStore> OpenStoreAsync() => _scratch.OpenStoreAsync();
 
     private async Task<string> PlanAsync(string sql)
     {
