@@ -71,6 +71,45 @@ public sealed class ErrorTests(FhirServerFixture server)
     }
 
     [Fact]
+    public async Task A_streamed_body_over_the_limit_is_a_413_without_a_declared_length()
+    {
+        var goal = FhirJson.Goal("p-big-streamed", new string('a', 300 * 1024));
+
+        var response = await _client.PostAsync("Goal", Streamed(goal));
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Contains("limit", (await FhirJson.ReadAsync<OperationOutcome>(response)).Issue[0].Diagnostics, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_streamed_body_read_in_many_pieces_is_stored_whole()
+    {
+        // 200 KiB of text, under the 256 KiB limit: more than a dozen of the body reader's 16 KiB reads, no Content-Length.
+        var text = string.Concat(Enumerable.Range(0, 200 * 1024 / 8).Select(i => (i % 10_000_000).ToString("D7", System.Globalization.CultureInfo.InvariantCulture) + " "));
+        var goal = FhirJson.Goal("p-long-streamed", text);
+
+        var response = await _client.PostAsync("Goal", Streamed(goal));
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var stored = await FhirJson.ReadAsync<Goal>(await _client.GetAsync(response.Headers.Location));
+        Assert.Equal(text, stored.Description.Text);
+    }
+
+    // No Content-Length: the client sends the body chunked, so only the reader's own count holds it to the limit.
+    private static StreamContent Streamed(Resource resource)
+    {
+        var json = PatientVoice.Fhir.Serialization.FhirSerializer.ToJson(resource);
+        var content = new StreamContent(new NonSeekableStream(System.Text.Encoding.UTF8.GetBytes(json)));
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/fhir+json");
+        return content;
+    }
+
+    private sealed class NonSeekableStream(byte[] bytes) : MemoryStream(bytes)
+    {
+        public override bool CanSeek => false;
+    }
+
+    [Fact]
     public async Task An_invalid_resource_names_the_element_that_is_wrong()
     {
         var response = await _client.PostAsync("Goal", FhirJson.Content("{\"resourceType\":\"Goal\",\"lifecycleStatus\":\"proposed\",\"subject\":{\"reference\":\"Patient/1\"}}"));

@@ -1,3 +1,4 @@
+using System.Buffers;
 using Hl7.Fhir.Model;
 using Microsoft.Extensions.Options;
 using PatientVoice.Fhir.Errors;
@@ -17,23 +18,35 @@ public sealed class FhirRequestBody(IOptions<FhirApiOptions> options)
             throw TooLarge(limit);
         }
 
-        // Read at most limit + 1 bytes: a body without Content-Length (chunked) is held to the same limit.
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        // Read at most limit + 1 bytes: a body without Content-Length (chunked) is held to the same limit. The buffer
+        // starts at the declared length, up to 64 KiB (a length declared but not sent reserves no more than that), and
+        // the chunk is the pool's.
+        using var buffer = new MemoryStream(request.ContentLength is { } declared and > 0 ? (int)Math.Min(declared, InitialBufferBytes) : 0);
+        var chunk = ArrayPool<byte>.Shared.Rent(ChunkBytes);
+        try
         {
-            if (buffer.Length + read > limit)
+            int read;
+            while ((read = await request.Body.ReadAsync(chunk.AsMemory(0, ChunkBytes), cancellationToken)) > 0)
             {
-                throw TooLarge(limit);
-            }
+                if (buffer.Length + read > limit)
+                {
+                    throw TooLarge(limit);
+                }
 
-            buffer.Write(chunk, 0, read);
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
         }
 
         var text = System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
         return FhirResourceParser.Parse(text, format);
     }
+
+    private const int ChunkBytes = 16 * 1024;
+    private const int InitialBufferBytes = 64 * 1024;
 
     private static PayloadTooLargeException TooLarge(long limit)
         => new($"The body is larger than the limit of {limit} bytes (Fhir:MaxBodyBytes).");
