@@ -66,7 +66,7 @@ public abstract class SqlResourceStore : IResourceStore, IOutbox, IStoreProbe
         await command.ExecuteScalarAsync(cancellationToken);
     }
 
-    public PreparedResource Prepare(Hl7.Fhir.Model.Resource resource) => new(resource, Indexer.Extract(resource));
+    public PreparedResource Prepare(Hl7.Fhir.Model.Resource resource) => new(resource, Indexer.Extract(resource), Versioning.StoredJsonTemplate.Of(resource));
 
     public async Task<IReadOnlyList<OutboxClaim>> ClaimDueAsync(string topic, int maxCount, TimeSpan lease, CancellationToken cancellationToken)
     {

@@ -28,9 +28,10 @@ internal sealed record NextVersion(VersionChange Change, StoredResource? Current
 
     /// <summary>
     /// Gives <paramref name="resource"/> the new version's <c>id</c> (a new one if it has none),
-    /// <c>meta.versionId</c> and <c>meta.lastUpdated</c>, and returns that version as it is to be stored.
+    /// <c>meta.versionId</c> and <c>meta.lastUpdated</c>, and returns that version as it is to be stored: its JSON filled
+    /// into <paramref name="json"/> when the resource was prepared with one, else serialized here.
     /// </summary>
-    public StoredResource Stamp(Resource resource, DateTimeOffset lastUpdated)
+    public StoredResource Stamp(Resource resource, DateTimeOffset lastUpdated, StoredJsonTemplate? json = null)
     {
         if (Change is not (VersionChange.Create or VersionChange.Recreate or VersionChange.Update))
         {
@@ -43,7 +44,8 @@ internal sealed record NextVersion(VersionChange Change, StoredResource? Current
         resource.Meta.LastUpdated = lastUpdated;
         // The method says how the resource came to be: only the insert of its row is a POST, a write after a deletion is a PUT.
         var method = Current is null ? "POST" : "PUT";
-        return new StoredResource(resource.TypeName, resource.Id, Number, lastUpdated, IsDeleted: false, FhirSerializer.ToJson(resource), method);
+        var stored = json?.Render(resource.Id, Number, lastUpdated) ?? FhirSerializer.ToJson(resource);
+        return new StoredResource(resource.TypeName, resource.Id, Number, lastUpdated, IsDeleted: false, stored, method);
     }
 
     /// <summary>The tombstone version a delete writes.</summary>

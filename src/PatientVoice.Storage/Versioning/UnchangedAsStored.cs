@@ -13,9 +13,9 @@ internal static class UnchangedAsStored
     /// <summary>
     /// Whether <paramref name="resource"/>, given the meta of <paramref name="current"/>, serializes to exactly the
     /// current JSON. When it does, the resource keeps that meta (it now describes the stored version); when not, its
-    /// own meta is put back.
+    /// own meta is put back. With <paramref name="json"/> (made when the resource was prepared) nothing is serialized here.
     /// </summary>
-    public static bool Matches(Resource resource, StoredResource current)
+    public static bool Matches(Resource resource, StoredResource current, StoredJsonTemplate? json = null)
     {
         if (current.Json is null)
         {
@@ -23,6 +23,18 @@ internal static class UnchangedAsStored
         }
 
         var meta = resource.Meta ??= new Meta();
+        if (resource.Id is { } id && json?.Render(id, current.VersionId, current.LastUpdated) is { } asStored)
+        {
+            if (!string.Equals(asStored, current.Json, StringComparison.Ordinal))
+            {
+                return false;
+            }
+
+            meta.VersionId = current.VersionId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            meta.LastUpdated = current.LastUpdated;
+            return true;
+        }
+
         var (versionId, lastUpdated) = (meta.VersionId, meta.LastUpdated);
         meta.VersionId = current.VersionId.ToString(System.Globalization.CultureInfo.InvariantCulture);
         meta.LastUpdated = current.LastUpdated;

@@ -13,12 +13,13 @@ internal static class VersionPolicy
     /// <summary>
     /// What a create or update of <paramref name="resource"/> writes over <paramref name="current"/> (null when the
     /// resource has no id or no row). Throws <see cref="PreconditionFailedException"/> when
-    /// <paramref name="ifMatchVersion"/> is not the current live version.
+    /// <paramref name="ifMatchVersion"/> is not the current live version. <paramref name="json"/>: the resource's stored
+    /// JSON made when it was prepared, if it was.
     /// </summary>
-    public static NextVersion ForPut(Resource resource, StoredResource? current, int? ifMatchVersion)
+    public static NextVersion ForPut(Resource resource, StoredResource? current, int? ifMatchVersion, StoredJsonTemplate? json = null)
     {
         // Identical content first: a retried update whose first attempt landed succeeds again, whatever its If-Match.
-        if (current is { IsDeleted: false } && UnchangedAsStored.Matches(resource, current))
+        if (current is { IsDeleted: false } && UnchangedAsStored.Matches(resource, current, json))
         {
             return new NextVersion(VersionChange.KeepCurrent, current);
         }

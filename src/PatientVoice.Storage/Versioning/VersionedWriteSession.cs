@@ -166,14 +166,14 @@ internal abstract class VersionedWriteSession<TConnection, TTransaction> : IReso
     {
         var resource = prepared.Resource;
         var current = resource.Id is null ? null : await LockCurrentAsync(resource.TypeName, resource.Id, cancellationToken);
-        var next = VersionPolicy.ForPut(resource, current?.Stored, ifMatchVersion);
+        var next = VersionPolicy.ForPut(resource, current?.Stored, ifMatchVersion, prepared.Json);
         if (next.Unchanged is { } unchanged)
         {
             return unchanged;
         }
 
         var idAssigned = resource.Id is null;
-        var written = next.Stamp(resource, StoreClock.Now(Time));
+        var written = next.Stamp(resource, StoreClock.Now(Time), prepared.Json);
         if (!await WriteVersionAsync(current, idAssigned, next, written, prepared.IndexEntries, cancellationToken))
         {
             // Another transaction created this client-chosen id and committed while we looked: we waited for it,
