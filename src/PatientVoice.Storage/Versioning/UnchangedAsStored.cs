@@ -23,22 +23,11 @@ internal static class UnchangedAsStored
         }
 
         var meta = resource.Meta ??= new Meta();
-        if (resource.Id is { } id && json?.Render(id, current.VersionId, current.LastUpdated) is { } asStored)
-        {
-            if (!string.Equals(asStored, current.Json, StringComparison.Ordinal))
-            {
-                return false;
-            }
-
-            meta.VersionId = current.VersionId.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            meta.LastUpdated = current.LastUpdated;
-            return true;
-        }
-
         var (versionId, lastUpdated) = (meta.VersionId, meta.LastUpdated);
         meta.VersionId = current.VersionId.ToString(System.Globalization.CultureInfo.InvariantCulture);
         meta.LastUpdated = current.LastUpdated;
-        if (string.Equals(FhirSerializer.ToJson(resource), current.Json, StringComparison.Ordinal))
+        var asStored = (resource.Id is { } id ? json?.Render(id, current.VersionId, current.LastUpdated) : null) ?? FhirSerializer.ToJson(resource);
+        if (string.Equals(asStored, current.Json, StringComparison.Ordinal))
         {
             return true;
         }
