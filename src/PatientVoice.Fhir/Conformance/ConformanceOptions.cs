@@ -31,6 +31,13 @@ public sealed class ConformanceOptions
     /// </summary>
     public int CodeValidationCacheSize { get; set; } = 4096;
 
+    /// <summary>
+    /// How many validation reports the validator remembers by shape (ADR 0038: a resource with the same elements, datatypes
+    /// and values as one validated before, apart from plain free text and reference ids that no rule reads, gets the same
+    /// report); 0 validates every resource in full. Bounded because resources come from clients.
+    /// </summary>
+    public int ValidationShapeCacheSize { get; set; } = 4096;
+
     /// <summary>meta.profile entries that are never validated against: known to be unresolvable (LHC-Forms writes the first).</summary>
     public ISet<string> IgnoredMetaProfiles { get; } = new HashSet<string>(StringComparer.Ordinal)
     {

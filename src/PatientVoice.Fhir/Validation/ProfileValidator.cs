@@ -103,6 +103,16 @@ public sealed partial class ProfileValidator
 
         targets = targets.Where(p => !_options.IgnoredMetaProfiles.Contains(p)).Distinct(StringComparer.Ordinal).ToList();
 
+        // A resource whose shape was validated before against the same profiles gets that report (ADR 0038).
+        var shape = engine.Shapes is { } memory && engine.ShapeRules.IsCompletedSuccessfully
+            ? ValidationShape.Of(resource, engine.ShapeRules.Result, MaxShapeLength)
+            : null;
+        var key = shape is null ? null : string.Join(' ', targets) + "\n" + shape.Key;
+        if (key is not null && engine.Shapes!.TryGet(key, out var known))
+        {
+            return known;
+        }
+
         // Each call also checks core and meta.profile; with no explicit profile, one call does just that.
         var outcomes = targets.Count == 0
             ? [engine.Validator.Validate(resource, null)]
@@ -112,7 +122,13 @@ public sealed partial class ProfileValidator
             .Concat(outcomes.SelectMany(o => o.Issue).Select(ToFhirIssue))
             .Distinct()
             .ToList();
-        return new ValidationReport(issues);
+        var report = new ValidationReport(issues);
+        if (key is not null)
+        {
+            engine.Shapes!.Remember(key, shape!, report);
+        }
+
+        return report;
     }
 
     private IEnumerable<FhirIssue> UnknownMetaProfiles(Engine engine, Resource resource)
@@ -184,7 +200,12 @@ public sealed partial class ProfileValidator
 
         // Firely's own schema compiler and cache, with each slice discriminator's FHIRPath parsed once per process and
         // each binding answered on the validating thread when its code is already known to be in the value set.
-        var engine = new Engine(new Validator(resolver, terminology, null, settings, RewrittenSchemaResolver.CreateCached(resolver, compiler, remembered)), resolver);
+        // Which values no rule reads is worked out in the background (about a second); until then nothing has a shape.
+        var shapeRules = _options.ValidationShapeCacheSize > 0
+            ? Task.Run(() => BuildShapeRules(resolver, compiler))
+            : Task.FromResult(ValidationShapeRules.None);
+        var shapes = _options.ValidationShapeCacheSize > 0 ? new ValidationShapeMemory(_options.ValidationShapeCacheSize) : null;
+        var engine = new Engine(new Validator(resolver, terminology, null, settings, RewrittenSchemaResolver.CreateCached(resolver, compiler, remembered)), resolver, shapeRules, shapes);
         LogBuilt(_logger, clock.ElapsedMilliseconds, Package.Profiles.Count());
         return engine;
     }
@@ -201,13 +222,45 @@ public sealed partial class ProfileValidator
         LogWarm(_logger, samples.Count, clock.ElapsedMilliseconds);
     }
 
-    private sealed record Engine(Validator Validator, CachedResolver Resolver);
+    private ValidationShapeRules BuildShapeRules(CachedResolver resolver, FhirPathCompiler compiler)
+    {
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            var rules = ValidationShapeRules.Build(resolver, Package, compiler, SupportedResourceTypes.All);
+            LogShapeRules(_logger, SupportedResourceTypes.All.Count(t => rules.For(t) is { OpaqueNames.Count: > 0 }), clock.ElapsedMilliseconds);
+            return rules;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Without the rules every resource is validated in full, as before; nothing is lost but time.
+            LogShapeRulesFailed(_logger, e.GetType().Name);
+            return ValidationShapeRules.None;
+        }
+    }
+
+    /// <summary>The validator's memory of shapes (null when ConformanceOptions.ValidationShapeCacheSize is 0), for tests and diagnostics.</summary>
+    public ValidationShapeMemory? Shapes => _engine.Value.Shapes;
+
+    /// <summary>Which values no rule reads, once worked out (the task completes a second or so after the validator is built).</summary>
+    public Task<ValidationShapeRules> ShapeRules => _engine.Value.ShapeRules;
+
+    private sealed record Engine(Validator Validator, CachedResolver Resolver, Task<ValidationShapeRules> ShapeRules, ValidationShapeMemory? Shapes);
+
+    /// <summary>A resource whose shape is longer is validated in full and not remembered.</summary>
+    public const int MaxShapeLength = 32 * 1024;
 
     [GeneratedRegex(@"^Missing required member: '([A-Za-z0-9_\[\]]+)'")]
     private static partial Regex MissingMember();
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "FHIR validator built in {ElapsedMs} ms ({ProfileCount} profiles, compiled package); validating")]
     private static partial void LogBuilt(ILogger logger, long elapsedMs, int profileCount);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "FHIR validator shape rules worked out in {ElapsedMs} ms ({TypeCount} resource types have values no rule reads)")]
+    private static partial void LogShapeRules(ILogger logger, int typeCount, long elapsedMs);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Warning, Message = "FHIR validator shape rules could not be worked out ({ExceptionType}); every resource is validated in full")]
+    private static partial void LogShapeRulesFailed(ILogger logger, string exceptionType);
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "FHIR validator warmed with {SampleCount} samples in {ElapsedMs} ms")]
     private static partial void LogWarm(ILogger logger, int sampleCount, long elapsedMs);
