@@ -171,6 +171,22 @@ public sealed class ValidationShapeTests(ValidatorFixture validators)
         Assert.True(memory.TryGet("k3", out _));
     }
 
+    [Fact]
+    public void Large_shapes_empty_the_memory_before_their_keys_pass_the_character_budget()
+    {
+        var memory = new ValidationShapeMemory(capacity: 4096);
+        var shape = new ValidationShape.Shape("k", []);
+        var large = (int)(ValidationShapeMemory.MaxKeyCharacters / 3) + 1;
+        for (var i = 0; i < 3; i++)
+        {
+            memory.Remember(new string((char)('a' + i), large), shape, ValidationReport.Valid);
+        }
+
+        // The third key would pass the budget: the first two were let go.
+        Assert.Equal(1, memory.Count);
+        Assert.True(memory.TryGet(new string('c', large), out _));
+    }
+
     private static ValidationShape.Shape Shape(ValidationShapeRules rules, string json) =>
         ValidationShape.Of(FhirJson.Parse<Goal>(json), rules, Max) ?? throw new InvalidOperationException("no shape");
 
