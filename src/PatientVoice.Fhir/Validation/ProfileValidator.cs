@@ -28,6 +28,7 @@ public sealed partial class ProfileValidator
     private readonly ILogger<ProfileValidator> _logger;
     private readonly Lazy<Engine> _engine;
     private readonly Lazy<Task> _warm;
+    private readonly Lazy<Task<ValidationShapeRules>> _shapeRules;
     private readonly ConcurrentDictionary<string, bool> _resolvable = new(StringComparer.Ordinal);
 
     // The SDK's validator blocks on thread-pool work of its own (sync over async when it resolves profiles and
@@ -50,6 +51,9 @@ public sealed partial class ProfileValidator
         Package = package;
         _engine = new Lazy<Engine>(Build, LazyThreadSafetyMode.ExecutionAndPublication);
         _warm = new Lazy<Task>(() => Task.Run(() => WarmWithSamples(_engine.Value)), LazyThreadSafetyMode.ExecutionAndPublication);
+        _shapeRules = new Lazy<Task<ValidationShapeRules>>(
+            () => _options.ValidationShapeCacheSize > 0 ? Task.Run(() => BuildShapeRules(_engine.Value.Resolver, _engine.Value.Compiler)) : Task.FromResult(ValidationShapeRules.None),
+            LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     public ConformancePackage Package { get; }
@@ -104,9 +108,8 @@ public sealed partial class ProfileValidator
         targets = targets.Where(p => !_options.IgnoredMetaProfiles.Contains(p)).Distinct(StringComparer.Ordinal).ToList();
 
         // A resource whose shape was validated before against the same profiles gets that report (ADR 0038).
-        var shape = engine.Shapes is { } memory && engine.ShapeRules.IsCompletedSuccessfully
-            ? ValidationShape.Of(resource, engine.ShapeRules.Result, MaxShapeLength)
-            : null;
+        var rules = engine.Shapes is null ? null : ShapeRulesOnceIdle();
+        var shape = rules is { IsCompletedSuccessfully: true } ? ValidationShape.Of(resource, rules.Result, MaxShapeLength) : null;
         var key = shape is null ? null : string.Join(' ', targets) + "\n" + shape.Key;
         if (key is not null && engine.Shapes!.TryGet(key, out var known))
         {
@@ -200,12 +203,8 @@ public sealed partial class ProfileValidator
 
         // Firely's own schema compiler and cache, with each slice discriminator's FHIRPath parsed once per process and
         // each binding answered on the validating thread when its code is already known to be in the value set.
-        // Which values no rule reads is worked out in the background (about a second); until then nothing has a shape.
-        var shapeRules = _options.ValidationShapeCacheSize > 0
-            ? Task.Run(() => BuildShapeRules(resolver, compiler))
-            : Task.FromResult(ValidationShapeRules.None);
         var shapes = _options.ValidationShapeCacheSize > 0 ? new ValidationShapeMemory(_options.ValidationShapeCacheSize) : null;
-        var engine = new Engine(new Validator(resolver, terminology, null, settings, RewrittenSchemaResolver.CreateCached(resolver, compiler, remembered)), resolver, shapeRules, shapes);
+        var engine = new Engine(new Validator(resolver, terminology, null, settings, RewrittenSchemaResolver.CreateCached(resolver, compiler, remembered)), resolver, compiler, shapes);
         LogBuilt(_logger, clock.ElapsedMilliseconds, Package.Profiles.Count());
         return engine;
     }
@@ -220,6 +219,7 @@ public sealed partial class ProfileValidator
         }
 
         LogWarm(_logger, samples.Count, clock.ElapsedMilliseconds);
+        _ = ShapeRules;
     }
 
     private ValidationShapeRules BuildShapeRules(CachedResolver resolver, FhirPathCompiler compiler)
@@ -242,10 +242,15 @@ public sealed partial class ProfileValidator
     /// <summary>The validator's memory of shapes (null when ConformanceOptions.ValidationShapeCacheSize is 0), for tests and diagnostics.</summary>
     public ValidationShapeMemory? Shapes => _engine.Value.Shapes;
 
-    /// <summary>Which values no rule reads, once worked out (the task completes a second or so after the validator is built).</summary>
-    public Task<ValidationShapeRules> ShapeRules => _engine.Value.ShapeRules;
+    /// <summary>Which values no rule reads (ADR 0038), worked out in the background the first time it is asked for (half a second to a second).</summary>
+    public Task<ValidationShapeRules> ShapeRules => _shapeRules.Value;
 
-    private sealed record Engine(Validator Validator, CachedResolver Resolver, Task<ValidationShapeRules> ShapeRules, ValidationShapeMemory? Shapes);
+    // Worked out once no warm-up is running: after it the definitions are already in the resolver's cache, and at start-up
+    // the work would compete with the first requests for the cores (measured: the first Goal accepted ~0.4 s later).
+    private Task<ValidationShapeRules>? ShapeRulesOnceIdle() =>
+        _shapeRules.IsValueCreated || !_warm.IsValueCreated || _warm.Value.IsCompleted ? _shapeRules.Value : null;
+
+    private sealed record Engine(Validator Validator, CachedResolver Resolver, FhirPathCompiler Compiler, ValidationShapeMemory? Shapes);
 
     /// <summary>A resource whose shape is longer is validated in full and not remembered.</summary>
     public const int MaxShapeLength = 32 * 1024;

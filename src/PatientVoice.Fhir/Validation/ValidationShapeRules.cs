@@ -104,6 +104,11 @@ public sealed partial class ValidationShapeRules
             .ToList();
         var bases = new[] { "Resource", "DomainResource" }.Select(t => Resolve($"http://hl7.org/fhir/StructureDefinition/{t}")).OfType<StructureDefinition>().ToList();
 
+        // Every type shares the datatypes' and bases' facts: each definition is analysed once.
+        var facts = new Dictionary<StructureDefinition, DefinitionFacts>(ReferenceEqualityComparer.Instance);
+        DefinitionFacts FactsOnce(StructureDefinition definition) =>
+            facts.TryGetValue(definition, out var known) ? known : facts[definition] = FactsOf(definition, compiler);
+
         var types = new Dictionary<string, TypeRules>(StringComparer.Ordinal);
         foreach (var type in resourceTypes)
         {
@@ -112,113 +117,37 @@ public sealed partial class ValidationShapeRules
                 continue;
             }
 
-            types[type] = Analyse([.. datatypes, .. bases, core, .. profiles.Where(p => p.Kind == StructureDefinition.StructureDefinitionKind.Resource && p.Type == type)], compiler);
+            types[type] = Analyse([.. datatypes, .. bases, core, .. profiles.Where(p => p.Kind == StructureDefinition.StructureDefinitionKind.Resource && p.Type == type)], FactsOnce);
         }
 
         return new ValidationShapeRules(types);
     }
 
     /// <summary>The analysis itself, over the given definitions (their snapshots): everything one resource type is checked against.</summary>
-    public static TypeRules Analyse(IEnumerable<StructureDefinition> definitions, FhirPathCompiler compiler)
+    public static TypeRules Analyse(IEnumerable<StructureDefinition> definitions, FhirPathCompiler compiler) =>
+        Analyse(definitions, definition => FactsOf(definition, compiler));
+
+    private static TypeRules Analyse(IEnumerable<StructureDefinition> definitions, Func<StructureDefinition, DefinitionFacts> factsOf)
     {
         var candidates = new HashSet<string>(StringComparer.Ordinal);
         var read = new Dictionary<string, string>(StringComparer.Ordinal);
         var readWithin = new Dictionary<string, Dictionary<string, string>>(StringComparer.Ordinal);
         var bound = new HashSet<string>(StringComparer.Ordinal);
-        var scope = "";
-
-        // What a datatype's own definition reads is read only within values of that datatype (age-1 reads Age.value, not
-        // a QuestionnaireResponse answer's value); what a resource or profile definition reads is read anywhere.
-        void Read(string name, string why)
+        foreach (var facts in definitions.Select(factsOf))
         {
-            if (scope.Length == 0 || name == "reference")
+            candidates.UnionWith(facts.Candidates);
+            bound.UnionWith(facts.Bound);
+            foreach (var (scope, name, why) in facts.Reads)
             {
-                read.TryAdd(name, why);
-            }
-            else
-            {
-                (readWithin.TryGetValue(scope, out var names) ? names : readWithin[scope] = new(StringComparer.Ordinal)).TryAdd(name, why);
-            }
-        }
-
-        foreach (var definition in definitions)
-        {
-            scope = definition.Kind is StructureDefinition.StructureDefinitionKind.ComplexType or StructureDefinition.StructureDefinitionKind.PrimitiveType
-                ? definition.Type ?? ""
-                : "";
-            foreach (var element in definition.Snapshot?.Element ?? [])
-            {
-                // A primitive datatype's own value (string.value, integer.value) is not an element anything walks to.
-                if (element.Path is null || (definition.Kind == StructureDefinition.StructureDefinitionKind.PrimitiveType && element.Path.Contains('.')))
+                // What a datatype's own definition reads is read only within values of that datatype (age-1 reads Age.value,
+                // not a QuestionnaireResponse answer's value); what a resource or profile definition reads is read anywhere.
+                if (scope.Length == 0 || name == "reference")
                 {
-                    continue;
+                    read.TryAdd(name, why);
                 }
-
-                var name = NameOf(element.Path);
-                if (element.Type.Any(t => t.Code is { } code && TextTypes.Contains(code)) && element.Path.Contains('.'))
+                else
                 {
-                    candidates.Add(name);
-                }
-
-                // Firely never asks about an example binding (RewrittenSchemas: only required, and extensible or preferred
-                // when its checks include those); any other binding reads the value, and everything under it.
-                if (element.Binding is { Strength: not BindingStrength.Example })
-                {
-                    Read(name, $"{definition.Url}#{element.ElementId}: binding");
-                    bound.Add(name);
-                }
-
-                if (element.Fixed is not null || element.Pattern is not null || element.MaxLength is not null || element.MinValue is not null || element.MaxValue is not null)
-                {
-                    Read(name, $"{definition.Url}#{element.ElementId}: fixed, pattern, maxLength or min/max value");
-                }
-
-                foreach (var member in MembersOf(element.Fixed).Concat(MembersOf(element.Pattern)))
-                {
-                    Read(member, $"{definition.Url}#{element.ElementId}: a fixed or pattern value has '{member}'");
-                }
-
-                foreach (var discriminator in element.Slicing?.Discriminator ?? [])
-                {
-                    foreach (Match identifier in Identifier().Matches(discriminator.Path ?? ""))
-                    {
-                        Read(identifier.Value, $"{definition.Url}#{element.ElementId}: slicing discriminator '{discriminator.Path}'");
-                    }
-                }
-
-                foreach (var constraint in element.Constraint)
-                {
-                    if (constraint.Key is { } key && SetAside.Contains(key))
-                    {
-                        continue;
-                    }
-
-                    Read(name, $"{definition.Url}#{element.ElementId}: constraint {constraint.Key} on the element itself");
-                    if (string.IsNullOrWhiteSpace(constraint.Expression))
-                    {
-                        continue;
-                    }
-
-                    Expression parsed;
-                    try
-                    {
-                        parsed = compiler.Parse(constraint.Expression);
-                    }
-                    catch (FormatException)
-                    {
-                        Read("*", $"{definition.Url}#{element.ElementId}: constraint {constraint.Key} does not parse");
-                        continue;
-                    }
-
-                    foreach (var (child, why) in ValueReads(parsed, parent: null))
-                    {
-                        if (child == "reference" && why is null)
-                        {
-                            continue;
-                        }
-
-                        Read(child, $"{definition.Url}#{element.ElementId}: constraint {constraint.Key} {why ?? "compares"} '{child}'");
-                    }
+                    (readWithin.TryGetValue(scope, out var names) ? names : readWithin[scope] = new(StringComparer.Ordinal)).TryAdd(name, why);
                 }
             }
         }
@@ -238,6 +167,99 @@ public sealed partial class ValidationShapeRules
         opaque.Remove("reference");
         var within = readWithin.ToDictionary(w => w.Key, w => (IReadOnlySet<string>)w.Value.Keys.ToHashSet(StringComparer.Ordinal), StringComparer.Ordinal);
         return new TypeRules(opaque, within, bound, referenceOpaque, reasons);
+    }
+
+    /// <summary>What one definition contributes: its text-valued names, its checked bindings, and what it reads (and why).</summary>
+    private sealed record DefinitionFacts(List<string> Candidates, List<string> Bound, List<(string Scope, string Name, string Why)> Reads);
+
+    private static DefinitionFacts FactsOf(StructureDefinition definition, FhirPathCompiler compiler)
+    {
+        var candidates = new List<string>();
+        var bound = new List<string>();
+        var reads = new List<(string, string, string)>();
+        var scope = definition.Kind is StructureDefinition.StructureDefinitionKind.ComplexType or StructureDefinition.StructureDefinitionKind.PrimitiveType
+            ? definition.Type ?? ""
+            : "";
+
+        void Read(string name, string why) => reads.Add((scope, name, why));
+
+        foreach (var element in definition.Snapshot?.Element ?? [])
+        {
+            // A primitive datatype's own value (string.value, integer.value) is not an element anything walks to.
+            if (element.Path is null || (definition.Kind == StructureDefinition.StructureDefinitionKind.PrimitiveType && element.Path.Contains('.')))
+            {
+                continue;
+            }
+
+            var name = NameOf(element.Path);
+            if (element.Type.Any(t => t.Code is { } code && TextTypes.Contains(code)) && element.Path.Contains('.'))
+            {
+                candidates.Add(name);
+            }
+
+            // Firely never asks about an example binding (RewrittenSchemas: only required, and extensible or preferred
+            // when its checks include those); any other binding reads the value, and everything under it.
+            if (element.Binding is { Strength: not BindingStrength.Example })
+            {
+                Read(name, $"{definition.Url}#{element.ElementId}: binding");
+                bound.Add(name);
+            }
+
+            if (element.Fixed is not null || element.Pattern is not null || element.MaxLength is not null || element.MinValue is not null || element.MaxValue is not null)
+            {
+                Read(name, $"{definition.Url}#{element.ElementId}: fixed, pattern, maxLength or min/max value");
+            }
+
+            foreach (var member in MembersOf(element.Fixed).Concat(MembersOf(element.Pattern)))
+            {
+                Read(member, $"{definition.Url}#{element.ElementId}: a fixed or pattern value has '{member}'");
+            }
+
+            foreach (var discriminator in element.Slicing?.Discriminator ?? [])
+            {
+                foreach (Match identifier in Identifier().Matches(discriminator.Path ?? ""))
+                {
+                    Read(identifier.Value, $"{definition.Url}#{element.ElementId}: slicing discriminator '{discriminator.Path}'");
+                }
+            }
+
+            foreach (var constraint in element.Constraint)
+            {
+                if (constraint.Key is { } key && SetAside.Contains(key))
+                {
+                    continue;
+                }
+
+                Read(name, $"{definition.Url}#{element.ElementId}: constraint {constraint.Key} on the element itself");
+                if (string.IsNullOrWhiteSpace(constraint.Expression))
+                {
+                    continue;
+                }
+
+                Expression parsed;
+                try
+                {
+                    parsed = compiler.Parse(constraint.Expression);
+                }
+                catch (FormatException)
+                {
+                    Read("*", $"{definition.Url}#{element.ElementId}: constraint {constraint.Key} does not parse");
+                    continue;
+                }
+
+                foreach (var (child, why) in ValueReads(parsed, parent: null))
+                {
+                    if (child == "reference" && why is null)
+                    {
+                        continue;
+                    }
+
+                    Read(child, $"{definition.Url}#{element.ElementId}: constraint {constraint.Key} {why ?? "compares"} '{child}'");
+                }
+            }
+        }
+
+        return new DefinitionFacts(candidates, bound, reads);
     }
 
     /// <summary>
