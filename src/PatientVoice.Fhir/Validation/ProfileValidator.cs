@@ -20,7 +20,8 @@ namespace PatientVoice.Fhir.Validation;
 /// only opens the package compiled at build time (our profiles with their snapshots, the R4 core conformance resources:
 /// <see cref="ConformanceResolver"/>), milliseconds; each profile and datatype is compiled to the SDK's schema the first
 /// time a validation needs it and kept. <see cref="WarmUpAsync"/> compiles what our examples and questionnaires use
-/// ahead of time, in the background; validations never wait for it. Thread-safe.
+/// ahead of time, in the background; validations never wait for it. A resource whose shape was validated before gets the
+/// report remembered for it (ADR 0038, <see cref="ValidationShapeMemory"/>). Thread-safe.
 /// </summary>
 public sealed partial class ProfileValidator
 {

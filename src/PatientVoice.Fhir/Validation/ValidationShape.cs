@@ -14,9 +14,11 @@ namespace PatientVoice.Fhir.Validation;
 /// Plain: 1 to <see cref="MaxPlainLength"/> characters, letters, digits, punctuation, symbols and single inner spaces, no
 /// leading or trailing space; ids also match FHIR's id pattern. Anything else (an empty string, other whitespace, control
 /// characters, a long value) is kept as it is, so every value that a datatype's pattern or length check could turn down
-/// makes its own shape. Values inside a Coding, a Quantity, an Extension or a Narrative are always kept as they are (a
-/// binding checks a display; an extension's definition may constrain its value). A resource with contained resources, or
-/// with elements the SDK does not know, has no shape and is validated in full.
+/// makes its own shape. Values inside a Coding, a Quantity, an Extension or a Narrative, or a CodeableConcept with a
+/// checked binding, are always kept as they are (a binding checks a display; an extension's definition may constrain its
+/// value), and so are names a datatype's own constraints read within its values. A resource with contained resources,
+/// with elements the SDK does not know, or with a left-out reference equal to one kept as it is has no shape and is
+/// validated in full.
 /// </para>
 /// </summary>
 public static partial class ValidationShape
