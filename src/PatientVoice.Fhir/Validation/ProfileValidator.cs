@@ -110,8 +110,8 @@ public sealed partial class ProfileValidator
 
         // A resource whose shape was validated before against the same profiles gets that report (ADR 0038).
         var rules = engine.Shapes is null ? null : ShapeRulesOnceIdle();
-        var shape = rules is { IsCompletedSuccessfully: true } ? ValidationShape.Of(resource, rules.Result, MaxShapeLength) : null;
-        var key = shape is null ? null : string.Join(' ', targets) + "\n" + shape.Key;
+        var shape = rules is { IsCompletedSuccessfully: true } ? ValidationShape.Of(resource, rules.Result, MaxShapeLength, string.Join(' ', targets) + "\n") : null;
+        var key = shape?.Key;
         if (key is not null && engine.Shapes!.TryGet(key, out var known))
         {
             return known;

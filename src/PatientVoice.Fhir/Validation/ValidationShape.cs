@@ -26,15 +26,19 @@ public static partial class ValidationShape
     /// <summary>The longest value a placeholder stands for; longer values are kept.</summary>
     public const int MaxPlainLength = 1024;
 
-    /// <summary>The shape of <paramref name="resource"/>, and the values it leaves out (in order), or null when it has none.</summary>
-    public static Shape? Of(Resource resource, ValidationShapeRules rules, int maxLength)
+    /// <summary>
+    /// The shape of <paramref name="resource"/>, and the values it leaves out (in order), or null when it has none. The key
+    /// starts with <paramref name="prefix"/> (the validator's: the profiles validated against), so it is built only once.
+    /// </summary>
+    public static Shape? Of(Resource resource, ValidationShapeRules rules, int maxLength, string prefix = "")
     {
         if (resource is DomainResource { Contained.Count: > 0 } || rules.For(resource.TypeName) is not { } typeRules)
         {
             return null;
         }
 
-        var walk = new Walk(typeRules, maxLength, resource.Id);
+        var walk = new Walk(typeRules, maxLength + prefix.Length, resource.Id);
+        walk.Key.Append(prefix);
         return walk.Node(resource, kept: false) && walk.ReferencesConsistent() ? new Shape(walk.Key.ToString(), walk.LeftOut) : null;
     }
 
@@ -139,7 +143,7 @@ public static partial class ValidationShape
                     return true;
                 }
 
-                if (rules.IsOpaque(name) && !_datatypes.Any(d => rules.IsReadWithin(d, name)) && IsPlain(primitive, text))
+                if (rules.IsOpaque(name) && !IsReadWithinEnclosingDatatype(name) && IsPlain(primitive, text))
                 {
                     Key.Append('{').Append(primitive.TypeName).Append("=\u2026}");
                     LeftOut.Add(new LeftOutValue(primitive, IsReference: false));
@@ -154,6 +158,19 @@ public static partial class ValidationShape
 
             // A checked binding reads every value of the Coding, CodeableConcept or Quantity it is on.
             return Node(child, kept || (rules.IsBound(name) && child is CodeableConcept or Quantity));
+        }
+
+        private bool IsReadWithinEnclosingDatatype(string name)
+        {
+            foreach (var datatype in _datatypes)
+            {
+                if (rules.IsReadWithin(datatype, name))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         /// <summary>
