@@ -30,4 +30,11 @@ public interface IResourceStore
     /// or not at all.
     /// </summary>
     Task<IResourceWriteSession> BeginWriteAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Starts a write transaction for work no request waits on (the audit trail, the workers' records): as
+    /// <see cref="BeginWriteAsync"/>, but a store whose writes share commits (SQLite's group commit) first commits the
+    /// writes waiting for one, so that a request's write never waits for background work.
+    /// </summary>
+    Task<IResourceWriteSession> BeginBackgroundWriteAsync(CancellationToken cancellationToken) => BeginWriteAsync(cancellationToken);
 }

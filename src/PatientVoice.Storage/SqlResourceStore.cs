@@ -34,6 +34,8 @@ public abstract class SqlResourceStore : IResourceStore, IOutbox, IStoreProbe
 
     public abstract Task<IResourceWriteSession> BeginWriteAsync(CancellationToken cancellationToken);
 
+    public virtual Task<IResourceWriteSession> BeginBackgroundWriteAsync(CancellationToken cancellationToken) => BeginWriteAsync(cancellationToken);
+
     public async Task<StoredResource?> ReadAsync(string resourceType, string id, CancellationToken cancellationToken)
     {
         await using var connection = await OpenReadConnectionAsync(cancellationToken);

@@ -119,7 +119,7 @@ public sealed partial class EhrSyncWorker(IOutbox outbox, IResourceStore store, 
     private async Task WriteTaskAsync(EhrSyncMessage message, DeliveryReport report, DateTimeOffset queuedAt, CancellationToken cancellationToken)
     {
         var task = EhrSyncTask.Create(message, report.State, report.Reason, report.Items, queuedAt, StoreClock.Now(time));
-        await using var session = await store.BeginWriteAsync(cancellationToken);
+        await using var session = await store.BeginBackgroundWriteAsync(cancellationToken);
         if (await session.ReadAsync("Task", message.TaskId, cancellationToken) is { Json: { } json }
             && PatientVoice.Fhir.Serialization.FhirSerializer.Parse<Hl7.Fhir.Model.Resource>(json) is Hl7.Fhir.Model.Task current)
         {

@@ -273,7 +273,7 @@ public sealed partial class SubscriptionWorker(IOutbox outbox, IResourceStore st
         subscription.Error = error;
         try
         {
-            await using var session = await store.BeginWriteAsync(cancellationToken);
+            await using var session = await store.BeginBackgroundWriteAsync(cancellationToken);
             await session.PutAsync(subscription, stored.VersionId, cancellationToken);
             await session.CommitAsync(cancellationToken);
         }

@@ -27,6 +27,8 @@ public static class StoreFailure
         {
             switch (e)
             {
+                case Sqlite.SqliteGroupCommitException shared:
+                    return shared.Kind;
                 case SqliteException sqlite:
                     return sqlite.SqliteErrorCode switch
                     {

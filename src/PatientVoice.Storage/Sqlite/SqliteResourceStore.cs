@@ -20,9 +20,9 @@ public sealed partial class SqliteResourceStore : SqlResourceStore, IDisposable
     private readonly string _synchronous;
     private readonly string _maxPageCount;
     private readonly ILogger<SqliteResourceStore> _logger;
-    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly SqliteWriterTurn _turn;
 
-    // Used only while holding _writeLock; null until the first write and after a fault discarded it.
+    // Used only while holding the writer turn; null until the first write and after a fault discarded it.
     private SqliteWriterConnection? _writer;
     private SqliteCheckpointer? _checkpointer;
     private bool _disposed;
@@ -53,9 +53,13 @@ public sealed partial class SqliteResourceStore : SqlResourceStore, IDisposable
             ? options.Value.CheckpointPages
             : throw new ArgumentException($"Storage:Sqlite:CheckpointPages must be at least 1, not {options.Value.CheckpointPages}.");
         _logger = logger;
+        _turn = new SqliteWriterTurn(WriterAsync, DiscardWriter, WriterCommitted, options.Value.GroupCommit);
     }
 
     public string DatabasePath { get; }
+
+    /// <summary>Write sessions whose writes were committed by one COMMIT together with another session's (group commit).</summary>
+    internal long SharedCommits => _turn.SharedCommits;
 
     /// <summary>The checkpointer once the first write has opened the writer, if <see cref="SqliteStoreOptions.BackgroundCheckpoint"/> (for tests).</summary>
     internal SqliteCheckpointer? Checkpointer => Volatile.Read(ref _checkpointer);
@@ -114,44 +118,27 @@ public sealed partial class SqliteResourceStore : SqlResourceStore, IDisposable
     }
 
     public override async Task<IResourceWriteSession> BeginWriteAsync(CancellationToken cancellationToken)
-    {
-        await _writeLock.WaitAsync(cancellationToken);
-        try
-        {
-            var writer = await WriterAsync(cancellationToken);
-            // BEGIN IMMEDIATE: take the write lock now, so reads inside the session see what it will write over.
-            var transaction = writer.BeginTransaction(deferred: false);
-            return new SqliteWriteSession(writer, transaction, Indexer, Search, EndWriterTurn, Time);
-        }
-        catch
-        {
-            // Busy past the timeout, or the file could not be opened: start the next turn on a fresh connection.
-            EndWriterTurn(faulted: true);
-            throw;
-        }
-    }
+        => new SqliteWriteSession(await _turn.BeginSessionAsync(background: false, cancellationToken), Indexer, Search, Time);
 
-    /// <summary>Closes the writer connection once the write in progress (if any) has ended.</summary>
+    public override async Task<IResourceWriteSession> BeginBackgroundWriteAsync(CancellationToken cancellationToken)
+        => new SqliteWriteSession(await _turn.BeginSessionAsync(background: true, cancellationToken), Indexer, Search, Time);
+
+    /// <summary>Commits what waits to be committed and closes the writer connection, once the write in progress (if any) has ended.</summary>
     public void Dispose()
     {
-        // A session never disposed would hold the turn for ever: then leave its connection to the process's end.
-        if (!_writeLock.Wait(TimeSpan.FromSeconds(30)))
+        if (_disposed)
         {
             return;
         }
 
-        try
+        _disposed = true;
+        // A session never disposed would hold the turn for ever: then leave its connection to the process's end. The
+        // checkpointer goes first (after its pass in progress, if any); then the writer, the last connection, closes.
+        _turn.Close(TimeSpan.FromSeconds(30), () =>
         {
-            _disposed = true;
-            // The checkpointer first (after its pass in progress, if any); then the writer, the last connection, closes.
             _checkpointer?.Dispose();
             _checkpointer = null;
-            DiscardWriter();
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
+        });
     }
 
     /// <summary>Reads need none of the writer's PRAGMAs (synchronous, foreign_keys and max_page_count act on writes only).</summary>
@@ -170,29 +157,9 @@ public sealed partial class SqliteResourceStore : SqlResourceStore, IDisposable
         }
     }
 
-    // Claims and outcomes are short write transactions taking the writer turn, like a write session.
-    private protected override async Task<T> RunOutboxChangeAsync<T>(Func<DbConnection, DbTransaction?, Task<T>> change, CancellationToken cancellationToken)
-    {
-        await _writeLock.WaitAsync(cancellationToken);
-        var faulted = true;
-        try
-        {
-            var writer = await WriterAsync(cancellationToken);
-            T result;
-            await using (var transaction = writer.BeginTransaction(deferred: false))
-            {
-                result = await change(writer, transaction);
-                await transaction.CommitAsync(cancellationToken);
-            }
-
-            faulted = false;
-            return result;
-        }
-        finally
-        {
-            EndWriterTurn(faulted);
-        }
-    }
+    // Claims and outcomes are short write transactions taking the writer turn, like a write session, each committed alone.
+    private protected override Task<T> RunOutboxChangeAsync<T>(Func<DbConnection, DbTransaction?, Task<T>> change, CancellationToken cancellationToken)
+        => _turn.RunAloneAsync((writer, transaction) => change(writer, transaction), cancellationToken);
 
     /// <summary>The writer connection, opened (PRAGMAs and all) if there is none. Call only holding the writer turn.</summary>
     private async Task<SqliteWriterConnection> WriterAsync(CancellationToken cancellationToken)
@@ -213,44 +180,37 @@ public sealed partial class SqliteResourceStore : SqlResourceStore, IDisposable
         return writer;
     }
 
-    /// <summary>
-    /// Ends a writer turn: keeps the connection for the next one unless the turn failed in the database or left a
-    /// transaction open (then it is closed, and the next turn opens a new one), and hands the turn on.
-    /// </summary>
-    private void EndWriterTurn(bool faulted)
+    /// <summary>A writer turn ended with everything on the writer committed: counts the pages it wrote to the WAL, checkpoints if due.</summary>
+    private void WriterCommitted(SqliteWriterConnection writer)
     {
-        try
+        if (_checkpointer is { } checkpointer)
         {
-            if (_writer is { } writer && (faulted || !writer.IsOutsideTransaction))
-            {
-                LogWriterDiscarded();
-                DiscardWriter();
-            }
-            else if (_writer is { } kept && _checkpointer is { } checkpointer)
-            {
-                // The pages this turn wrote to the WAL (read and reset: one call, no I/O).
-                SQLitePCL.raw.sqlite3_db_status(kept.Handle, SQLitePCL.raw.SQLITE_DBSTATUS_CACHE_WRITE, out var pages, out _, 1);
-                checkpointer.Written(pages);
-                checkpointer.CompleteIfDue(kept);
-            }
-        }
-        finally
-        {
-            _writeLock.Release();
+            // The pages written to the WAL since the last count (read and reset: one call, no I/O).
+            SQLitePCL.raw.sqlite3_db_status(writer.Handle, SQLitePCL.raw.SQLITE_DBSTATUS_CACHE_WRITE, out var pages, out _, 1);
+            checkpointer.Written(pages);
+            checkpointer.CompleteIfDue(writer);
         }
     }
 
+    /// <summary>Closes the writer connection (after a fault, or as the store is disposed); the next turn opens a new one.</summary>
     private void DiscardWriter()
     {
         var writer = _writer;
         _writer = null;
+        if (writer is not null && !_disposed)
+        {
+            LogWriterDiscarded();
+        }
+
         writer?.Dispose();
     }
 
     // With the background checkpoint the writer checkpoints only when the checkpointer has fallen behind (a burst of
     // writes faster than it copies): SQLite's own checkpoint at twice the WAL length the checkpointer restarts at, which
     // bounds the WAL as before. Without it, SQLite's own at CheckpointPages.
-    private string WriterPragmas => $"PRAGMA synchronous={_synchronous}; PRAGMA foreign_keys=ON;{_maxPageCount} PRAGMA wal_autocheckpoint=" +
+    // temp_store=MEMORY: a session that is a savepoint in a shared transaction (group commit) keeps the pages it changes in
+    // memory (SQLite's sub-journal, for rolling back to the savepoint) instead of a temporary file once past 64 KiB.
+    private string WriterPragmas => $"PRAGMA synchronous={_synchronous}; PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;{_maxPageCount} PRAGMA wal_autocheckpoint=" +
         (_backgroundCheckpoint ? 2 * RestartPages : _checkpointPages).ToString(System.Globalization.CultureInfo.InvariantCulture) + ";";
 
     private int RestartPages => 4 * _checkpointPages;

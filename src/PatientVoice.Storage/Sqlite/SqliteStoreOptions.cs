@@ -35,4 +35,11 @@ public sealed class SqliteStoreOptions
     /// with <see cref="BackgroundCheckpoint"/> also the pages after which the WAL is started afresh, times four.
     /// </summary>
     public int CheckpointPages { get; set; } = 1000;
+
+    /// <summary>
+    /// Group commit (ADR 0035; the default): a write that commits while other writes wait for the writer turn shares one
+    /// COMMIT with them, and each is answered once that COMMIT is done, so durability is unchanged. <c>false</c>: every
+    /// write commits alone.
+    /// </summary>
+    public bool GroupCommit { get; set; } = true;
 }

@@ -7,13 +7,15 @@ using PatientVoice.Storage.Versioning;
 namespace PatientVoice.Storage.Sqlite;
 
 /// <summary>
-/// One SQLite write transaction (BEGIN IMMEDIATE) on the store's writer connection, holding the store's writer turn
-/// until disposed. The writer turn keeps other writers out, so the rows it reads need no lock. Its statements are the
-/// connection's kept, prepared commands (<see cref="SqliteStatementCache"/>); <paramref name="ended"/> hands the turn on,
-/// told whether the database failed during the session (then the connection is not reused).
+/// One SQLite write session on the store's writer connection, holding the store's writer turn until it commits or is
+/// disposed (<see cref="SqliteWriterTurn"/>): a savepoint in the turn's open transaction with group commit, else a
+/// transaction (BEGIN IMMEDIATE) of its own. The writer turn keeps other writers out, so the rows it reads need no lock.
+/// Its statements are the connection's kept, prepared commands (<see cref="SqliteStatementCache"/>). A failure in the
+/// database during the session ends the turn with that fault: the connection is not reused, and the writes sharing its
+/// transaction fail with it.
 /// </summary>
-internal sealed class SqliteWriteSession(SqliteWriterConnection connection, SqliteTransaction transaction, ISearchIndexer indexer, SqlSearchExecutor search, Action<bool> ended, TimeProvider time)
-    : VersionedWriteSession<SqliteWriterConnection, SqliteTransaction>(connection, transaction, SqliteDialect.Instance, indexer, search, time)
+internal sealed class SqliteWriteSession(SqliteWriterTurnSession turn, ISearchIndexer indexer, SqlSearchExecutor search, TimeProvider time)
+    : VersionedWriteSession<SqliteWriterConnection, SqliteTransaction>(turn.Connection, turn.Transaction, SqliteDialect.Instance, indexer, search, time)
 {
     private const string InsertResourceSql = """
         INSERT INTO resource (resource_type, resource_id, version, last_updated, is_deleted)
@@ -27,7 +29,7 @@ internal sealed class SqliteWriteSession(SqliteWriterConnection connection, Sqli
         VALUES ($pk, $version, $updated, $method, $json)
         """;
 
-    private bool _faulted;
+    private Exception? _fault;
 
     // The writer turn makes every write land: a client-chosen id cannot be taken meanwhile, so this never returns false.
     protected override async Task<bool> WriteVersionAsync(
@@ -65,28 +67,48 @@ internal sealed class SqliteWriteSession(SqliteWriterConnection connection, Sqli
         }
         catch (Exception e) when (e is DbException or OperationCanceledException)
         {
-            _faulted = true;
+            _fault ??= e;
             throw;
         }
     }
 
-    protected override async Task RollbackUncommittedAsync()
+    // Returns once the COMMIT that holds the session's writes is done (with group commit, perhaps a later session's).
+    protected override Task CommitTransactionAsync(CancellationToken cancellationToken) => turn.Turn.CommitAsync(turn, cancellationToken);
+
+    protected override Task RollbackUncommittedAsync()
     {
+        if (turn.HandedOn || _fault is not null)
+        {
+            // Handed on: the turn is another's now. Faulted: the turn's end rolls back the whole transaction.
+            return Task.CompletedTask;
+        }
+
         try
         {
-            await base.RollbackUncommittedAsync();
+            turn.Turn.Rollback(turn);
         }
-        catch
+        catch (Exception e)
         {
-            _faulted = true;
+            _fault ??= e;
             throw;
         }
+
+        return Task.CompletedTask;
     }
 
-    // The connection stays open for the next session; the store decides in OnEnded whether to keep it.
+    // With group commit the transaction is the turn's, shared with the sessions before and after this one.
+    protected override ValueTask DisposeTransactionAsync() => turn.OwnsTransaction ? Transaction.DisposeAsync() : ValueTask.CompletedTask;
+
+    // The connection stays open for the next session; the turn decides at its end whether to keep it.
     protected override ValueTask ReleaseConnectionAsync() => ValueTask.CompletedTask;
 
-    protected override void OnEnded() => ended(_faulted);
+    protected override void OnEnded()
+    {
+        if (!turn.HandedOn)
+        {
+            turn.Turn.End(_fault);
+        }
+    }
 
     private async Task<long> InsertResourceAsync(StoredResource first, CancellationToken cancellationToken)
     {

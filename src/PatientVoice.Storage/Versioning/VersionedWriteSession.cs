@@ -87,7 +87,7 @@ internal abstract class VersionedWriteSession<TConnection, TTransaction> : IReso
         ObjectDisposedException.ThrowIf(_disposed, this);
         await RunAsync(async () =>
         {
-            await Transaction.CommitAsync(cancellationToken);
+            await CommitTransactionAsync(cancellationToken);
             return true;
         });
         _committed = true;
@@ -112,7 +112,7 @@ internal abstract class VersionedWriteSession<TConnection, TTransaction> : IReso
         {
             try
             {
-                await Transaction.DisposeAsync();
+                await DisposeTransactionAsync();
             }
             finally
             {
@@ -151,8 +151,14 @@ internal abstract class VersionedWriteSession<TConnection, TTransaction> : IReso
     /// <summary>What must happen before a conditional search confined to <paramref name="scope"/>; by default what any conditional search needs.</summary>
     protected virtual Task BeforeScopedSearchAsync(string scope, CancellationToken cancellationToken) => BeforeSearchAsync(cancellationToken);
 
+    /// <summary>Makes the session's writes durable; returns once they are.</summary>
+    protected virtual Task CommitTransactionAsync(CancellationToken cancellationToken) => Transaction.CommitAsync(cancellationToken);
+
     /// <summary>Undoes an uncommitted session before its transaction is disposed.</summary>
     protected virtual Task RollbackUncommittedAsync() => Transaction.RollbackAsync();
+
+    /// <summary>Disposes the session's transaction, unless the adapter owns it.</summary>
+    protected virtual ValueTask DisposeTransactionAsync() => Transaction.DisposeAsync();
 
     /// <summary>Gives the connection back once the transaction is disposed: closes it unless the adapter keeps it.</summary>
     protected virtual ValueTask ReleaseConnectionAsync() => Connection.DisposeAsync();

@@ -73,6 +73,12 @@ public sealed class CompartmentResourceStore(IResourceStore inner, IHttpContextA
         return Grant is null ? session : new Session(this, session);
     }
 
+    public async Task<IResourceWriteSession> BeginBackgroundWriteAsync(CancellationToken cancellationToken)
+    {
+        var session = await inner.BeginBackgroundWriteAsync(cancellationToken);
+        return Grant is null ? session : new Session(this, session);
+    }
+
     private FhirAccessGrant? Grant => http.HttpContext is { } context ? FhirAccessGrant.Get(context) : null;
 
     /// <summary>
