@@ -68,16 +68,13 @@ public sealed class CompartmentResourceStore(IResourceStore inner, IHttpContextA
         => Grant is { } grant ? Filter(grant, await inner.SearchAsync(Narrow(grant, query), cancellationToken)) : await inner.SearchAsync(query, cancellationToken);
 
     public async Task<IResourceWriteSession> BeginWriteAsync(CancellationToken cancellationToken)
-    {
-        var session = await inner.BeginWriteAsync(cancellationToken);
-        return Grant is null ? session : new Session(this, session);
-    }
+        => Confine(await inner.BeginWriteAsync(cancellationToken));
 
     public async Task<IResourceWriteSession> BeginBackgroundWriteAsync(CancellationToken cancellationToken)
-    {
-        var session = await inner.BeginBackgroundWriteAsync(cancellationToken);
-        return Grant is null ? session : new Session(this, session);
-    }
+        => Confine(await inner.BeginBackgroundWriteAsync(cancellationToken));
+
+    // A session of a request with a grant sees and writes only what the grant reaches.
+    private IResourceWriteSession Confine(IResourceWriteSession session) => Grant is null ? session : new Session(this, session);
 
     private FhirAccessGrant? Grant => http.HttpContext is { } context ? FhirAccessGrant.Get(context) : null;
 
