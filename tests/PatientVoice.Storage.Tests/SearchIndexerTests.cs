@@ -27,6 +27,33 @@ public sealed class SearchIndexerTests
     }
 
     [Fact]
+    public void An_identifier_counts_for_a_typed_parameter_only_when_the_reference_says_it_is_of_that_type()
+    {
+        var client = new Identifier("https://issuer.example/", "portal-app");
+        var mrn = new Identifier("urn:oid:1.2.36.146.595.217.0.1", "12345");
+        var audit = new AuditEvent
+        {
+            Agent =
+            [
+                // The client application, by identifier alone: AuditEvent.patient is agent.who.where(resolve() is Patient).
+                new AuditEvent.AgentComponent { Who = new ResourceReference { Identifier = client }, Requestor = true },
+            ],
+            Entity =
+            [
+                new AuditEvent.EntityComponent { What = new ResourceReference { Identifier = mrn, Type = "Patient" } },
+                new AuditEvent.EntityComponent { What = new ResourceReference { Identifier = new Identifier("urn:x", "goal-1"), Type = "http://hl7.org/fhir/StructureDefinition/Goal" } },
+                new AuditEvent.EntityComponent { What = new ResourceReference("Patient/7") { Identifier = new Identifier("urn:x", "seven") } },
+            ],
+        };
+
+        var patient = Entries<TokenIndexEntry>(audit, "patient:identifier");
+        Assert.Equal(["12345", "seven"], patient.Select(e => e.Code).Order(StringComparer.Ordinal));
+        // agent:identifier has no type filter: the client is found by it, as the audit trail's tests search.
+        Assert.Equal(["portal-app"], Entries<TokenIndexEntry>(audit, "agent:identifier").Select(e => e.Code));
+        Assert.Equal(new[] { "12345", "goal-1", "seven" }, Entries<TokenIndexEntry>(audit, "entity:identifier").Select(e => e.Code).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void A_canonical_reference_keeps_its_url_and_version()
     {
         var response = new QuestionnaireResponse { Questionnaire = "http://x.example/Questionnaire/phq9|2.0" };

@@ -141,7 +141,7 @@ internal static class SearchValueExtractor
         switch (value)
         {
             case ResourceReference r:
-                if (r.Identifier?.Value is not null)
+                if (r.Identifier?.Value is not null && IsOfRequiredType(parameter, r))
                 {
                     // Serves the :identifier modifier through the token table.
                     entries.Add(new TokenIndexEntry(parameter.Name + ":identifier", r.Identifier.System, r.Identifier.Value, null));
@@ -167,6 +167,30 @@ internal static class SearchValueExtractor
         }
 
         entries.Add(new ReferenceIndexEntry(parameter.Name, parts.TargetType, parts.TargetId, parts.Version, parts.Url));
+    }
+
+    /// <summary>
+    /// Whether a reference passes its parameter's <c>where(resolve() is T)</c>: with no such filter always; else only when
+    /// the reference says its target is a T, by its literal reference or else by <c>Reference.type</c>. A reference by
+    /// identifier alone that does not say its type cannot be resolved, so it is not a T (an AuditEvent's client application
+    /// named by identifier is not the <c>patient</c> of the event).
+    /// </summary>
+    private static bool IsOfRequiredType(SearchParameterDefinition parameter, ResourceReference reference)
+    {
+        if (parameter.RequiredTargetType is not { } required)
+        {
+            return true;
+        }
+
+        var type = ReferenceParts.Parse(reference.Reference)?.TargetType ?? TypeName(reference.Type);
+        return type == required;
+    }
+
+    // Reference.type is a type name ("Patient") or, absolute, the type's StructureDefinition URL.
+    private static string? TypeName(string? type)
+    {
+        const string core = "http://hl7.org/fhir/StructureDefinition/";
+        return type is not null && type.StartsWith(core, StringComparison.Ordinal) ? type[core.Length..] : type;
     }
 
     private static void AddUri(string name, Base value, List<SearchIndexEntry> entries)
