@@ -129,10 +129,13 @@ public sealed class SearchIndexerTests
     public void Numbers_come_from_parameters_added_to_the_registry()
     {
         var registry = new SearchParameterRegistry();
-        registry.Add("Observation", "value-number", SearchParamType.Number, "urn:test:value-number", "(Observation.value as Quantity).value");
         var indexer = new SearchIndexer(registry);
         var observation = new Observation { Value = new Quantity(72m, "/min", "http://unitsofmeasure.org") };
+        // Indexed once before the parameter exists: what the registry answers per type is kept, and an Add replaces it.
+        Assert.Empty(indexer.Extract(observation).OfType<NumberIndexEntry>());
+        registry.Add("Observation", "value-number", SearchParamType.Number, "urn:test:value-number", "(Observation.value as Quantity).value");
         Assert.Equal([new NumberIndexEntry("value-number", 72m)], indexer.Extract(observation).OfType<NumberIndexEntry>());
+        Assert.Contains(registry.ForType("Observation"), p => p.Name == "value-number");
     }
 
     [Fact]

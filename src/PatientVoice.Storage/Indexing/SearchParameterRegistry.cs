@@ -17,6 +17,10 @@ public sealed partial class SearchParameterRegistry
 {
     private readonly FhirPathCompiler _compiler = new();
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, SearchParameterDefinition>> _byType = new(StringComparer.Ordinal);
+    // ForType's answer per type, made once (every write's indexing and every search asks for it); Add drops its type's.
+    // Made and dropped under _changing, so that an answer made from the parameters before an Add is never kept after it.
+    private readonly ConcurrentDictionary<string, SearchParameterDefinition[]> _sorted = new(StringComparer.Ordinal);
+    private readonly Lock _changing = new();
 
     public SearchParameterRegistry()
         : this(SupportedResourceTypes.All)
@@ -61,9 +65,22 @@ public sealed partial class SearchParameterRegistry
 
     /// <summary>The parameters of a type, by name (empty for an unsupported type).</summary>
     public IReadOnlyList<SearchParameterDefinition> ForType(string resourceType)
-        => _byType.TryGetValue(resourceType, out var parameters)
-            ? parameters.Values.OrderBy(p => p.Name, StringComparer.Ordinal).ToArray()
-            : [];
+    {
+        if (_sorted.TryGetValue(resourceType, out var sorted))
+        {
+            return sorted;
+        }
+
+        if (!_byType.TryGetValue(resourceType, out var parameters))
+        {
+            return [];
+        }
+
+        lock (_changing)
+        {
+            return _sorted.GetOrAdd(resourceType, _ => parameters.Values.OrderBy(p => p.Name, StringComparer.Ordinal).ToArray());
+        }
+    }
 
     public SearchParameterDefinition? Find(string resourceType, string name)
         => _byType.TryGetValue(resourceType, out var parameters) && parameters.TryGetValue(name, out var definition)
@@ -87,7 +104,12 @@ public sealed partial class SearchParameterRegistry
             ?? throw new ArgumentException($"The expression has no branch for '{resourceType}'.", nameof(expression));
         var definition = Create(resourceType, name, type, url, documentation, branch, targetTypes ?? [])
             ?? throw new ArgumentException($"The expression of '{name}' does not compile.", nameof(expression));
-        parameters[name] = definition;
+        lock (_changing)
+        {
+            parameters[name] = definition;
+            _sorted.TryRemove(resourceType, out _);
+        }
+
         return definition;
     }
 
