@@ -19,6 +19,9 @@ public sealed class SubscriptionNotifier(SearchQueryParser parser, WorkerSignal<
     // Active subscriptions are read per triggering write; more than this many is a deployment this design does not serve.
     private const int MaxSubscriptions = 1000;
 
+    // The look-up of active subscriptions, parsed once: it runs inside every triggering write's transaction.
+    private SearchQuery? _active;
+
     public bool Observes(string resourceType) => resourceType == "Subscription" || SubscriptionTopics.Triggers(resourceType);
 
     public async System.Threading.Tasks.Task OnWrittenAsync(IResourceWriteSession session, StoredResource? previous, StoredResource written, Resource resource, CancellationToken cancellationToken)
@@ -43,7 +46,7 @@ public sealed class SubscriptionNotifier(SearchQueryParser parser, WorkerSignal<
             return;
         }
 
-        var query = parser.Parse("Subscription", [new("status", "active")], strict: true) with { Count = MaxSubscriptions };
+        var query = _active ??= parser.Parse("Subscription", [new("status", "active")], strict: true) with { Count = MaxSubscriptions };
         // A look-up, not a conditional search: which subscriptions are active decides no write, so it must not make
         // every Goal and QuestionnaireResponse write of every instance wait for the conditional lock (ADR 0016).
         var active = await session.LookUpAsync(query, cancellationToken);
