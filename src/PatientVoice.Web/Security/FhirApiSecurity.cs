@@ -86,8 +86,9 @@ public static class FhirApiSecurity
             };
         });
 
+        var routes = new BearerSchemeRoutes(security.RememberedTokens, authorization => SchemeFor(authorization, schemeByIssuer, entraConfigured));
         authentication.AddPolicyScheme(Scheme, "FHIR API bearer token", options =>
-            options.ForwardDefaultSelector = context => SchemeFor(context.Request.Headers.Authorization.ToString(), schemeByIssuer, entraConfigured) ?? untrusted);
+            options.ForwardDefaultSelector = context => routes.SchemeFor(context.Request.Headers.Authorization.ToString()) ?? untrusted);
         services.AddAuthorizationBuilder().AddPolicy(Policy, policy => policy.AddAuthenticationSchemes(Scheme).RequireAuthenticatedUser());
 
         services.AddHttpContextAccessor();

@@ -15,7 +15,8 @@ public sealed class SecurityOptions
     /// <summary>
     /// How many valid bearer tokens each trusted issuer's scheme remembers, so a client's next request with the same token
     /// skips the signature check (<see cref="RememberingTokenHandler"/>; lifetime, audience, issuer and key are checked
-    /// every time). 0 verifies every request in full. About 5 KB per token.
+    /// every time), and as many Authorization headers' bearer scheme (<see cref="BearerSchemeRoutes"/>). 0 verifies and
+    /// routes every request in full. About 5 KB per token.
     /// </summary>
     public int RememberedTokens { get; set; } = 4096;
 }
