@@ -31,6 +31,8 @@ internal static class PostgresSchema
             DROP INDEX IF EXISTS ix_search_reference_to;
             CREATE INDEX ix_search_reference_target ON search_reference (target_id, resource_type, param, target_type, resource_pk) WHERE target_id IS NOT NULL;
             """),
+        // The index rows an AuditEvent's client application left as its patient (SqliteSchema says why).
+        (8, "an AuditEvent's client application is not its patient", PatientVoice.Storage.Sqlite.SqliteSchema.AuditEventPatientIdentifiers),
     ];
 
     public const string MigrationTable = """

@@ -18,6 +18,7 @@ internal static class SqliteSchema
         (5, "outbox schedules keep the clock they were made by", OutboxScheduledAt),
         (6, "the reference url index holds references by url only", ReferenceUrlIndex),
         (7, "references indexed by their target first", ReferenceTargetIndex),
+        (8, "an AuditEvent's client application is not its patient", AuditEventPatientIdentifiers),
     ];
 
     /// <summary>The schema version this build writes and reads.</summary>
@@ -103,6 +104,15 @@ internal static class SqliteSchema
         DROP INDEX IF EXISTS ix_search_reference_target;
         CREATE INDEX ix_search_reference_target ON search_reference (target_id, resource_type, param, target_type, resource_pk) WHERE target_id IS NOT NULL;
         """;
+
+    /// <summary>
+    /// Up to version 7 the index took the identifier of a reference by identifier alone for a parameter filtered by
+    /// <c>where(resolve() is Patient)</c>, whatever it named: every AuditEvent had its client application's identifier as a
+    /// <c>patient:identifier</c> row. Only the server writes AuditEvents (ADR 0014), and it names a patient by literal
+    /// reference only, so every such row of an AuditEvent is one of those and goes. Other types' rows are left: telling the
+    /// wrong ones from the right needs their resources indexed again.
+    /// </summary>
+    internal const string AuditEventPatientIdentifiers = "DELETE FROM search_token WHERE resource_type = 'AuditEvent' AND param = 'patient:identifier';";
 
     /// <summary>Counters taken inside write transactions (a subscription's event numbers).</summary>
     private const string OutboxSequence = """

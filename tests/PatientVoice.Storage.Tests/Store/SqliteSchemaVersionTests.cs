@@ -88,6 +88,47 @@ public sealed class SqliteSchemaVersionTests : IDisposable
     }
 
     [Fact]
+    public async Task A_version_7_database_loses_the_patient_identifier_rows_its_audit_events_took_from_their_client_application()
+    {
+        var store = await OpenStoreAsync();
+        var client = new Hl7.Fhir.Model.Identifier("https://issuer.example/", "portal-app");
+        await using (var session = await store.BeginWriteAsync(default))
+        {
+            await session.PutAsync(new Hl7.Fhir.Model.AuditEvent
+            {
+                Id = "a1",
+                Type = new Hl7.Fhir.Model.Coding("http://terminology.hl7.org/CodeSystem/audit-event-type", "rest"),
+                Agent = [new Hl7.Fhir.Model.AuditEvent.AgentComponent { Who = new Hl7.Fhir.Model.ResourceReference { Identifier = client }, Requestor = true }],
+                Entity = [new Hl7.Fhir.Model.AuditEvent.EntityComponent { What = new Hl7.Fhir.Model.ResourceReference("Patient/p1") }],
+            }, null, default);
+            await session.PutAsync(new Hl7.Fhir.Model.Goal
+            {
+                Id = "g1",
+                Description = new Hl7.Fhir.Model.CodeableConcept { Text = "walk" },
+                Subject = new Hl7.Fhir.Model.ResourceReference { Identifier = new Hl7.Fhir.Model.Identifier("urn:mrn", "12345"), Type = "Patient" },
+            }, null, default);
+            await session.CommitAsync(default);
+        }
+
+        // What version 7's indexing wrote for the AuditEvent beside today's rows.
+        await ExecuteAsync("""
+            INSERT INTO search_token (resource_pk, resource_type, param, system, code, text)
+            SELECT pk, 'AuditEvent', 'patient:identifier', 'https://issuer.example/', 'portal-app', NULL FROM resource WHERE resource_id = 'a1';
+            PRAGMA user_version = 7;
+            """);
+
+        var migrated = await OpenStoreAsync();
+
+        Assert.Equal(SqliteResourceStore.SchemaVersion, await UserVersionAsync());
+        Assert.Equal(0L, await ScalarAsync("SELECT COUNT(*) FROM search_token WHERE resource_type = 'AuditEvent' AND param = 'patient:identifier'"));
+        Assert.Equal(1L, await ScalarAsync("SELECT COUNT(*) FROM search_token WHERE resource_type = 'AuditEvent' AND param = 'agent:identifier' AND code = 'portal-app'"));
+        Assert.Equal(1L, await ScalarAsync("SELECT COUNT(*) FROM search_token WHERE resource_type = 'Goal' AND param = 'patient:identifier' AND code = '12345'"));
+        var byPatient = new PatientVoice.Storage.Search.SearchQueryParser(new PatientVoice.Storage.Indexing.SearchParameterRegistry())
+            .Parse("AuditEvent", [new("patient", "Patient/p1")], strict: true);
+        Assert.Equal(["a1"], (await migrated.SearchAsync(byPatient, default)).Matches.Select(m => m.Id));
+    }
+
+    [Fact]
     public async Task A_database_with_a_newer_schema_version_is_refused_naming_both_versions_and_left_as_it_was()
     {
         await OpenStoreAsync();
