@@ -17,9 +17,10 @@ public sealed partial class SearchParameterRegistry
 {
     private readonly FhirPathCompiler _compiler = new();
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, SearchParameterDefinition>> _byType = new(StringComparer.Ordinal);
-    // ForType's answer per type, made once (every write's indexing and every search asks for it); Add drops its type's.
+    // ForType's answer per type, made once (every write's indexing and every search asks for it), read-only since it is
+    // shared; Add drops its type's.
     // Made and dropped under _changing, so that an answer made from the parameters before an Add is never kept after it.
-    private readonly ConcurrentDictionary<string, SearchParameterDefinition[]> _sorted = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, IReadOnlyList<SearchParameterDefinition>> _sorted = new(StringComparer.Ordinal);
     private readonly Lock _changing = new();
 
     public SearchParameterRegistry()
@@ -78,7 +79,7 @@ public sealed partial class SearchParameterRegistry
 
         lock (_changing)
         {
-            return _sorted.GetOrAdd(resourceType, _ => parameters.Values.OrderBy(p => p.Name, StringComparer.Ordinal).ToArray());
+            return _sorted.GetOrAdd(resourceType, _ => Array.AsReadOnly(parameters.Values.OrderBy(p => p.Name, StringComparer.Ordinal).ToArray()));
         }
     }
 
