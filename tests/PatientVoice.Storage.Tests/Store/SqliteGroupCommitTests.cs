@@ -254,14 +254,7 @@ public sealed class SqliteGroupCommitTests : IDisposable
 
     private async Task<long> CountOnDiskAsync() => (long)(await ScalarAsync("SELECT COUNT(*) FROM resource WHERE resource_type = 'Goal'"))!;
 
-    private async Task<object?> ScalarAsync(string sql)
-    {
-        await using var connection = new SqliteConnection($"Data Source={_scratch.DatabasePath};Pooling=False");
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return await command.ExecuteScalarAsync();
-    }
+    private Task<object?> ScalarAsync(string sql) => _scratch.ScalarAsync(sql);
 
     private static Goal Goal(string id, string text) => new()
     {

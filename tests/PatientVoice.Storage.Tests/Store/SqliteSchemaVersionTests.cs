@@ -172,14 +172,7 @@ public sealed class SqliteSchemaVersionTests : IDisposable
 
     private async Task<int> UserVersionAsync() => (int)await ScalarAsync("PRAGMA user_version;");
 
-    private async Task<long> ScalarAsync(string sql)
-    {
-        await using var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return (long)(await command.ExecuteScalarAsync())!;
-    }
+    private async Task<long> ScalarAsync(string sql) => (long)(await _scratch.ScalarAsync(sql))!;
 
     private async Task ExecuteAsync(string sql)
     {

@@ -32,6 +32,16 @@ public sealed class SqliteStoreScratch : IDisposable
         return store;
     }
 
+    /// <summary>The first value <paramref name="sql"/> answers, read on a connection of its own to the database file.</summary>
+    public async Task<object?> ScalarAsync(string sql)
+    {
+        await using var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return await command.ExecuteScalarAsync();
+    }
+
     /// <summary>Disposes the stores and closes the pooled connections, as a host does when it stops.</summary>
     public void ReleaseStores()
     {

@@ -133,12 +133,5 @@ public sealed class SqliteWriterConnectionTests : IDisposable
         Subject = new ResourceReference("Patient/p"),
     };
 
-    private async Task<object?> ScalarAsync(string sql)
-    {
-        await using var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return await command.ExecuteScalarAsync();
-    }
+    private Task<object?> ScalarAsync(string sql) => _scratch.ScalarAsync(sql);
 }
